@@ -1,0 +1,193 @@
+"""The data that flows between stages, in one place.
+
+ingest -> RawDocument; clean -> CleanDocument; extract -> DocResult; store writes DocResults.
+Every offset in CleanDocument and DocResult is a character offset into CleanDocument.text
+(stored as documents.text), end exclusive. Row ids inside a DocResult are local to the document
+(list positions); store turns them into database ids.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+
+@dataclass
+class Page:
+    number: int  # 1-based; text files are one page
+    text: str
+
+
+@dataclass
+class Metadata:
+    title: Optional[str] = None
+    author: Optional[str] = None
+    publisher: Optional[str] = None
+    published: Optional[str] = None  # ISO 8601 at its own granularity
+    source_url: Optional[str] = None
+
+
+@dataclass
+class RawDocument:
+    path: str  # relative to the project, e.g. raw/x.txt
+    sha256: str
+    format: str  # txt, md, html, pdf
+    pages: list[Page]
+    metadata: Metadata = field(default_factory=Metadata)
+    # Blocks a format-aware reader already classified (for example HTML boilerplate or PDF
+    # running headers): (page, kind, text). clean keeps them as paragraphs of that kind.
+    blocks: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Paragraph:
+    seq: int
+    kind: str  # body, heading, list, table, quote, note, bibliography, boilerplate, caption, byline, metadata
+    page: Optional[int]
+    start: int
+    end: int
+    text: str
+    # (offset into documents.text, page) wherever the paragraph crosses onto another page
+    page_breaks: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Marker:
+    """A footnote/endnote marker detached from the text: it sits just before `start`."""
+    paragraph: int  # local paragraph index
+    start: int
+    number: Optional[int]  # None when mangled and not yet resolved
+    raw: str
+    role: str = "citation"  # citation (in prose) or label (the number opening a note)
+
+
+@dataclass
+class CleanDocument:
+    text: str
+    paragraphs: list[Paragraph]
+    markers: list[Marker] = field(default_factory=list)
+    metadata: Metadata = field(default_factory=Metadata)
+
+
+@dataclass
+class Sentence:
+    paragraph: int  # local paragraph index
+    page: Optional[int]
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Mention:
+    sentence: int
+    start: int
+    end: int
+    text: str
+    label: str
+    name: str  # canonical name, resolved to an entities row by store
+
+
+@dataclass
+class DateRow:
+    sentence: Optional[int]
+    start: int
+    end: int
+    text: str
+    value: Optional[str]
+    granularity: Optional[str]  # year, month, day, decade, ...
+    is_relative: bool = False
+    value_end: Optional[str] = None  # for ranges: value is the start
+    fuzzy: Optional[str] = None  # note of fuzziness: early/mid/late/around
+    context: str = "body"  # body or bibliography
+
+
+@dataclass
+class MoneyRow:
+    sentence: Optional[int]
+    start: int
+    end: int
+    text: str
+    amount: Optional[float]
+    currency: Optional[str]
+    qualifier: Optional[str] = None
+    period: Optional[str] = None
+
+
+@dataclass
+class Claim:
+    sentence: int
+    start: int
+    end: int
+    text: str
+    kind: str
+    modality: str
+    speaker: Optional[str] = None
+    subject: Optional[str] = None
+    predicate: Optional[str] = None
+    object: Optional[str] = None
+    note: Optional[int] = None  # note number (notes.number), resolved by store
+
+
+@dataclass
+class Note:
+    number: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class BibEntry:
+    start: int
+    end: int
+    text: str
+    url: Optional[str] = None
+
+
+@dataclass
+class DocResult:
+    """Everything extracted from one document; what the per-document cache holds."""
+    path: str
+    sha256: str
+    format: str
+    n_pages: int
+    metadata: Metadata
+    text: str
+    paragraphs: list[Paragraph]
+    markers: list[Marker] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    dates: list[DateRow] = field(default_factory=list)
+    money: list[MoneyRow] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    bibliography: list[BibEntry] = field(default_factory=list)
+    note_bibliography: list[tuple[int, int]] = field(default_factory=list)  # (note index, bib index)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "DocResult":
+        rows = {
+            "paragraphs": Paragraph, "markers": Marker, "sentences": Sentence, "mentions": Mention,
+            "dates": DateRow, "money": MoneyRow, "claims": Claim, "notes": Note, "bibliography": BibEntry,
+        }
+        kwargs = dict(data)
+        kwargs["metadata"] = Metadata(**data["metadata"])
+        for name, kind in rows.items():
+            kwargs[name] = [kind(**row) for row in data.get(name, [])]
+        kwargs["note_bibliography"] = [tuple(pair) for pair in data.get("note_bibliography", [])]
+        for para in kwargs["paragraphs"]:
+            para.page_breaks = [tuple(pair) for pair in para.page_breaks]
+        return cls(**kwargs)
+
+
+class InputError(Exception):
+    """A source file that cannot be read; the message names the file and the reason."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
