@@ -1,0 +1,206 @@
+"""Paragraph kinds: body, heading, list, table, pullquote, note, bibliography, boilerplate, caption,
+byline, metadata.
+
+Rules look at a paragraph's own shape (length, punctuation, bullets, tabs, cue words) and at the
+section it sits in (after a `Notes` heading, after `References`, after `About the Author`).
+Word lists are UPPER_CASE constants so they can be tuned without touching the logic.
+"""
+from __future__ import annotations
+
+import re
+
+NOTES_HEADINGS = re.compile(r"^(end ?notes|foot ?notes|notes)$", re.I)
+BIBLIOGRAPHY_HEADINGS = re.compile(r"^(references|bibliography|works cited|sources|literature cited)$", re.I)
+CLOSING_HEADINGS = re.compile(
+    r"^(about (this|the) (author|authors|perspective|report|study|series|paper|brief)|about the authors?"
+    r"|acknowledge?ments?|research integrity|limited print and electronic distribution rights"
+    r"|disclaimer|copyright|about us|comments|related (articles|stories|content|reading)|share this"
+    r"|more from .*|recommended|read more)$", re.I)
+# Section names that head a part of a document but are never its title.
+GENERIC_HEADINGS = re.compile(
+    r"^(key findings|summary|executive summary|abstract|introduction|overview|background|contents"
+    r"|table of contents|highlights|key points|key takeaways|abbreviations|preface|foreword)$", re.I)
+# One of these alone makes a short paragraph boilerplate.
+BOILERPLATE_STRONG = re.compile(
+    r"\b(subscrib\w*|unsubscrib\w*|newsletter|privacy policy|terms of (use|service)|cookies? (policy|settings)"
+    r"|all rights reserved|views expressed|sign up for|sign-up|follow us|share (this|on)|click here"
+    r"|advertisement|sponsored content|registered trademark)\b|©", re.I)
+# Two of these make a short paragraph boilerplate.
+BOILERPLATE_WEAK = re.compile(
+    r"\b(free|weekly|daily|email|inbox|twitter|facebook|linkedin|instagram|share|your information"
+    r"|third parties|anytime|download|print|reprint|permissions?)\b", re.I)
+CAPTION_CUES = re.compile(
+    r"(shutterstock|getty images|istock|ap photo|reuters|afp|photo:|image:|credit:|photograph by"
+    r"|illustration by|^(figure|fig\.|table|chart|exhibit) \d+)", re.I)
+METADATA_LINE = re.compile(r"^(source|url|link|published|updated|posted|date|doi)\s*:\s*\S|^(https?://|www\.)\S+$", re.I)
+BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}(\s*(,|and|&)\s*[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3})*$")
+CAPS_NAME = re.compile(r"^[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){1,3}$")
+BIO = re.compile(
+    r"^(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w.'’-]+){1,2}) (is|was|serves as) (a|an|the) [^.]*\b"
+    r"(researcher|fellow|professor|student|scientist|director|analyst|journalist|reporter|editor|writer"
+    r"|author|correspondent|contributor|lecturer|candidate|associate|consultant|economist|columnist)\b")
+BULLET = re.compile(r"^\s*[-•*▪◦–]\s+")
+NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
+RUN_IN_LABEL = re.compile(r"^([A-Z][\w&/()'’ -]{1,60}?):\s+(?=\S)")
+# Kinds a paragraph cut by a page break may have between its two halves.
+SKIPPABLE_BETWEEN_PAGES = {"heading", "table", "pullquote", "caption", "boilerplate", "metadata"}
+HEADING_MAX_WORDS = 20
+SHORT_WORDS = 40
+
+
+def classify_paragraphs(paras) -> None:
+    """Set .kind (unless a reader set it already), .continues (for notes/bibliography) on each
+    paragraph, and split run-in labels off list items."""
+    _split_bullets(paras)
+    _split_run_in_labels(paras)
+    section = "body"
+    n = len(paras)
+    for i, para in enumerate(paras):
+        if para.kind:
+            continue
+        text = para.text
+        cue = classify_by_cues(text, i) if section in ("body", "closing") else None
+        if cue:
+            para.kind = cue
+            continue
+        if looks_like_heading(text, para.bullet) and (section in ("body", "closing") or _is_section_heading(text)):
+            if NOTES_HEADINGS.match(text):
+                section = "note"
+            elif BIBLIOGRAPHY_HEADINGS.match(text):
+                section = "bibliography"
+            elif CLOSING_HEADINGS.match(text):
+                section = "closing"
+            elif section == "closing" and i < n / 2:
+                section = "body"
+            para.kind = "boilerplate" if section == "closing" else "heading"
+            continue
+        if section == "note":
+            para.kind = "note"
+            _label_note(para)
+            continue
+        if section == "bibliography":
+            para.kind = "bibliography"
+            para.continues = bool(re.match(r"^(<?https?://|www\.|[a-z])", text))
+            continue
+        para.kind = "boilerplate" if section == "closing" else classify_paragraph(text, para.bullet, i)
+    _absorb_boilerplate_runs(paras)
+
+
+def _is_section_heading(text: str) -> bool:
+    return any(rx.match(text) for rx in (NOTES_HEADINGS, BIBLIOGRAPHY_HEADINGS, CLOSING_HEADINGS))
+
+
+def looks_like_heading(text: str, bullet: bool = False) -> bool:
+    words = text.split()
+    if not words or len(words) > HEADING_MAX_WORDS or "\n" in text or bullet:
+        return False
+    if text[-1] in ".;,”\"’" or text[0].islower() or NUMBERED.match(text):
+        return False
+    if re.search(r"[a-z]{2}[.!?] +\S", text):  # two sentences: a short paragraph, not a heading
+        return False
+    if text.endswith(":") and len(words) > 6:
+        return False
+    if words[-1].lower() in {"a", "an", "the", "of", "and", "or", "to", "in", "for", "with", "by", "on"}:
+        return False
+    return True
+
+
+def classify_by_cues(text: str, position: int):
+    """Kinds told by cue words or shape whatever the section: metadata, boilerplate, caption, byline."""
+    words = len(text.split())
+    if METADATA_LINE.match(text):
+        return "metadata"
+    if words <= SHORT_WORDS and BOILERPLATE_STRONG.search(text):
+        return "boilerplate"
+    if words <= SHORT_WORDS and len(set(m.lower() for m in BOILERPLATE_WEAK.findall(text))) >= 2:
+        return "boilerplate"
+    if words <= 12 and CAPTION_CUES.search(text):
+        return "caption"
+    if BYLINE.match(text) or (position < 6 and CAPS_NAME.match(text)):
+        return "byline"
+    if BIO.match(text) and words <= 80:
+        return "byline"
+    return None
+
+
+def classify_paragraph(text: str, bullet: bool, position: int) -> str:
+    if "\t" in text or "\n" in text:
+        return "table"
+    if bullet or NUMBERED.match(text):
+        return "list"
+    return "body"
+
+
+def _label_note(para) -> None:
+    """The marker (or plain number) opening a note is its label, not a citation."""
+    if para.markers and para.markers[0][0] == 0:
+        pos, raw, number = para.markers[0]
+        para.label = number
+        para.label_raw = raw
+        para.markers = para.markers[1:]
+        para.continues = False
+        return
+    match = re.match(r"^(\d{1,3})[.)]?\s+(?=\S)", para.text)
+    if match:
+        para.label = int(match.group(1))
+        para.label_raw = match.group(1)
+        para.continues = False
+        return
+    para.continues = True
+
+
+def _split_bullets(paras) -> None:
+    for para in paras:
+        match = BULLET.match(para.text)
+        if match and not para.kind:
+            _drop_prefix(para, match.end())
+            para.bullet = True
+
+
+def _split_run_in_labels(paras) -> None:
+    """`- Investment Scale: Over the next ...` -> heading `Investment Scale:` + list item."""
+    out = []
+    for para in paras:
+        match = RUN_IN_LABEL.match(para.text) if para.bullet else None
+        if match and len(match.group(1).split()) <= 6 and not para.kind:
+            out.append(type(para)(para.text[:match.end()].rstrip(), [], para.page, "heading"))
+            _drop_prefix(para, match.end())
+        elif para.bullet and not para.kind and RUN_IN_LABEL.match(para.text + " x") and para.text.endswith(":"):
+            para.bullet = False  # `- Focus Areas:` alone is a heading
+        out.append(para)
+    paras[:] = out
+
+
+def _drop_prefix(para, n: int) -> None:
+    para.text = para.text[n:]
+    para.markers = [(pos - n, raw, num) for pos, raw, num in para.markers if pos >= n]
+
+
+def _absorb_boilerplate_runs(paras) -> None:
+    """A short paragraph between two boilerplate paragraphs (sign-up blocks) is boilerplate too."""
+    kinds = [p.kind for p in paras]
+    for i, para in enumerate(paras):
+        if para.kind not in ("body", "list") or len(para.text.split()) > SHORT_WORDS:
+            continue
+        before = next((k for k in reversed(kinds[:i]) if k != "heading"), None)
+        after = next((k for k in kinds[i + 1:] if k != "heading"), None)
+        if before == "boilerplate" and after == "boilerplate":
+            para.kind = "boilerplate"
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def mark_pull_quotes(paras) -> None:
+    """A short body paragraph whose text also stands inside another paragraph is a pull quote."""
+    bodies = [p for p in paras if p.kind in ("body", "list")]
+    folded = {id(p): _fold(p.text) for p in bodies}
+    for para in bodies:
+        if len(para.text.split()) > SHORT_WORDS:
+            continue
+        needle = folded[id(para)]
+        if len(needle) < 20:
+            continue
+        if any(needle in folded[id(other)] for other in bodies if other is not para and len(folded[id(other)]) > len(needle)):
+            para.kind = "pullquote"

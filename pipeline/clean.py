@@ -1,0 +1,287 @@
+"""Stage 2, clean: pure functions from a RawDocument to a CleanDocument.
+
+Cleaning never deletes silently: text that is not prose (headings, notes, boilerplate, ...) stays
+in the document as a paragraph of its kind; only markup is removed (escapes, emphasis) and footnote
+markers are detached into Marker rows that remember where they were.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from . import classify, docmeta
+from .types import CleanDocument, Marker, Paragraph, RawDocument
+
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+MANGLED_MARKER = "\ufffd"
+_SUP_TO_INT = {ch: str(i) for i, ch in enumerate(SUPERSCRIPT_DIGITS)}
+MARKER_RE = re.compile(f"[{SUPERSCRIPT_DIGITS}]+|{MANGLED_MARKER}")
+LIST_ITEM_RE = re.compile(r"^\s*(?:[-•*▪◦–]|\d{1,2}[.)])\s+")
+# A paragraph ending in one of these is complete; anything else may continue after a page break.
+TERMINAL_CHARS = ".!?:;”\"’'…)]"
+# Words a sentence cannot end on: a paragraph ending on one continues, whatever case follows.
+CONTINUATION_WORDS = {"a", "an", "the", "of", "and", "or", "to", "in", "for", "with", "by", "on", "at",
+                      "from", "as", "that", "which", "its", "their", "his", "her", "our", "is", "are",
+                      "was", "were", "be", "than", "into", "between", "such"}
+# How many classified-away paragraphs (pull quotes, tables, headings) a page-break join may skip.
+JOIN_LOOKAHEAD = 25
+FRAGMENT_MIN_WORDS = 5
+
+
+def clean_escapes(text: str) -> str:
+    """Undo markdown backslash escapes: `\\$52` -> `$52`."""
+    return re.sub(r"\\([$*_#\[\]()>`~|])", r"\1", text)
+
+
+def clean_emphasis(text: str) -> str:
+    """Remove markdown emphasis: `**RAND**` -> `RAND`, `*qubits*` -> `qubits`; lone asterisks stay."""
+    text = re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"\1", text)
+    return re.sub(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])", r"\1", text)
+
+
+def clean_whitespace(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("\t", " ")
+    return re.sub(r"[ \r\n]+", " ", text).strip()
+
+
+def detach_markers(text: str) -> tuple[str, list[tuple[int, str, int | None]]]:
+    """Remove superscript footnote markers; return the text and (position, raw, number) triples.
+
+    The position is where the marker was, in the returned text. A mangled marker (U+FFFD) has
+    number None; resolve_mangled_markers fills it from its neighbours.
+    """
+    out, found, last, pos = [], [], 0, 0
+    for match in MARKER_RE.finditer(text):
+        before = text[last:match.start()]
+        end = match.end()
+        # A marker standing between spaces (or opening the text) takes one space with it.
+        if (not (pos + len(before)) or before.endswith(" ")) and text[end:end + 1] == " ":
+            end += 1
+        out.append(before)
+        pos += len(before)
+        raw = match.group()
+        number = None if raw == MANGLED_MARKER else int("".join(_SUP_TO_INT[c] for c in raw))
+        found.append((pos, raw, number))
+        last = end
+    out.append(text[last:])
+    return "".join(out), found
+
+
+def resolve_mangled_markers(numbers: list[int | None]) -> list[int | None]:
+    """Fill None entries of a marker sequence from their neighbours (notes are numbered in order)."""
+    resolved = list(numbers)
+    for i, value in enumerate(resolved):
+        if value is not None:
+            continue
+        before = next((resolved[j] for j in range(i - 1, -1, -1) if resolved[j] is not None), None)
+        after_index = next((j for j in range(i + 1, len(resolved)) if resolved[j] is not None), None)
+        after = resolved[after_index] if after_index is not None else None
+        if before is not None and (after is None or after - before == after_index - i + 1):
+            resolved[i] = before + 1
+        elif before is None and after is not None and after - (after_index - i) >= 1:
+            resolved[i] = after - (after_index - i)
+    return resolved
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join hard-wrapped lines; a word hyphenated at a line end is rejoined."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if not text:
+            text = line
+        elif dehyphenate_at(text, line):
+            text = text[:-1] + line
+        else:
+            text = text + " " + line
+    return text
+
+
+def dehyphenate_at(left: str, right: str) -> bool:
+    """True when `left` ends in a line-end hyphen that splits one word continued by `right`."""
+    return bool(re.search(r"[a-z]{2}-$", left) and re.match(r"[a-z]", right))
+
+
+def split_blocks(text: str) -> list[str]:
+    """Split page text into paragraph candidates: blank lines separate; within a block, lines that
+    are list items, table rows, or already complete paragraphs are kept apart, hard-wrapped lines
+    are joined."""
+    paragraphs = []
+    for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [line for line in block.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if all("\t" in line for line in lines) or len(lines) == 1:
+            paragraphs.append("\n".join(lines) if len(lines) > 1 else lines[0])
+            continue
+        if _is_hard_wrapped(lines):
+            paragraphs.append(join_lines(lines))
+            continue
+        current: list[str] = []
+        for line in lines:
+            if "\t" in line:
+                if current and not all("\t" in c for c in current):
+                    paragraphs.append(join_lines(current))
+                    current = []
+                current.append(line)
+                continue
+            if current and all("\t" in c for c in current):
+                paragraphs.append("\n".join(current))
+                current = []
+            paragraphs.append(line)
+        if current:
+            paragraphs.append("\n".join(current) if all("\t" in c for c in current) else join_lines(current))
+    return paragraphs
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """Lines of similar width, not list items, most not ending a sentence: one wrapped paragraph."""
+    if any(LIST_ITEM_RE.match(line) for line in lines[1:]):
+        return False
+    widths = [len(line) for line in lines[:-1]]
+    ends = sum(1 for line in lines[:-1] if line.rstrip()[-1:] in ".!?:")
+    return max(widths) <= 100 and min(widths) >= 0.6 * max(widths) and ends <= len(widths) // 2
+
+
+def clean_paragraph_text(text: str) -> tuple[str, list[tuple[int, str, int | None]]]:
+    """Markup and whitespace out, markers detached. Table rows keep their line and cell breaks."""
+    text = unicodedata.normalize("NFC", text)
+    text = clean_escapes(text)
+    text = clean_emphasis(text)
+    if "\t" in text:
+        text = "\n".join(re.sub(r"[ ]+", " ", line).strip() for line in text.split("\n"))
+    else:
+        text = clean_whitespace(text)
+    return detach_markers(text)
+
+
+class _Para:
+    """A paragraph while it is being cleaned: text, markers relative to it, kind, page."""
+
+    def __init__(self, text, markers, page, kind=None):
+        self.text, self.markers, self.page, self.kind = text, markers, page, kind
+        self.bullet = self.continues = False
+        self.label: int | None = None  # a note's number
+        self.label_raw: str | None = None
+        self.page_breaks: list[tuple[int, int]] = []  # (offset in text, page number)
+
+    def append(self, other: "_Para", hyphen_join: bool):
+        if hyphen_join:
+            self.text = self.text[:-1]
+        sep = "" if hyphen_join else " "
+        shift = len(self.text) + len(sep)
+        self.text = self.text + sep + other.text
+        self.markers += [(pos + shift, raw, num) for pos, raw, num in other.markers]
+        if other.page != self.page or other.page_breaks:
+            self.page_breaks.append((shift, other.page))
+        self.page_breaks += [(pos + shift, page) for pos, page in other.page_breaks]
+
+
+def clean_document(raw: RawDocument) -> CleanDocument:
+    """Turn pages of raw text into classified paragraphs over one cleaned text."""
+    paras: list[_Para] = []
+    for page, kind, text in raw.blocks:
+        cleaned, markers = clean_paragraph_text(text)
+        if cleaned:
+            paras.append(_Para(cleaned, markers, page, kind))
+    for page in raw.pages:
+        for block in split_blocks(page.text):
+            cleaned, markers = clean_paragraph_text(block)
+            if cleaned:
+                paras.append(_Para(cleaned, markers, page.number))
+    classify.classify_paragraphs(paras)
+    classify.mark_pull_quotes(paras)
+    paras = rejoin_split_paragraphs(paras)
+    return assemble(paras, raw)
+
+
+def rejoin_split_paragraphs(paras: list[_Para]) -> list[_Para]:
+    """Rejoin paragraphs cut by a page break (possibly with a pull quote, heading or table between).
+
+    Body paragraph P continues into a later paragraph Q when P does not end a sentence and Q starts
+    in lower case (or P ends on a word no sentence ends on). Notes and bibliography entries continue
+    into the following paragraph of their section that does not start a new entry.
+    """
+    out: list[_Para] = []
+    consumed = set()
+    for i, para in enumerate(paras):
+        if i in consumed:
+            continue
+        out.append(para)
+        while True:
+            j = _continuation_of(paras, i, consumed)
+            if j is None:
+                break
+            nxt = paras[j]
+            para.append(nxt, hyphen_join=dehyphenate_at(para.text, nxt.text))
+            consumed.add(j)
+    return out
+
+
+def _continuation_of(paras: list[_Para], i: int, consumed: set) -> int | None:
+    para = paras[i]
+    if para.kind in ("note", "bibliography"):
+        j = i + 1
+        if j < len(paras) and j not in consumed and paras[j].kind == para.kind and paras[j].continues:
+            return j
+        return None
+    if para.text[-1:] in TERMINAL_CHARS and not para.text.endswith("-"):
+        return None
+    if para.kind == "heading":
+        # A short paragraph cut by a page break looks like a heading until its other half shows up.
+        if len(para.text.split()) < FRAGMENT_MIN_WORDS or classify._is_section_heading(para.text):
+            return None
+        j = _next_prose(paras, i, consumed)
+        if j is not None and paras[j].text[:1].islower():
+            para.kind = "body"
+            return j
+        return None
+    if para.kind not in ("body", "list"):
+        return None
+    last_word = para.text.rsplit(" ", 1)[-1].lower()
+    j = _next_prose(paras, i, consumed)
+    if j is None:
+        return None
+    nxt = paras[j]
+    if nxt.bullet or classify.NUMBERED.match(nxt.text):
+        return None
+    if nxt.text[:1].islower() or last_word in CONTINUATION_WORDS or para.text.endswith("-"):
+        return j
+    return None
+
+
+def _next_prose(paras: list[_Para], i: int, consumed: set) -> int | None:
+    """Index of the next body/list paragraph, skipping what a page break may put in between."""
+    for j in range(i + 1, min(len(paras), i + 1 + JOIN_LOOKAHEAD)):
+        if j in consumed:
+            continue
+        if paras[j].kind in ("body", "list"):
+            return j
+        if paras[j].kind not in classify.SKIPPABLE_BETWEEN_PAGES:
+            return None
+    return None
+
+
+def assemble(paras: list[_Para], raw: RawDocument) -> CleanDocument:
+    """Lay the paragraphs end to end (blank line between) and make offsets absolute."""
+    paragraphs, markers, parts = [], [], []
+    offset = 0
+    # Citation markers and note labels are two numbered sequences; a mangled one is resolved
+    # from its neighbours in its own sequence.
+    citations = iter(resolve_mangled_markers([num for para in paras for (_, _, num) in para.markers]))
+    labels = iter(resolve_mangled_markers([para.label for para in paras if para.label_raw]))
+    for seq, para in enumerate(paras):
+        if parts:
+            parts.append("\n\n")
+            offset += 2
+        parts.append(para.text)
+        paragraphs.append(Paragraph(seq, para.kind, para.page, offset, offset + len(para.text), para.text))
+        if para.label_raw:
+            markers.append(Marker(seq, offset, next(labels), para.label_raw, role="label"))
+        for pos, raw_marker, _ in para.markers:
+            markers.append(Marker(seq, offset + pos, next(citations), raw_marker))
+        paragraphs[-1].page_breaks = [(offset + pos, page) for pos, page in para.page_breaks]
+        offset += len(para.text)
+    text = "".join(parts)
+    metadata = docmeta.extract_metadata(paragraphs, raw.metadata)
+    return CleanDocument(text, paragraphs, markers, metadata)

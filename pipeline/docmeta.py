@@ -1,0 +1,69 @@
+"""Document metadata read from the document's own text: title, author, publisher, date, source URL.
+
+What a reader found in the file's own metadata (HTML meta tags, PDF info) wins; the text fills gaps.
+"""
+from __future__ import annotations
+
+import re
+
+from . import classify
+from .types import Metadata, Paragraph
+
+MONTHS = ("january february march april may june july august september october november december").split()
+COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?P<year>(?:19|20)\d\d)(?:\s*[-–]\s*\d{2,4})?,?\s*(?P<owner>[A-Z][^.\n]{1,80})?", re.I)
+VIEWS_OF = re.compile(r"not (?:necessarily )?(?:the|those of|the views? of) (?:view|views|opinion)?\s*(?:of\s+)?(?P<pub>(?:The )?[A-Z][\w&]*(?: [A-Z][\w&]*){0,4})\s*\.?$")
+SOURCE_URL = re.compile(r"^(?:source|url|link)\s*:\s*(?P<url>(?:https?://|www\.)\S+)", re.I)
+DATED_HEADER = re.compile(
+    r"^(?:published|posted|updated|date)?\s*:?\s*(?P<month>" + "|".join(MONTHS) + r")\s+(?P<day>\d{1,2}),\s+(?P<year>(?:19|20)\d\d)$", re.I)
+TITLE_MIN_WORDS = 3
+
+
+def extract_metadata(paragraphs: list[Paragraph], found: Metadata) -> Metadata:
+    meta = Metadata(**vars(found))
+    meta.title = meta.title or _title(paragraphs)
+    meta.author = meta.author or _author(paragraphs)
+    for para in paragraphs:
+        text = para.text
+        match = COPYRIGHT.search(text) if para.kind in ("boilerplate", "metadata", "byline") else None
+        if match:
+            meta.published = meta.published or match.group("year")
+            owner = (match.group("owner") or "").strip()
+            if owner and not meta.publisher and not owner.lower().startswith("all rights"):
+                meta.publisher = owner
+        match = VIEWS_OF.search(text) if para.kind == "boilerplate" else None
+        if match and not meta.publisher:
+            meta.publisher = match.group("pub")
+        match = SOURCE_URL.match(text) if para.kind == "metadata" else None
+        if match and not meta.source_url:
+            meta.source_url = match.group("url").rstrip(".,;)")
+        match = DATED_HEADER.match(text) if para.seq < 8 else None
+        if match and not meta.published:
+            month = MONTHS.index(match.group("month").lower()) + 1
+            meta.published = f"{match.group('year')}-{month:02d}-{int(match.group('day')):02d}"
+    return meta
+
+
+def _title(paragraphs: list[Paragraph]):
+    """The first heading before the body starts, unless it is a generic section name."""
+    for para in paragraphs:
+        if para.kind in ("body", "list"):
+            return None
+        if para.kind == "heading" and not classify.GENERIC_HEADINGS.match(para.text.rstrip(":")):
+            if len(para.text.split()) >= TITLE_MIN_WORDS:
+                return para.text
+    return None
+
+
+def _author(paragraphs: list[Paragraph]):
+    for para in paragraphs:
+        if para.kind != "byline":
+            continue
+        text = para.text
+        if text.lower().startswith("by "):
+            return text[3:].strip()
+        if classify.CAPS_NAME.match(text):
+            return " ".join(word.capitalize() for word in text.split())
+        match = classify.BIO.match(text)
+        if match:
+            return match.group("name")
+    return None
