@@ -1,0 +1,190 @@
+"""Stage 3, extract: from a CleanDocument and the spaCy Docs of its prose paragraphs, the rows of a
+DocResult: sentences, entity mentions, dates, money, claims, notes and bibliography.
+
+Offsets in spaCy Docs are relative to their paragraph; everything stored is made absolute here
+(paragraph.start + offset), so `documents.text[start:end] == text` holds for every row.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+
+from . import claims as claim_rules
+from . import dates, entities, money, notes
+from .types import Claim, CleanDocument, DateRow, DocResult, Mention, MoneyRow, RawDocument, Sentence
+
+# Paragraph kinds whose text goes through spaCy (the rest is classified away or parsed by rules).
+PROSE_KINDS = {"body", "list"}
+ANCHOR_LABELS = {"CARDINAL", "PERCENT", "ORDINAL", "QUANTITY", "MONEY", "DATE"}
+
+
+def iter_prose(clean: CleanDocument):
+    """(paragraph index, text) for every paragraph the NLP stage must see."""
+    for para in clean.paragraphs:
+        if para.kind in PROSE_KINDS:
+            yield para.seq, para.text
+
+
+def abbreviations(clean: CleanDocument) -> dict[str, str]:
+    """Acronyms defined in the text (`Long Form (LF)`) and in two-column abbreviation tables."""
+    found = entities.find_acronyms(clean.text)
+    for para in clean.paragraphs:
+        if para.kind != "table":
+            continue
+        for row in para.text.split("\n"):
+            cells = [c.strip() for c in row.split("\t") if c.strip()]
+            if len(cells) == 2 and re.fullmatch(r"[A-Z][A-Za-z&.\-]{1,9}", cells[0]) and cells[0].isupper() or (
+                    len(cells) == 2 and re.fullmatch(r"[A-Z][A-Z&.\-]{1,9}", cells[0])):
+                found.setdefault(cells[0], cells[1])
+    return found
+
+
+def extract_document(raw: RawDocument, clean: CleanDocument, docs: dict[int, object]) -> DocResult:
+    """Build the DocResult of one document; `docs` maps paragraph index -> spaCy Doc."""
+    result = DocResult(
+        path=raw.path, sha256=raw.sha256, format=raw.format, n_pages=len(raw.pages),
+        metadata=clean.metadata, text=clean.text, paragraphs=clean.paragraphs, markers=clean.markers,
+    )
+    acronyms = abbreviations(clean)
+    anchor = clean.metadata.published if clean.metadata.published and len(clean.metadata.published) >= 7 else None
+    citations = [m for m in clean.markers if m.role == "citation"]
+    marker_starts = [m.start for m in citations]
+    for pidx in sorted(docs):
+        _extract_paragraph(result, clean.paragraphs[pidx], docs[pidx], acronyms, anchor, citations, marker_starts)
+    result.notes, result.bibliography, result.note_bibliography = notes.parse_notes(clean)
+    return result
+
+
+def _page_at(para, offset: int):
+    page = para.page
+    for start, number in para.page_breaks:
+        if offset >= start:
+            page = number
+    return page
+
+
+def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations, marker_starts) -> None:
+    base = para.start
+    sent_index = {}  # spaCy sentence start char -> index in result.sentences
+    sent_starts = []
+    for sent in doc.sents:
+        text = sent.text
+        lead = len(text) - len(text.lstrip())
+        text = text.strip()
+        if not text:
+            continue
+        start = base + sent.start_char + lead
+        sent_index[sent.start_char] = len(result.sentences)
+        sent_starts.append(sent.start_char)
+        result.sentences.append(Sentence(para.seq, _page_at(para, start), start, start + len(text), text))
+
+    def sentence_of(char: int):
+        i = bisect.bisect_right(sent_starts, char) - 1
+        return sent_index[sent_starts[i]] if i >= 0 else None
+
+    first_mention = len(result.mentions)
+    for ent in doc.ents:
+        if ent.label_ not in entities.MENTION_LABELS:
+            continue
+        s, e = entities.trim_mention(ent.text)
+        start, end = ent.start_char + s, ent.start_char + e
+        surface = doc.text[start:end]
+        if not surface.strip():
+            continue
+        name = entities.canonical_name(surface, ent.label_, acronyms)
+        result.mentions.append(Mention(sentence_of(start), base + start, base + end, surface, ent.label_, name))
+
+    first_date = len(result.dates)
+    for start, end in dates.iter_date_spans(doc):
+        start, end = dates.trim_span(doc.text, start, end)
+        parsed = dates.parse_date(doc.text[start:end], anchor)
+        if parsed is None:
+            continue
+        result.dates.append(DateRow(sentence_of(start), base + start, base + end, doc.text[start:end],
+                                    parsed.value, parsed.granularity, parsed.is_relative, parsed.value_end,
+                                    parsed.fuzzy))
+
+    first_money = len(result.money)
+    for found in money.iter_money(doc.text):
+        result.money.append(MoneyRow(sentence_of(found.start), base + found.start, base + found.end, found.text,
+                                     found.amount, found.currency, found.qualifier, found.period))
+
+    _extract_claims(result, para, doc, sent_index, first_mention, first_date, first_money, citations, marker_starts)
+
+
+def _extract_claims(result, para, doc, sent_index, first_mention, first_date, first_money, citations, marker_starts):
+    base = para.start
+    mentions = result.mentions[first_mention:]
+    quotes = claim_rules.quote_regions(doc.text)
+    speakers = _speakers_for_quotes(doc, quotes, mentions, base)
+    for sent in doc.sents:
+        index = sent_index.get(sent.start_char)
+        if index is None:
+            continue
+        row = result.sentences[index]
+        in_sent = [m for m in mentions if row.start <= m.start < row.end]
+        has_actor = any(m.label in claim_rules.ACTOR_LABELS for m in in_sent)
+        has_anchor = has_actor or any(row.start <= d.start < row.end for d in result.dates[first_date:]) or any(
+            row.start <= m.start < row.end for m in result.money[first_money:]) or any(
+            ent.label_ in ANCHOR_LABELS for ent in sent.ents)
+        quote_speaker = next((spk for (qs, qe), spk in zip(quotes, speakers)
+                              if spk and qs < sent.end_char and sent.start_char < qe), None)
+        info = claim_rules.classify_sentence(sent, has_actor, has_anchor, quoted=quote_speaker is not None)
+        if info is None:
+            continue
+        speaker = quote_speaker or _reported_speaker(sent, mentions, base)
+        result.claims.append(Claim(
+            index, row.start, row.end, row.text, info.kind, info.modality, speaker,
+            info.subject, info.predicate, info.object, _note_for(row, para, citations, marker_starts),
+        ))
+
+
+def _name_for_token(token, mentions, base) -> str:
+    """Canonical name of the entity a token heads, preferring a person inside its phrase."""
+    sub = list(token.subtree)
+    lo, hi = base + sub[0].idx, base + sub[-1].idx + len(sub[-1].text)
+    inside = [m for m in mentions if lo <= m.start and m.end <= hi]
+    for label in ("PERSON", "ORG", "GPE", "NORP"):
+        for m in inside:
+            if m.label == label:
+                return m.name
+    words = [t.text for t in sub if t.dep_ not in ("det", "poss") and not t.is_punct]
+    return " ".join(words) or token.text
+
+
+def _speakers_for_quotes(doc, quotes, mentions, base) -> list:
+    """Who said each quotation: the speech-verb subject in the sentences around it; a quotation with
+    no attribution of its own continues the previous one's speaker within the paragraph."""
+    speakers, last = [], None
+    sents = list(doc.sents)
+    for qs, qe in quotes:
+        speaker = None
+        for sent in sents:
+            if sent.start_char <= qe and qs <= sent.end_char:
+                token = claim_rules.find_speaker(sent)
+                if token is not None and not (qs <= token.idx < qe):
+                    speaker = _name_for_token(token, mentions, base)
+                    break
+        speaker = speaker or last
+        speakers.append(speaker)
+        last = speaker
+    return speakers
+
+
+def _reported_speaker(sent, mentions, base):
+    token = claim_rules.find_speaker(sent)
+    if token is None:
+        return None
+    verb = token.head
+    if verb.lemma_.lower() not in claim_rules.SPEECH_VERBS and token.head.lower_ != "to":
+        return None
+    return _name_for_token(token, mentions, base)
+
+
+def _note_for(row, para, citations, marker_starts):
+    """The marker inside the sentence (or right after its last character), else the next one in the
+    same paragraph."""
+    i = bisect.bisect_left(marker_starts, row.start)
+    while i < len(citations) and citations[i].paragraph == para.seq:
+        return citations[i].number
+    return None
