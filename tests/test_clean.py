@@ -1,0 +1,98 @@
+"""Cleaning rules, table-driven: each row is input -> expected, including cases that must not change."""
+import pytest
+
+from pipeline import clean
+from pipeline.types import Page, RawDocument
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("invests \\$52 billion", "invests $52 billion"),
+    ("no escapes here", "no escapes here"),
+    ("a \\* b", "a * b"),
+])
+def test_clean_escapes(text, expected):
+    assert clean.clean_escapes(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("engage in *industrial policy*: targeted", "engage in industrial policy: targeted"),
+    ("**RAND**[®] is a registered trademark", "RAND[®] is a registered trademark"),
+    ("2 * 3 = 6", "2 * 3 = 6"),
+    ("@Sam_Howell15", "@Sam_Howell15"),
+])
+def test_clean_emphasis(text, expected):
+    assert clean.clean_emphasis(text) == expected
+
+
+@pytest.mark.parametrize("text,expected_text,expected_markers", [
+    ("the coming decade.”¹ Most", "the coming decade.” Most", [(19, 1)]),
+    ("R&D cooperation.⁵ But", "R&D cooperation. But", [(16, 5)]),
+    ("the literature.¹⁰⁴", "the literature.", [(15, 104)]),
+    ("¹⁷ “ISO/IEC 5259-1:2024,”", "“ISO/IEC 5259-1:2024,”", [(0, 17)]),
+    ("a mangled one.\ufffd Next", "a mangled one. Next", [(14, None)]),
+    ("no markers, 2014–2017", "no markers, 2014–2017", []),
+])
+def test_detach_markers(text, expected_text, expected_markers):
+    out, markers = clean.detach_markers(text)
+    assert out == expected_text
+    assert [(pos, num) for pos, _, num in markers] == expected_markers
+
+
+@pytest.mark.parametrize("numbers,expected", [
+    ([1, None, 3], [1, 2, 3]),
+    ([None, 2, 3], [1, 2, 3]),
+    ([4, 5, None], [4, 5, 6]),
+    ([1, 2, 3], [1, 2, 3]),
+])
+def test_resolve_mangled_markers(numbers, expected):
+    assert clean.resolve_mangled_markers(numbers) == expected
+
+
+@pytest.mark.parametrize("lines,expected", [
+    (["semiconductor manu-", "facturing in the"], "semiconductor manufacturing in the"),
+    (["the U.S.-", "Japan alliance"], "the U.S.- Japan alliance"),
+    (["a long", "line"], "a long line"),
+])
+def test_join_lines(lines, expected):
+    assert clean.join_lines(lines) == expected
+
+
+def _doc(text):
+    return clean.clean_document(RawDocument("raw/t.txt", "0" * 64, "txt", [Page(1, text)]))
+
+
+def test_paragraph_cut_by_page_break_is_rejoined():
+    doc = _doc("In June 2021 the United States and European Union formed\n\n"
+               "The global ecosystem is growing.\n\n"
+               "a Trade and Technology Council to promote R&D cooperation. The global ecosystem is growing.")
+    bodies = [p.text for p in doc.paragraphs if p.kind == "body"]
+    assert "European Union formed a Trade and Technology Council" in bodies[0]
+    assert [p.kind for p in doc.paragraphs].count("pullquote") == 1
+
+
+def test_word_split_across_page_break_is_rejoined():
+    doc = _doc("which invests $52 billion to promote U.S. semiconductor manu-\n\nfacturing. This law followed.")
+    assert "semiconductor manufacturing. This law" in doc.text
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Key Findings", "heading"),
+    ("The views expressed by contributors are their own and not the view of The Hill", "boilerplate"),
+    ("See our Privacy Policy for details.", "boilerplate"),
+    ("ESB Professional/Shutterstock.com", "caption"),
+    ("Source: https://example.com/story", "metadata"),
+    ("By Sanghyun Han", "byline"),
+    ("The United States and Japan signed the Tokyo Statement on Quantum Cooperation in December 2019.", "body"),
+])
+def test_paragraph_kinds(text, kind):
+    doc = _doc("Intro paragraph that is long enough to be body text, with a verb and an ending.\n\n" + text)
+    assert doc.paragraphs[-1].kind == kind
+
+
+def test_notes_section_labels_and_offsets():
+    doc = _doc("Body text cites a source.¹\n\nNotes\n\n¹ Jane Roe, “A Title of a Work.”\n\n- ² Ann Lee, “Other.”")
+    labels = [(m.number, doc.text[m.start:m.start + 4]) for m in doc.markers if m.role == "label"]
+    assert labels == [(1, "Jane"), (2, "Ann ")]
+    assert [p.kind for p in doc.paragraphs] == ["body", "heading", "note", "note"]
+    for para in doc.paragraphs:
+        assert doc.text[para.start:para.end] == para.text
