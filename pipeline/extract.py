@@ -33,8 +33,7 @@ def abbreviations(clean: CleanDocument) -> dict[str, str]:
             continue
         for row in para.text.split("\n"):
             cells = [c.strip() for c in row.split("\t") if c.strip()]
-            if len(cells) == 2 and re.fullmatch(r"[A-Z][A-Za-z&.\-]{1,9}", cells[0]) and cells[0].isupper() or (
-                    len(cells) == 2 and re.fullmatch(r"[A-Z][A-Z&.\-]{1,9}", cells[0])):
+            if len(cells) == 2 and re.fullmatch(r"[A-Z][A-Z&.\-]{1,9}", cells[0]):
                 found.setdefault(cells[0], cells[1])
     return found
 
@@ -185,6 +184,6 @@ def _note_for(row, para, citations, marker_starts):
     """The marker inside the sentence (or right after its last character), else the next one in the
     same paragraph."""
     i = bisect.bisect_left(marker_starts, row.start)
-    while i < len(citations) and citations[i].paragraph == para.seq:
+    if i < len(citations) and citations[i].paragraph == para.seq:
         return citations[i].number
     return None
