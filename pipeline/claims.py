@@ -1,14 +1,21 @@
 """Claims: check-worthy sentences, with kind, modality, speaker and subject/predicate/object.
 
-A sentence is a claim when it reports something that happened or was said, planned, recommended or
-measured: an event or assertion verb (EVENT_VERBS) with an actor, date, money figure or number; an
-assessment of a named actor (`X is the global leader in ...`); a recommendation addressed to an actor;
-or a quotation attributed to someone. Questions and fragments without a verb are not claims.
+A sentence is a claim when its main clause reports something that happened or was said, planned,
+recommended, ranked or measured, about something specific:
+- a quotation or reported speech with an identifiable speaker (`X said`, `according to X`);
+- an event verb (EVENT_VERBS) in the main clause with an actor, date, money figure or number;
+- a recommendation (should, must, need to) addressed to a named actor;
+- an assessment or statistic about a named actor (`X is the global leader in ...`, `X ranks ninth`,
+  `... (22.6 percent)`).
+Generic statements (`Quantum systems could unlock new discoveries`), definitions, questions and
+verbless fragments are not claims; boilerplate never reaches this module (see classify.py).
+Only the main clause counts: `The first country to scale quantum technologies will gain an upper
+hand` mentions no actor, and its `scale` sits in a relative clause.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 # Verb lemma -> claim kind. Tuned on reports and news; extend here, not in the rules.
@@ -20,30 +27,79 @@ EVENT_VERBS = {
                     "start begin deploy host keynote join partner convene".split(), "launch"),
     **dict.fromkeys("rank lead lag trail dominate surpass outpace overtake top score".split(), "assessment"),
     **dict.fromkeys("measure count total grow rise fall increase decrease decline double triple reach "
-                    "employ".split(), "statistic"),
+                    "account".split(), "statistic"),
     **dict.fromkeys("plan aim intend propose seek project expect target".split(), "plan"),
     **dict.fromkeys("recommend urge call advise".split(), "recommendation"),
-    **dict.fromkeys("say state tell announce add note argue claim report warn affirm reaffirm declare "
-                    "confirm stress emphasize emphasise acknowledge write testify".split(), "quote"),
     **dict.fromkeys("implement impose adopt pass enact approve ban restrict expand strengthen publish "
-                    "develop produce build acquire complete achieve identify assess find "
-                    "collaborate cooperate".split(), "action"),
+                    "develop produce build acquire complete achieve collaborate cooperate "
+                    "visit attend".split(), "event"),
 }
+# Verbs that report what someone said; their subject is the speaker, whoever or whatever it is
+# (`Officials said`, `the agreement said`).
 SPEECH_VERBS = {"say", "state", "tell", "add", "note", "argue", "claim", "warn", "affirm", "reaffirm",
-                "declare", "confirm", "stress", "emphasize", "emphasise", "acknowledge", "write", "testify",
-                "announce", "explain", "comment", "remark", "insist"}
-ASSESSMENT_NOUNS = {"leader", "front-runner", "frontrunner", "source", "producer", "first", "largest",
-                    "biggest", "top", "second", "third", "home", "hub", "member", "partner", "player",
-                    "ahead", "behind", "laggard", "pioneer", "supplier", "exporter", "importer"}
+                "declare", "confirm", "acknowledge", "write", "testify", "announce", "explain", "comment",
+                "remark", "insist", "assert", "predict", "pledge", "vow", "promise"}
+# Speech acts that are events in themselves, with or without a clause: `X announced a partnership`.
+# Their default kind applies when nothing more specific is said.
+ANNOUNCE_VERBS = {"announce": "launch", "unveil": "launch", "declare": "quote", "pledge": "plan", "vow": "plan",
+                  "promise": "plan"}
+# Verbs that report a finding or a stress; their subject is a speaker only when it names an actor
+# (`RAND researchers found`, `MSIT emphasized`), not `their strategies indicate`, `this trend highlights`.
+FINDING_VERBS = {"find", "conclude", "estimate", "report", "highlight", "reveal", "show", "indicate",
+                 "suggest", "assess", "calculate", "emphasize", "emphasise", "stress", "underscore", "document"}
+# Nouns that tell what kind of thing was announced or agreed: `announced a partnership`.
+NOUN_KINDS = {
+    **dict.fromkeys("agreement statement memorandum treaty accord partnership alliance framework declaration "
+                    "deal pact mou".split(), "agreement"),
+    **dict.fromkeys("investment funding fund grant budget financing loan pledge contribution".split(), "funding"),
+    **dict.fromkeys("launch program programme initiative center centre lab laboratory platform network "
+                    "committee group dialogue forum".split(), "launch"),
+    **dict.fromkeys("plan vision strategy roadmap".split(), "plan"),
+}
+# Words in a copular predicate that make it an assessment of the subject.
+ASSESSMENT_WORDS = {"leader", "front-runner", "frontrunner", "source", "producer", "first", "last", "largest",
+                    "biggest", "top", "home", "hub", "pioneer", "supplier", "exporter", "importer", "ahead",
+                    "behind", "laggard", "dominant", "leading", "only", "member", "founder", "host", "world",
+                    "ranked", "strongest", "weakest", "best", "worst", "second", "third", "fourth", "fifth"}
+# Subject nouns that stand for money already mentioned (`These funds are designated for ...`).
+MONEY_NOUNS = {"fund", "funds", "funding", "investment", "investments", "grant", "grants", "budget", "money",
+               "financing", "capital", "contribution", "contributions"}
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+# Common nouns that stand for actors a recommendation can be addressed to (`the three partners should`).
+ACTOR_NOUNS = {"partner", "country", "nation", "government", "state", "policymaker", "leader", "official",
+               "ally", "administration", "agency", "company", "firm", "university", "congress", "lawmaker",
+               "regulator", "ministry", "department", "institution", "industry", "side", "party", "member"}
+PRONOUNS = {"it", "they", "he", "she", "we"}
+# Nouns for people whose findings or words are reported (`researchers found`, `officials said`).
+PERSON_NOUNS = {"researcher", "expert", "analyst", "official", "scientist", "economist", "spokesperson",
+                "spokesman", "spokeswoman", "minister", "secretary", "director", "president", "leader"}
+# The document talking about itself (`In this Perspective, I consider ...`, `This article outlines ...`):
+# a reading guide, not a claim about the world.
+SELF_REFERENCE = re.compile(
+    r"\b(this|the present|our|the following)\s+(article|paper|perspective|report|section|chapter|study|brief|"
+    r"analysis|essay|table|figure|volume|piece|post|memo|note)\b", re.I)
+AUTHOR_PRONOUNS = {"i", "we"}
 PRESCRIPTIVE = {"should", "must", "ought", "shall"}
 HEDGED = {"could", "may", "might", "would", "can"}
-HEDGE_WORDS = {"likely", "possibly", "perhaps", "probably", "potentially", "arguably", "reportedly"}
+HEDGE_WORDS = {"likely", "possibly", "perhaps", "probably", "potentially", "arguably", "reportedly", "reportedly"}
 PREDICTED_PHRASES = re.compile(
-    r"\b(will|is|are|was|were)\s+(expected|projected|poised|set|slated|scheduled|likely|due)\s+to\b"
+    r"\b(will|is|are|was|were)\s+(expected|projected|poised|set|slated|scheduled|likely|due|going)\s+to\b"
     r"|\b(plans?|planned|intends?|aims?)\s+to\b", re.I)
 NEED_TO = re.compile(r"\b(needs?|has|have) to\b", re.I)
 QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+MIN_QUOTE_CHARS = 25
+
+
+@dataclass
+class SentenceFacts:
+    """What the extractors found inside one sentence, for the claim rules."""
+    actors: list[str] = field(default_factory=list)  # canonical names of actor mentions
+    has_date: bool = False
+    has_money: bool = False
+    has_number: bool = False
+    has_percent: bool = False
+    quote_speaker: Optional[str] = None  # speaker of a quotation this sentence is part of
+    antecedent: Optional[str] = None  # actor a pronoun subject refers to (previous sentence's subject)
 
 
 @dataclass
@@ -53,6 +109,8 @@ class ClaimInfo:
     subject: Optional[str]
     predicate: Optional[str]
     object: Optional[str]
+    speaker_token: object = None  # token heading the speaker phrase of reported speech
+    object_head: Optional[str] = None
 
 
 def main_verb(sent):
@@ -63,102 +121,212 @@ def main_verb(sent):
     return next((t for t in sent if t.pos_ == "VERB"), root)
 
 
+def main_predicates(sent) -> list:
+    """The main clause's verbs: the root, verbs coordinated with it, and their open complements
+    (`agreed to provide`, `plans to launch`)."""
+    root = main_verb(sent)
+    verbs = [root] + [c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+    for verb in list(verbs):
+        if verb.lemma_ != "be":  # `is important to build trust`: the complement is not an event
+            verbs += [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+    return verbs
+
+
+def subject_of(verb):
+    """The subject of a verb; coordinated verbs share their head's subject."""
+    while verb is not None:
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl")), None)
+        if subject is not None:
+            return subject
+        verb = verb.head if verb.dep_ in ("conj", "xcomp") and verb.head is not verb else None
+    return None
+
+
 def modality_of(sent) -> str:
     verb = main_verb(sent)
     auxes = {t.lower_ for t in verb.children if t.dep_ in ("aux", "auxpass")}
     text = sent.text
-    if auxes & PRESCRIPTIVE or NEED_TO.search(text) and any(t.lower_ in ("need", "needs") for t in verb.children):
+    if auxes & PRESCRIPTIVE or (NEED_TO.search(text) and verb.lemma_ in ("need", "have")):
         return "prescriptive"
     if "will" in auxes or PREDICTED_PHRASES.search(text):
         return "predicted"
     if auxes & HEDGED or any(t.lower_ in HEDGE_WORDS for t in verb.children):
         return "hedged"
-    if any(t.lower_ in PRESCRIPTIVE for t in sent if t.tag_ == "MD"):
+    if any(t.lower_ in PRESCRIPTIVE for t in sent if t.tag_ == "MD" and t.head == verb):
         return "prescriptive"
     return "asserted"
 
 
-def _phrase(token) -> str:
-    words = list(token.subtree)
-    return " ".join(w.text for w in words if not w.is_punct or w.text in "-&.").strip() if words else ""
+def phrase(token) -> str:
+    words = [w for w in token.subtree]
+    return " ".join(w.text for w in words if not w.is_punct or w.text in "-&.").strip()
+
+
+def object_of(verb):
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd", "dative", "acomp")), None)
+    if obj is None:
+        prep = next((c for c in verb.children if c.dep_ in ("prep", "agent")), None)
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    return obj
 
 
 def svo(sent) -> tuple[Optional[str], Optional[str], Optional[str]]:
     verb = main_verb(sent)
-    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
-    obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd", "dative")), None)
-    if obj is None:
-        prep = next((c for c in verb.children if c.dep_ == "prep"), None)
-        obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    subject, obj = subject_of(verb), object_of(verb)
     predicate = verb.lemma_ or verb.lower_
     particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
     if particle:
         predicate += " " + particle
-    return (_phrase(subject) if subject is not None else None, predicate,
-            _phrase(obj) if obj is not None else None)
+    return (phrase(subject) if subject is not None else None, predicate,
+            phrase(obj) if obj is not None else None)
 
 
-def classify_sentence(sent, has_actor: bool, has_anchor: bool, quoted: bool) -> Optional[ClaimInfo]:
-    """ClaimInfo when the sentence is a claim, else None.
+def _is_actor_phrase(token, facts: SentenceFacts) -> bool:
+    """A subject phrase that names an actor, or a pronoun standing for one."""
+    if token is None:
+        return False
+    if any(t.ent_type_ in ACTOR_LABELS and t.ent_type_ for t in token.subtree):
+        return True
+    return token.lower_ in PRONOUNS and facts.antecedent is not None
 
-    has_actor: a named actor (person, organisation, place) is mentioned;
-    has_anchor: an actor, date, money figure or number is mentioned;
-    quoted: the sentence is (part of) a quotation attributed to someone.
-    """
+
+def _event_kind(verbs) -> Optional[str]:
+    for verb in verbs:
+        kind = EVENT_VERBS.get(verb.lemma_.lower())
+        if kind:
+            return kind
+    return None
+
+
+def _noun_kind(*verbs) -> Optional[str]:
+    """The kind told by what the verbs act on: `announced a partnership` -> agreement."""
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_ in ("dobj", "nsubjpass", "attr", "nsubj"):
+                kind = NOUN_KINDS.get(child.lemma_.lower())
+                if kind:
+                    return kind
+    return None
+
+
+def speaker_of(verb):
+    """Who performs a speech verb: its active subject, or the agent of a passive (`was found by X`)."""
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    subject = subject_of(verb)
+    return subject if subject is not None and subject.dep_ != "nsubjpass" else None
+
+
+def names_actor(token) -> bool:
+    """The phrase's head (or a head coordinated with it) is part of an actor's name, or is a person noun."""
+    heads = [token] + [c for c in token.children if c.dep_ == "conj"]
+    return any(h.ent_type_ in ACTOR_LABELS or h.lemma_.lower() in ACTOR_NOUNS | PERSON_NOUNS for h in heads)
+
+
+def reported_speech(sent, quotes: list[tuple[int, int]] = ()):
+    """(speech verb, speaker token) for `X said ...`, `X announced ...`, `according to X`; the verb and
+    speaker must stand outside any quotation."""
+    def outside(token):
+        offset = token.idx - sent.doc[0].idx
+        return not any(qs <= offset < qe for qs, qe in quotes)
+
+    for token in sent:
+        lemma = token.lemma_.lower()
+        if lemma in SPEECH_VERBS | FINDING_VERBS and token.pos_ == "VERB" and outside(token):
+            subject = speaker_of(token)
+            if subject is None or subject.lower_ in ("it", "this", "that", "which", "i", "we") or not outside(subject):
+                continue
+            # A finding needs a finder: `MSIT emphasized`, not `this trend highlights`.
+            if lemma in SPEECH_VERBS or names_actor(subject):
+                return token, subject
+        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to":
+            pobj = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
+            if pobj is not None and outside(pobj):
+                return token, pobj
+    return None, None
+
+
+def classify_sentence(sent, facts: SentenceFacts, quotes: list[tuple[int, int]] = ()) -> Optional[ClaimInfo]:
+    """ClaimInfo when the sentence is a claim, else None. `quotes` are the paragraph's quotation
+    spans (offsets into sent.doc.text)."""
+    info = _classify(sent, facts, quotes)
+    if info is not None:
+        heads = [object_of(v) for v in main_predicates(sent)]
+        head = next((h for h in heads if h is not None and h.pos_ in ("NOUN", "PROPN")), None)
+        info.object_head = head.lemma_.lower() if head is not None else None
+    return info
+
+
+def _classify(sent, facts: SentenceFacts, quotes) -> Optional[ClaimInfo]:
     text = sent.text.strip()
     if not text or text.endswith("?") or not any(t.pos_ in ("VERB", "AUX") for t in sent):
         return None
-    if len([t for t in sent if t.is_alpha]) < 4:
+    if sum(1 for t in sent if t.is_alpha) < 4:
         return None
     modality = modality_of(sent)
     subject, predicate, obj = svo(sent)
-    verb = main_verb(sent)
-    kinds = [EVENT_VERBS[t.lemma_.lower()] for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in EVENT_VERBS]
-    kind = None
-    if EVENT_VERBS.get(verb.lemma_.lower()):
-        kind = EVENT_VERBS[verb.lemma_.lower()]
-    elif kinds:
-        kind = kinds[0]
-    if quoted:
+    verbs = main_predicates(sent)
+    root = verbs[0]
+    has_actor = bool(facts.actors) or (facts.antecedent is not None and _is_actor_phrase(subject_of(root), facts))
+    has_anchor = has_actor or facts.has_date or facts.has_money or facts.has_number
+
+    if facts.quote_speaker:
         return ClaimInfo("quote", modality, subject, predicate, obj)
-    if kind and has_anchor:
+    root_subject = subject_of(root)
+    if root_subject is not None and (root_subject.lower_ in AUTHOR_PRONOUNS or SELF_REFERENCE.search(phrase(root_subject))):
+        return None
+    if SELF_REFERENCE.search(text[:60]) and root_subject is not None and root_subject.lower_ in AUTHOR_PRONOUNS | {"it"}:
+        return None
+    speech_verb, speaker = reported_speech(sent, quotes)
+    if speech_verb is not None and (speech_verb in verbs or speech_verb.lower_ == "according"):
+        lemma = speech_verb.lemma_.lower()
+        inner = [c for c in speech_verb.children if c.dep_ in ("ccomp", "xcomp")]
+        announced = lemma in ANNOUNCE_VERBS
+        kind = None
+        if inner and (lemma in SPEECH_VERBS or any(c.dep_ == "ccomp" for c in inner)):
+            # reported speech, `X said (that) ...`: its kind is what was reported
+            kind = _event_kind(inner) or _noun_kind(*inner) or (ANNOUNCE_VERBS.get(lemma) or "quote")
+        elif announced or speech_verb.lower_ == "according":
+            # `X announced a partnership`, `X pledged $150 million`: an event X made public
+            kind = EVENT_VERBS.get(lemma) or _noun_kind(speech_verb) or ANNOUNCE_VERBS.get(lemma, "quote")
+        if kind == "funding" and not facts.has_money and not any(t.lower_ in MONEY_NOUNS for t in sent):
+            kind = "plan"
+        if kind:
+            return ClaimInfo(kind, modality, subject, predicate, obj, speaker)
+    if speech_verb is not None and speech_verb.lower_ == "according":
+        return ClaimInfo(_event_kind(verbs) or "quote", modality, subject, predicate, obj, speaker)
+
+    kind = _event_kind(verbs)
+    actor_subject = _is_actor_phrase(root_subject, facts)
+    money_words = any(t.lower_ in MONEY_NOUNS for t in sent)
+    if kind == "funding" and not (facts.has_money or money_words):
+        kind = "event"  # `committed to integrating AI`, `contributed to the alliance's resilience`
+    if kind and facts.has_percent:
+        kind = "statistic"
+    speculative = modality == "hedged" or (modality == "predicted" and not (has_actor or facts.has_date))
+    if kind and (has_anchor or money_words) and not (speculative and not actor_subject):
         if modality == "prescriptive":
             kind = "recommendation"
         return ClaimInfo(kind, modality, subject, predicate, obj)
-    if modality == "prescriptive" and has_actor and _has_actor_subject(verb):
+    if modality == "prescriptive" and (actor_subject or (root_subject is not None and root_subject.lemma_.lower() in ACTOR_NOUNS)):
         return ClaimInfo("recommendation", modality, subject, predicate, obj)
-    if verb.lemma_ == "be" and _has_actor_subject(verb) and modality == "asserted":
-        attrs = [c for c in verb.children if c.dep_ in ("attr", "acomp", "advmod", "prep")]
-        words = {w.lower_ for a in attrs for w in a.subtree}
-        if words & ASSESSMENT_NOUNS or any(w.like_num for a in attrs for w in a.subtree):
+    if actor_subject and modality == "asserted" and root.lemma_ in ("be", "have", "remain", "become", "hold"):
+        complements = [c for c in root.children if c.dep_ in ("attr", "acomp", "advmod", "prep", "dobj")]
+        words = {w.lower_ for c in complements for w in c.subtree}
+        numbers = any(w.like_num or w.ent_type_ in ("CARDINAL", "PERCENT", "MONEY", "QUANTITY")
+                      for c in complements for w in c.subtree)
+        superlative = any(w.tag_ == "JJS" for c in complements for w in c.subtree)
+        if words & ASSESSMENT_WORDS or superlative:
             return ClaimInfo("assessment", modality, subject, predicate, obj)
+        if numbers:
+            return ClaimInfo("statistic", modality, subject, predicate, obj)
+    if facts.has_percent and has_actor and modality == "asserted":
+        return ClaimInfo("statistic", modality, subject, predicate, obj)
     return None
-
-
-def _has_actor_subject(verb) -> bool:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            if any(t.ent_type_ in ACTOR_LABELS for t in child.subtree):
-                return True
-            if child.lower_ in ("it", "they", "we") or child.lemma_ in ("country", "nation", "government", "partner"):
-                return True
-    return False
 
 
 def quote_regions(text: str) -> list[tuple[int, int]]:
-    """Spans of quoted text (curly or straight quotes); an unclosed quote runs to the end."""
-    return [(m.start(), m.end()) for m in QUOTES.finditer(text) if m.end() - m.start() > 25]
-
-
-def find_speaker(sent) -> Optional[object]:
-    """The token heading who said it: subject of a speech verb, or the object of `according to`."""
-    for token in sent:
-        if token.lemma_.lower() in SPEECH_VERBS and token.pos_ == "VERB":
-            subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subject is not None and subject.lower_ not in ("it", "this", "that", "which"):
-                return subject
-        if token.lower_ == "according" and token.nbor(1).lower_ == "to" if token.i + 1 < len(token.doc) else False:
-            pobj = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
-            if pobj is not None:
-                return pobj
-    return None
+    """Spans of quoted text (curly or straight quotes); an unclosed quote runs to the end of the text.
+    Short quotations (a scare-quoted phrase) are not speech."""
+    return [(m.start(), m.end()) for m in QUOTES.finditer(text) if m.end() - m.start() > MIN_QUOTE_CHARS]

@@ -15,7 +15,10 @@ from .types import Claim, CleanDocument, DateRow, DocResult, Mention, MoneyRow, 
 
 # Paragraph kinds whose text goes through spaCy (the rest is classified away or parsed by rules).
 PROSE_KINDS = {"body", "list"}
-ANCHOR_LABELS = {"CARDINAL", "PERCENT", "ORDINAL", "QUANTITY", "MONEY", "DATE"}
+# Entity labels a speaker can have (a region speaks through its institutions: `Europe ... announced`).
+SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC"}
+# Entity labels that make a sentence specific enough to check (ORDINAL alone does not: `the first country`).
+NUMBER_LABELS = {"CARDINAL", "PERCENT", "QUANTITY", "MONEY"}
 
 
 def iter_prose(clean: CleanDocument):
@@ -45,6 +48,7 @@ def extract_document(raw: RawDocument, clean: CleanDocument, docs: dict[int, obj
         metadata=clean.metadata, text=clean.text, paragraphs=clean.paragraphs, markers=clean.markers,
     )
     acronyms = abbreviations(clean)
+    result.acronyms = acronyms
     anchor = clean.metadata.published if clean.metadata.published and len(clean.metadata.published) >= 7 else None
     citations = [m for m in clean.markers if m.role == "citation"]
     marker_starts = [m.start for m in citations]
@@ -64,6 +68,7 @@ def _page_at(para, offset: int):
 
 def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations, marker_starts) -> None:
     base = para.start
+    document_text = result.text
     sent_index = {}  # spaCy sentence start char -> index in result.sentences
     sent_starts = []
     for sent in doc.sents:
@@ -88,10 +93,10 @@ def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations
         s, e = entities.trim_mention(ent.text)
         start, end = ent.start_char + s, ent.start_char + e
         surface = doc.text[start:end]
-        if not surface.strip():
+        if not surface.strip() or entities.is_not_a_name(surface, document_text):
             continue
-        name = entities.canonical_name(surface, ent.label_, acronyms)
-        result.mentions.append(Mention(sentence_of(start), base + start, base + end, surface, ent.label_, name))
+        name, label = entities.canonical_name(surface, ent.label_, acronyms)
+        result.mentions.append(Mention(sentence_of(start), base + start, base + end, surface, label, name))
 
     first_date = len(result.dates)
     for start, end in dates.iter_date_spans(doc):
@@ -116,68 +121,108 @@ def _extract_claims(result, para, doc, sent_index, first_mention, first_date, fi
     mentions = result.mentions[first_mention:]
     quotes = claim_rules.quote_regions(doc.text)
     speakers = _speakers_for_quotes(doc, quotes, mentions, base)
+    antecedent = None
     for sent in doc.sents:
         index = sent_index.get(sent.start_char)
         if index is None:
             continue
         row = result.sentences[index]
-        in_sent = [m for m in mentions if row.start <= m.start < row.end]
-        has_actor = any(m.label in claim_rules.ACTOR_LABELS for m in in_sent)
-        has_anchor = has_actor or any(row.start <= d.start < row.end for d in result.dates[first_date:]) or any(
-            row.start <= m.start < row.end for m in result.money[first_money:]) or any(
-            ent.label_ in ANCHOR_LABELS for ent in sent.ents)
-        quote_speaker = next((spk for (qs, qe), spk in zip(quotes, speakers)
-                              if spk and qs < sent.end_char and sent.start_char < qe), None)
-        info = claim_rules.classify_sentence(sent, has_actor, has_anchor, quoted=quote_speaker is not None)
-        if info is None:
-            continue
-        speaker = quote_speaker or _reported_speaker(sent, mentions, base)
-        result.claims.append(Claim(
-            index, row.start, row.end, row.text, info.kind, info.modality, speaker,
-            info.subject, info.predicate, info.object, _note_for(row, para, citations, marker_starts),
-        ))
+        inside = lambda rows: [r for r in rows if row.start <= r.start < row.end]  # noqa: E731
+        in_sent = inside(mentions)
+        facts = claim_rules.SentenceFacts(
+            actors=[m.name for m in in_sent if m.label in claim_rules.ACTOR_LABELS],
+            has_date=bool(inside(result.dates[first_date:])),
+            has_money=bool(inside(result.money[first_money:])),
+            has_number=any(ent.label_ in NUMBER_LABELS for ent in sent.ents),
+            has_percent=any(ent.label_ == "PERCENT" for ent in sent.ents),
+            quote_speaker=_quote_speaker(sent, quotes, speakers),
+            antecedent=antecedent,
+        )
+        info = claim_rules.classify_sentence(sent, facts, quotes)
+        subject_names = _subject_actors(sent, in_sent, base)
+        if info is not None:
+            speaker = facts.quote_speaker
+            if speaker is None and info.speaker_token is not None:
+                if info.speaker_token.lower_ in claim_rules.PRONOUNS:
+                    speaker = antecedent  # `They reaffirmed ...`: whoever the previous sentence was about
+                else:
+                    speaker = _name_for_token(info.speaker_token, mentions, base)
+            subject = info.subject
+            if subject and subject.lower() in claim_rules.PRONOUNS and antecedent:
+                subject = antecedent
+            result.claims.append(Claim(
+                index, row.start, row.end, row.text, info.kind, info.modality, speaker,
+                subject, info.predicate, info.object, _note_for(row, para, citations, marker_starts),
+                info.object_head,
+            ))
+        # A pronoun subject in the next sentence refers to this sentence's actor subject, if any.
+        root_subject = claim_rules.subject_of(claim_rules.main_verb(sent))
+        if subject_names:
+            antecedent = subject_names[0]
+        elif root_subject is None or root_subject.lower_ not in claim_rules.PRONOUNS:
+            antecedent = None
+
+
+def _subject_actors(sent, mentions, base) -> list[str]:
+    """Canonical names of the actors named in the sentence's main subject."""
+    subject = claim_rules.subject_of(claim_rules.main_verb(sent))
+    if subject is None:
+        return []
+    sub = list(subject.subtree)
+    lo, hi = base + sub[0].idx, base + sub[-1].idx + len(sub[-1].text)
+    return [m.name for m in mentions if lo <= m.start and m.end <= hi and m.label in claim_rules.ACTOR_LABELS]
+
+
+def _quote_speaker(sent, quotes, speakers):
+    """The speaker of the quotation covering most of this sentence, if any."""
+    for (qs, qe), speaker in zip(quotes, speakers):
+        overlap = min(qe, sent.end_char) - max(qs, sent.start_char)
+        if speaker and overlap > 0.5 * len(sent.text.strip()):
+            return speaker
+    return None
 
 
 def _name_for_token(token, mentions, base) -> str:
-    """Canonical name of the entity a token heads, preferring a person inside its phrase."""
+    """Canonical names of the actors a phrase is headed by (`U.S. Chief Technology Officer Michael
+    Kratsios` -> Michael Kratsios; `the University of Chicago and the University of Tokyo` -> both),
+    else of the actors inside it (people first), else the phrase itself."""
+    heads, queue = [], [token]
+    while queue:  # the head and every head coordinated with it (`Europe, Japan, and South Korea`)
+        head = queue.pop(0)
+        heads.append(head)
+        queue += [c for c in head.children if c.dep_ == "conj"]
+    headed = [m for h in heads for m in mentions
+              if m.start <= base + h.idx < m.end and m.label in SPEAKER_LABELS]
+    if headed:
+        return ", ".join(dict.fromkeys(m.name for m in headed))
     sub = list(token.subtree)
     lo, hi = base + sub[0].idx, base + sub[-1].idx + len(sub[-1].text)
-    inside = [m for m in mentions if lo <= m.start and m.end <= hi]
-    for label in ("PERSON", "ORG", "GPE", "NORP"):
-        for m in inside:
-            if m.label == label:
-                return m.name
-    words = [t.text for t in sub if t.dep_ not in ("det", "poss") and not t.is_punct]
+    inside = [m for m in mentions if lo <= m.start and m.end <= hi and m.label in SPEAKER_LABELS]
+    person = next((m for m in inside if m.label == "PERSON"), None)
+    if person or inside:
+        return (person or inside[0]).name
+    words = [t.text for t in sub if t.dep_ not in ("det", "poss", "case") and not t.is_punct]
     return " ".join(words) or token.text
 
 
 def _speakers_for_quotes(doc, quotes, mentions, base) -> list:
-    """Who said each quotation: the speech-verb subject in the sentences around it; a quotation with
-    no attribution of its own continues the previous one's speaker within the paragraph."""
+    """Who said each quotation: the speech verb's subject, outside the quotation, in the sentences it
+    touches; a quotation with no attribution of its own continues the previous one's speaker within
+    the paragraph (`“...,” X said. “...”`)."""
     speakers, last = [], None
     sents = list(doc.sents)
     for qs, qe in quotes:
         speaker = None
         for sent in sents:
-            if sent.start_char <= qe and qs <= sent.end_char:
-                token = claim_rules.find_speaker(sent)
-                if token is not None and not (qs <= token.idx < qe):
+            if sent.start_char <= qe and qs < sent.end_char:
+                _, token = claim_rules.reported_speech(sent, quotes)
+                if token is not None:
                     speaker = _name_for_token(token, mentions, base)
                     break
         speaker = speaker or last
         speakers.append(speaker)
         last = speaker
     return speakers
-
-
-def _reported_speaker(sent, mentions, base):
-    token = claim_rules.find_speaker(sent)
-    if token is None:
-        return None
-    verb = token.head
-    if verb.lemma_.lower() not in claim_rules.SPEECH_VERBS and token.head.lower_ != "to":
-        return None
-    return _name_for_token(token, mentions, base)
 
 
 def _note_for(row, para, citations, marker_starts):

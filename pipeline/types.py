@@ -127,6 +127,7 @@ class Claim:
     predicate: Optional[str] = None
     object: Optional[str] = None
     note: Optional[int] = None  # note number (notes.number), resolved by store
+    object_head: Optional[str] = None  # lemma of the object's head noun, for grouping claims into facts
 
 
 @dataclass
@@ -164,6 +165,7 @@ class DocResult:
     notes: list[Note] = field(default_factory=list)
     bibliography: list[BibEntry] = field(default_factory=list)
     note_bibliography: list[tuple[int, int]] = field(default_factory=list)  # (note index, bib index)
+    acronyms: dict[str, str] = field(default_factory=dict)  # short -> long form, as the document defines them
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
