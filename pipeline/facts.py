@@ -1,16 +1,28 @@
-"""Facts: claims in different documents that report the same event.
+"""Facts: claims that report the same event, within and across documents, and the flags a user
+facets on (`unsourced`, `single_source`, `conflict`).
 
-Two claims report the same event when they are of the same kind, name the same canonical actors
-(one's actors contain the other's, at least two shared, or one shared for single-actor events), and
-their dates and amounts do not contradict each other (same year-month where both give one).
+Two claims report the same event when they are of the same family of kinds (an agreement and a launch
+both found something) and either name the same thing (`Tokyo Statement on Quantum Cooperation`),
+or share at least two actors (one, when each names only one) and what was done to (`a partnership`),
+with dates that do not contradict each other. Claims grouped on a shared named thing or on actors and
+object may still disagree on the date or amount: that is a conflict, flagged on both.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
-# Kinds that describe a datable event; assessments and quotes are compared by other means.
-EVENT_KINDS = {"agreement", "funding", "launch", "plan", "action", "statistic"}
+# Labels of named things an event is about (an agreement, a law, a programme).
+THING_LABELS = {"LAW", "WORK_OF_ART", "EVENT", "PRODUCT"}
+# Kinds that report the same sort of event; quotes and recommendations are not grouped.
+# Assessments and statistics are states, not events: they are compared by the claims' own figures.
+FAMILIES = {"agreement": "formation", "launch": "formation", "funding": "funding", "plan": "plan",
+            "event": "event"}
+AMOUNT_TOLERANCE = 0.01
+# Share of the two claims' actors that must be common (`UChicago and UTokyo announced a partnership` is
+# not the partnership of nine universities and IBM that also includes them).
+MIN_ACTOR_OVERLAP = 0.5
 
 
 @dataclass
@@ -19,35 +31,49 @@ class ClaimRef:
     document: str
     kind: str
     actors: list[str]
+    things: list[str] = field(default_factory=list)
+    object_head: Optional[str] = None
     dates: list[str] = field(default_factory=list)
     amounts: list[float] = field(default_factory=list)
 
 
-def _compatible_dates(a: list[str], b: list[str]) -> bool:
+def _dates_agree(a: list[str], b: list[str]) -> bool:
     if not a or not b:
         return True
     return any(x.startswith(y) or y.startswith(x) for x in a for y in b)
 
 
+def _amounts_agree(a: list[float], b: list[float]) -> bool:
+    if not a or not b:
+        return True
+    return any(abs(x - y) <= AMOUNT_TOLERANCE * max(abs(x), abs(y)) for x in a for y in b)
+
+
 def same_event(a: ClaimRef, b: ClaimRef) -> bool:
-    if a.kind != b.kind or a.kind not in EVENT_KINDS or not a.actors or not b.actors:
+    family = FAMILIES.get(a.kind)
+    if family is None or family != FAMILIES.get(b.kind):
         return False
+    if set(a.things) & set(b.things):
+        return True
     shared = set(a.actors) & set(b.actors)
-    if not shared or (len(shared) < 2 and not (len(a.actors) == 1 or len(b.actors) == 1)):
+    overlap = len(shared) / len(set(a.actors) | set(b.actors)) if shared else 0.0
+    enough = (len(shared) >= 2 or (len(a.actors) == 1 and len(b.actors) == 1)) and overlap >= MIN_ACTOR_OVERLAP
+    if not enough or not a.object_head or a.object_head != b.object_head:
         return False
-    if not (a.dates or a.amounts) and not (b.dates or b.amounts) and len(shared) < 2:
-        return False
-    return _compatible_dates(a.dates, b.dates)
+    return _dates_agree(a.dates, b.dates)
 
 
 def group_claims(refs: list[ClaimRef]) -> list[list[ClaimRef]]:
-    """Groups of claims that report one event; every claim of an event kind gets a group."""
+    """Groups of claims reporting one event; every claim of a grouped kind with an actor or a named
+    thing gets a group, most of them of one claim."""
     groups: list[list[ClaimRef]] = []
     for ref in refs:
-        if ref.kind not in EVENT_KINDS or not ref.actors:
+        if ref.kind not in FAMILIES or not (ref.actors or ref.things):
             continue
         for group in groups:
-            if any(same_event(ref, other) and other.document != ref.document for other in group):
+            # every member, not just one: reports of one event must all agree, or groups chain
+            # together events that merely share an actor
+            if all(same_event(ref, other) for other in group):
                 group.append(ref)
                 break
         else:
@@ -55,10 +81,21 @@ def group_claims(refs: list[ClaimRef]) -> list[list[ClaimRef]]:
     return groups
 
 
+def conflicting(group: list[ClaimRef]) -> set[int]:
+    """Indexes (in group) of claims whose date or amount disagrees with a claim of another document."""
+    flagged = set()
+    for i, a in enumerate(group):
+        for j, b in enumerate(group):
+            if i < j and a.document != b.document and not (
+                    _dates_agree(a.dates, b.dates) and _amounts_agree(a.amounts, b.amounts)):
+                flagged |= {i, j}
+    return flagged
+
+
 def summarize(group: list[ClaimRef]) -> str:
     first = group[0]
     actors = ", ".join(sorted({a for ref in group for a in ref.actors}))
     when = min((d for ref in group for d in ref.dates), default="")
     verb = first.row.get("predicate") or first.kind
-    what = first.row.get("object") or ""
+    what = next((t for ref in group for t in ref.things), None) or first.row.get("object") or ""
     return " ".join(part for part in (actors, verb, what, f"({when})" if when else "") if part)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import collections
 import json
+import re
 
 import sqlite_utils
 
+from . import entities as entity_rules
 from . import facts as fact_rules
 from .types import DocResult
 
@@ -23,7 +25,8 @@ SCHEMA = {
                     "end": int, "text": str}, [("document_id", "documents", "id")]),
     "sentences": ({"id": int, "document_id": int, "paragraph_id": int, "page": int, "start": int, "end": int,
                    "text": str}, [("document_id", "documents", "id"), ("paragraph_id", "paragraphs", "id")]),
-    "entities": ({"id": int, "name": str, "label": str, "n_mentions": int, "n_documents": int, "aliases": str}, []),
+    "entities": ({"id": int, "name": str, "label": str, "n_mentions": int, "n_documents": int, "aliases": str,
+                  "long_form": str}, []),
     "mentions": ({"id": int, "document_id": int, "sentence_id": int, "entity_id": int, "start": int,
                   "end": int, "text": str, "label": str},
                  [("document_id", "documents", "id"), ("sentence_id", "sentences", "id"),
@@ -35,12 +38,13 @@ SCHEMA = {
     "money": ({"id": int, "document_id": int, "sentence_id": int, "start": int, "end": int, "text": str,
                "amount": float, "currency": str, "qualifier": str, "period": str},
               [("document_id", "documents", "id"), ("sentence_id", "sentences", "id")]),
-    "facts": ({"id": int, "summary": str, "n_documents": int, "kind": str}, []),
+    "facts": ({"id": int, "summary": str, "n_documents": int, "kind": str, "n_claims": int, "conflict": int}, []),
     "notes": ({"id": int, "document_id": int, "number": int, "start": int, "end": int, "text": str},
               [("document_id", "documents", "id")]),
     "claims": ({"id": int, "document_id": int, "sentence_id": int, "start": int, "end": int, "text": str,
                 "kind": str, "modality": str, "speaker": str, "note_id": int, "fact_id": int,
-                "subject": str, "predicate": str, "object": str},
+                "subject": str, "predicate": str, "object": str,
+                "unsourced": int, "single_source": int, "conflict": int},
                [("document_id", "documents", "id"), ("sentence_id", "sentences", "id"),
                 ("note_id", "notes", "id"), ("fact_id", "facts", "id")]),
     "bibliography": ({"id": int, "document_id": int, "start": int, "end": int, "text": str, "url": str},
@@ -54,6 +58,7 @@ SCHEMA = {
     "runs": ({"id": int, "started": str, "finished": str, "pipeline_version": str, "spacy_model": str,
               "n_documents": int, "n_rejected": int, "rejected": str}, []),
 }
+URL = re.compile(r"https?://|www\.")
 PRIMARY_KEYS = {"note_bibliography": ("note_id", "bibliography_id")}
 INDEXES = {
     "paragraphs": [["document_id", "seq"]], "sentences": [["document_id", "start"]],
@@ -110,12 +115,17 @@ def save_database(db_path: str, results: list[DocResult], run: dict) -> dict[str
 
 
 def _entity_rows(results, rows, ids) -> dict[str, int]:
-    """One row per canonical name; its label is the label most of its mentions carry."""
+    """One row per canonical name, across documents; its label is the label most of its mentions
+    carry. Names that differ only by a national qualifier are one entity (entities.merge_variants);
+    an acronym another document defines gets that long form in `long_form`."""
     labels = collections.defaultdict(collections.Counter)
     docs = collections.defaultdict(set)
     forms = collections.defaultdict(set)
+    merged = entity_rules.merge_variants({m.name for result in results for m in result.mentions})
+    definitions = {short: long for result in results for short, long in result.acronyms.items()}
     for result in results:
         for mention in result.mentions:
+            mention.name = merged.get(mention.name, mention.name)
             labels[mention.name][mention.label] += 1
             docs[mention.name].add(result.sha256)
             forms[mention.name].add(mention.text)
@@ -126,6 +136,7 @@ def _entity_rows(results, rows, ids) -> dict[str, int]:
             "id": entity_ids[name], "name": name, "label": labels[name].most_common(1)[0][0],
             "n_mentions": sum(labels[name].values()), "n_documents": len(docs[name]),
             "aliases": json.dumps(sorted(forms[name] - {name}), ensure_ascii=False),
+            "long_form": definitions.get(name),
         })
     return entity_ids
 
@@ -186,25 +197,38 @@ def _document_rows(result: DocResult, rows, ids, entity_ids) -> list:
                                 "raw": marker.raw, "role": marker.role})
     refs = []
     for claim in result.claims:
+        note_id = note_ids.get(claim.note)
         row = {"id": ids("claims"), "document_id": doc_id, "sentence_id": sent_ids[claim.sentence],
                "start": claim.start, "end": claim.end, "text": claim.text, "kind": claim.kind,
-               "modality": claim.modality, "speaker": claim.speaker, "note_id": note_ids.get(claim.note),
-               "fact_id": None, "subject": claim.subject, "predicate": claim.predicate, "object": claim.object}
+               "modality": claim.modality, "speaker": claim.speaker, "note_id": note_id,
+               "fact_id": None, "subject": claim.subject, "predicate": claim.predicate, "object": claim.object,
+               "unsourced": int(note_id is None and not claim.speaker and not URL.search(claim.text)),
+               "single_source": 1, "conflict": 0}
         rows["claims"].append(row)
-        inside = lambda items: [x for x in items if claim.start <= x.start and x.end <= claim.end]  # noqa: E731
-        refs.append(fact_rules.ClaimRef(
-            row=row, document=result.sha256, kind=claim.kind,
-            actors=sorted({m.name for m in inside(result.mentions) if m.label in fact_rules.ACTOR_LABELS}),
-            dates=[d.value for d in inside(result.dates) if d.value],
-            amounts=[m.amount for m in inside(result.money) if m.amount],
-        ))
+        refs.append(_claim_ref(result, claim, row))
     return refs
 
 
+def _claim_ref(result: DocResult, claim, row) -> "fact_rules.ClaimRef":
+    """What the fact grouping needs to know of a claim: its actors, named things, object, dates, amounts."""
+    inside = [m for m in result.mentions if claim.start <= m.start and m.end <= claim.end]
+    return fact_rules.ClaimRef(
+        row=row, document=result.sha256, kind=claim.kind,
+        actors=sorted({m.name for m in inside if m.label in fact_rules.ACTOR_LABELS}),
+        things=sorted({m.name for m in inside if m.label in fact_rules.THING_LABELS}),
+        object_head=claim.object_head,
+        dates=[d.value for d in result.dates if claim.start <= d.start and d.end <= claim.end and d.value],
+        amounts=[m.amount for m in result.money if claim.start <= m.start and m.end <= claim.end and m.amount],
+    )
+
+
 def _fact_rows(refs, rows, ids) -> None:
+    """Facts from claims across documents, and the flags single_source and conflict on each claim."""
     for group in fact_rules.group_claims(refs):
         fact_id = ids("facts")
+        n_documents = len({ref.document for ref in group})
+        conflicts = fact_rules.conflicting(group)
         rows["facts"].append({"id": fact_id, "summary": fact_rules.summarize(group), "kind": group[0].kind,
-                              "n_documents": len({ref.document for ref in group})})
-        for ref in group:
-            ref.row["fact_id"] = fact_id
+                              "n_documents": n_documents, "n_claims": len(group), "conflict": int(bool(conflicts))})
+        for i, ref in enumerate(group):
+            ref.row.update(fact_id=fact_id, single_source=int(n_documents == 1), conflict=int(i in conflicts))
