@@ -252,9 +252,12 @@ def classify_sentence(sent, facts: SentenceFacts, quotes: list[tuple[int, int]] 
     spans (offsets into sent.doc.text)."""
     info = _classify(sent, facts, quotes)
     if info is not None:
-        heads = [object_of(v) for v in main_predicates(sent)]
-        head = next((h for h in heads if h is not None and h.pos_ in ("NOUN", "PROPN")), None)
-        info.object_head = head.lemma_.lower() if head is not None else None
+        heads = [h for h in (object_of(v) for v in main_predicates(sent)) if h is not None]
+        if any(h.ent_type_ == "MONEY" for h in heads):
+            info.object_head = "money"  # `pledged $150 million`: the amount is compared, not the word
+        else:
+            head = next((h for h in heads if h.pos_ in ("NOUN", "PROPN")), None)
+            info.object_head = head.lemma_.lower() if head is not None else None
     return info
 
 
@@ -262,7 +265,7 @@ def _classify(sent, facts: SentenceFacts, quotes) -> Optional[ClaimInfo]:
     text = sent.text.strip()
     if not text or text.endswith("?") or not any(t.pos_ in ("VERB", "AUX") for t in sent):
         return None
-    if sum(1 for t in sent if t.is_alpha) < 4:
+    if sum(1 for t in sent if t.is_alpha) < 3:  # a fragment, not a statement
         return None
     modality = modality_of(sent)
     subject, predicate, obj = svo(sent)
@@ -304,7 +307,11 @@ def _classify(sent, facts: SentenceFacts, quotes) -> Optional[ClaimInfo]:
         kind = "event"  # `committed to integrating AI`, `contributed to the alliance's resilience`
     if kind and facts.has_percent:
         kind = "statistic"
-    speculative = modality == "hedged" or (modality == "predicted" and not (has_actor or facts.has_date))
+    elif kind in ("plan", "event") and facts.has_money:
+        kind = "funding"  # `is projected to involve a total investment of $1 billion`: the figure is the news
+    # Speculation about nobody in particular is not check-worthy; a projection with a figure or a date is.
+    speculative = modality == "hedged" or (
+        modality == "predicted" and not (has_actor or facts.has_date or facts.has_money))
     if kind and (has_anchor or money_words) and not (speculative and not actor_subject):
         if modality == "prescriptive":
             kind = "recommendation"

@@ -57,13 +57,14 @@ def topic_table() -> tuple[frozenset, dict]:
 def trim_mention(text: str) -> tuple[int, int]:
     """Offsets (relative to text) of the name inside a mention: `the University of Chicago` ->
     `University of Chicago`, `Japan’s` -> `Japan`, `the Tokyo Statement on` -> `Tokyo Statement`."""
-    start, end = 0, len(text)
+    start, end = 0, len(text.rstrip(" ([{,;:-–—"))
     match = LEADING_DETERMINERS.match(text)
     if match and end - match.end() > 1:
         start = match.end()
     match = TRAILING_FUNCTION_WORDS.search(text[start:end])
     if match and match.start() > 0:
         end = start + match.start()
+        end = start + len(text[start:end].rstrip(" ([{,;:-–—"))
     match = POSSESSIVE.search(text[start:end])
     if match and end - start - len(match.group()) > 1:
         end -= len(match.group())

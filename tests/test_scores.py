@@ -17,7 +17,7 @@ FLOORS = {
     "money_precision": 0.95,
     "money_qualifier_accuracy": 1.0,
     "date_recall": 0.95,
-    "claim_recall": 0.9,
+    "claim_recall": 0.95,
     "claim_attr_accuracy": 0.95,
     "claim_precision": 0.95,
     "alias_accuracy": 0.98,
