@@ -100,6 +100,9 @@ class SentenceFacts:
     has_percent: bool = False
     quote_speaker: Optional[str] = None  # speaker of a quotation this sentence is part of
     antecedent: Optional[str] = None  # actor a pronoun subject refers to (previous sentence's subject)
+    # indexes of the tokens that belong to actor mentions (the model's own entity tags are not trusted:
+    # the extractors drop `Quantum`-as-ORG and relabel topics)
+    actor_tokens: frozenset = frozenset()
 
 
 @dataclass
@@ -185,7 +188,7 @@ def _is_actor_phrase(token, facts: SentenceFacts) -> bool:
     """A subject phrase that names an actor, or a pronoun standing for one."""
     if token is None:
         return False
-    if any(t.ent_type_ in ACTOR_LABELS and t.ent_type_ for t in token.subtree):
+    if any(t.i in facts.actor_tokens for t in token.subtree):
         return True
     return token.lower_ in PRONOUNS and facts.antecedent is not None
 
@@ -218,13 +221,13 @@ def speaker_of(verb):
     return subject if subject is not None and subject.dep_ != "nsubjpass" else None
 
 
-def names_actor(token) -> bool:
+def names_actor(token, actor_tokens) -> bool:
     """The phrase's head (or a head coordinated with it) is part of an actor's name, or is a person noun."""
     heads = [token] + [c for c in token.children if c.dep_ == "conj"]
-    return any(h.ent_type_ in ACTOR_LABELS or h.lemma_.lower() in ACTOR_NOUNS | PERSON_NOUNS for h in heads)
+    return any(h.i in actor_tokens or h.lemma_.lower() in ACTOR_NOUNS | PERSON_NOUNS for h in heads)
 
 
-def reported_speech(sent, quotes: list[tuple[int, int]] = ()):
+def reported_speech(sent, quotes: list[tuple[int, int]] = (), actor_tokens=frozenset()):
     """(speech verb, speaker token) for `X said ...`, `X announced ...`, `according to X`; the verb and
     speaker must stand outside any quotation."""
     def outside(token):
@@ -238,7 +241,7 @@ def reported_speech(sent, quotes: list[tuple[int, int]] = ()):
             if subject is None or subject.lower_ in ("it", "this", "that", "which", "i", "we") or not outside(subject):
                 continue
             # A finding needs a finder: `MSIT emphasized`, not `this trend highlights`.
-            if lemma in SPEECH_VERBS or names_actor(subject):
+            if lemma in SPEECH_VERBS or names_actor(subject, actor_tokens):
                 return token, subject
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to":
             pobj = next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
@@ -281,7 +284,7 @@ def _classify(sent, facts: SentenceFacts, quotes) -> Optional[ClaimInfo]:
         return None
     if SELF_REFERENCE.search(text[:60]) and root_subject is not None and root_subject.lower_ in AUTHOR_PRONOUNS | {"it"}:
         return None
-    speech_verb, speaker = reported_speech(sent, quotes)
+    speech_verb, speaker = reported_speech(sent, quotes, facts.actor_tokens)
     if speech_verb is not None and (speech_verb in verbs or speech_verb.lower_ == "according"):
         lemma = speech_verb.lemma_.lower()
         inner = [c for c in speech_verb.children if c.dep_ in ("ccomp", "xcomp")]

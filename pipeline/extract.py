@@ -120,7 +120,10 @@ def _extract_claims(result, para, doc, sent_index, first_mention, first_date, fi
     base = para.start
     mentions = result.mentions[first_mention:]
     quotes = claim_rules.quote_regions(doc.text)
-    speakers = _speakers_for_quotes(doc, quotes, mentions, base)
+    actor_tokens = frozenset(
+        t.i for m in mentions if m.label in claim_rules.ACTOR_LABELS
+        for t in doc.char_span(m.start - base, m.end - base, alignment_mode="expand") or ())
+    speakers = _speakers_for_quotes(doc, quotes, mentions, base, actor_tokens)
     antecedent = None
     for sent in doc.sents:
         index = sent_index.get(sent.start_char)
@@ -137,6 +140,7 @@ def _extract_claims(result, para, doc, sent_index, first_mention, first_date, fi
             has_percent=any(ent.label_ == "PERCENT" for ent in sent.ents),
             quote_speaker=_quote_speaker(sent, quotes, speakers),
             antecedent=antecedent,
+            actor_tokens=actor_tokens,
         )
         info = claim_rules.classify_sentence(sent, facts, quotes)
         subject_names = _subject_actors(sent, in_sent, base)
@@ -205,7 +209,7 @@ def _name_for_token(token, mentions, base) -> str:
     return " ".join(words) or token.text
 
 
-def _speakers_for_quotes(doc, quotes, mentions, base) -> list:
+def _speakers_for_quotes(doc, quotes, mentions, base, actor_tokens) -> list:
     """Who said each quotation: the speech verb's subject, outside the quotation, in the sentences it
     touches; a quotation with no attribution of its own continues the previous one's speaker within
     the paragraph (`“...,” X said. “...”`)."""
@@ -215,7 +219,7 @@ def _speakers_for_quotes(doc, quotes, mentions, base) -> list:
         speaker = None
         for sent in sents:
             if sent.start_char <= qe and qs < sent.end_char:
-                _, token = claim_rules.reported_speech(sent, quotes)
+                _, token = claim_rules.reported_speech(sent, quotes, actor_tokens)
                 if token is not None:
                     speaker = _name_for_token(token, mentions, base)
                     break
