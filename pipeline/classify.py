@@ -1,5 +1,6 @@
 """Paragraph kinds: body, heading, list, table, pullquote, note, bibliography, boilerplate, caption,
-byline, metadata.
+byline, metadata; and header, footer (running heads, running feet and page numbers of a PDF, which
+the PDF reader recognises from their position and repetition across pages).
 
 Rules look at a paragraph's own shape (length, punctuation, bullets, tabs, cue words) and at the
 section it sits in (after a `Notes` heading, after `References`, after `About the Author`).
@@ -29,6 +30,8 @@ BOILERPLATE_STRONG = re.compile(
 BOILERPLATE_WEAK = re.compile(
     r"\b(free|weekly|daily|email|inbox|twitter|facebook|linkedin|instagram|share|your information"
     r"|third parties|anytime|download|print|reprint|permissions?)\b", re.I)
+# `NOTE: The assessments in this table ...`, `SOURCE: Author's analysis.` under a table or figure.
+TABLE_NOTE = re.compile(r"^(NOTES?|SOURCES?)\s*:\s+(?!https?://|www\.)\S")
 CAPTION_CUES = re.compile(
     r"(shutterstock|getty images|istock|ap photo|reuters|afp|photo:|image:|credit:|photograph by"
     r"|illustration by|^(figure|fig\.|table|chart|exhibit) \d+)", re.I)
@@ -42,8 +45,11 @@ BIO = re.compile(
 BULLET = re.compile(r"^\s*[-•*▪◦–]\s+")
 NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
 RUN_IN_LABEL = re.compile(r"^([A-Z][\w&/()'’ -]{1,60}?):\s+(?=\S)")
+RUNNING_KINDS = {"header", "footer"}
 # Kinds a paragraph cut by a page break may have between its two halves.
-SKIPPABLE_BETWEEN_PAGES = {"heading", "table", "pullquote", "caption", "boilerplate", "metadata"}
+SKIPPABLE_BETWEEN_PAGES = {"heading", "table", "pullquote", "caption", "boilerplate", "metadata"} | RUNNING_KINDS
+# Dots inside these do not end a phrase (`is a Ph.D. student`): masked before BIO is matched.
+INNER_ABBREVIATIONS = re.compile(r"\b(?:Ph\.D|M\.[AS]c?|B\.[AS]c?|M\.B\.A|J\.D|U\.S|U\.K|Dr|Mr|Ms|Mrs|Jr|Sr|St|Prof)\.")
 HEADING_MAX_WORDS = 20
 SHORT_WORDS = 40
 
@@ -57,6 +63,8 @@ def classify_paragraphs(paras) -> None:
     n = len(paras)
     for i, para in enumerate(paras):
         if para.kind:
+            if para.kind == "note" and para.label_raw is None:
+                _label_note(para)  # a footnote a PDF reader found at the foot of its page
             continue
         text = para.text
         cue = classify_by_cues(text, i) if section in ("body", "closing") else None
@@ -108,6 +116,8 @@ def looks_like_heading(text: str, bullet: bool = False) -> bool:
 def classify_by_cues(text: str, position: int):
     """Kinds told by cue words or shape whatever the section: metadata, boilerplate, caption, byline."""
     words = len(text.split())
+    if TABLE_NOTE.match(text):
+        return "caption"
     if METADATA_LINE.match(text):
         return "metadata"
     if words <= SHORT_WORDS and BOILERPLATE_STRONG.search(text):
@@ -118,9 +128,15 @@ def classify_by_cues(text: str, position: int):
         return "caption"
     if BYLINE.match(text) or (position < 6 and CAPS_NAME.match(text)):
         return "byline"
-    if BIO.match(text) and words <= 80:
+    if match_bio(text) and words <= 80:
         return "byline"
     return None
+
+
+def match_bio(text: str):
+    """BIO matched with the dots of abbreviations (`Ph.D.`) masked, so the match stays in the sentence."""
+    masked = INNER_ABBREVIATIONS.sub(lambda m: m.group().replace(".", "_"), text)
+    return BIO.match(masked)
 
 
 def classify_paragraph(text: str, bullet: bool, position: int) -> str:

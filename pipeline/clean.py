@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 from . import classify, docmeta
 from .types import CleanDocument, Marker, Paragraph, RawDocument
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 MANGLED_MARKER = "\ufffd"
+# A superscript after a power of ten or a unit of area is an exponent (`10⁶`, `100 m²`), not a marker;
+# after any other number it is a marker (`by 2035¹`).
+EXPONENT_BASE = re.compile(r"(?:\b10|\d\s?(?:[kcm]?m|ft|mi))$")
 _SUP_TO_INT = {ch: str(i) for i, ch in enumerate(SUPERSCRIPT_DIGITS)}
-MARKER_RE = re.compile(f"[{SUPERSCRIPT_DIGITS}]+|{MANGLED_MARKER}")
+# One marker, or several cited together (`¹,²`, as a PDF reader writes a superscript `1,2`).
+MARKER_RE = re.compile(f"[{SUPERSCRIPT_DIGITS}]+(?:,[{SUPERSCRIPT_DIGITS}]+)*|{MANGLED_MARKER}")
 LIST_ITEM_RE = re.compile(r"^\s*(?:[-•*▪◦–]|\d{1,2}[.)])\s+")
 # A paragraph ending in one of these is complete; anything else may continue after a page break.
 TERMINAL_CHARS = ".!?:;”\"’'…)]"
@@ -26,6 +31,18 @@ CONTINUATION_WORDS = {"a", "an", "the", "of", "and", "or", "to", "in", "for", "w
 # How many classified-away paragraphs (pull quotes, tables, headings) a page-break join may skip.
 JOIN_LOOKAHEAD = 25
 FRAGMENT_MIN_WORDS = 5
+# First parts of compounds that keep their hyphen when a line or page break falls after it
+# (`long-` / `term` -> `long-term`); other line-end hyphens split one word (`manu-` / `facturing`).
+# Only prefixes that are hardly ever typeset as one word: `semi`, `co`, `non`, `multi` are not here.
+HYPHEN_PREFIXES = frozenset("self well ex all quasi long short high low full half cross".split())
+# Abbreviations that stand before a name: a paragraph ending on one was cut before the name
+# (`... developed by the U.S.` / `National Institute of Standards and Technology (NIST). NIST ...`).
+NAME_ABBREVIATIONS = ("U.S.", "U.K.", "E.U.", "U.N.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Gen.", "Sen.",
+                      "Rep.", "Gov.", "St.")
+TITLES_BEFORE_NAMES = ("Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Gen.", "Sen.", "Rep.", "Gov.", "St.")
+# Lower-case words allowed inside a name (`National Institute of Standards and Technology`).
+NAME_FUNCTION_WORDS = frozenset("of and for the on in de la du von van der".split())
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*")
 
 
 def clean_escapes(text: str) -> str:
@@ -52,6 +69,8 @@ def detach_markers(text: str) -> tuple[str, list[tuple[int, str, int | None]]]:
     """
     out, found, last, pos = [], [], 0, 0
     for match in MARKER_RE.finditer(text):
+        if match.group() != MANGLED_MARKER and EXPONENT_BASE.search(text[max(0, match.start() - 8):match.start()]):
+            continue
         before = text[last:match.start()]
         end = match.end()
         # A marker standing between spaces (or opening the text) takes one space with it.
@@ -59,9 +78,9 @@ def detach_markers(text: str) -> tuple[str, list[tuple[int, str, int | None]]]:
             end += 1
         out.append(before)
         pos += len(before)
-        raw = match.group()
-        number = None if raw == MANGLED_MARKER else int("".join(_SUP_TO_INT[c] for c in raw))
-        found.append((pos, raw, number))
+        for raw in match.group().split(","):
+            number = None if raw == MANGLED_MARKER else int("".join(_SUP_TO_INT[c] for c in raw))
+            found.append((pos, raw, number))
         last = end
     out.append(text[last:])
     return "".join(out), found
@@ -83,26 +102,63 @@ def resolve_mangled_markers(numbers: list[int | None]) -> list[int | None]:
     return resolved
 
 
-def join_lines(lines: list[str]) -> str:
-    """Join hard-wrapped lines; a word hyphenated at a line end is rejoined."""
+def count_words(text: str) -> Counter:
+    """Lower-cased words of a document, hyphenated compounds as one word: the evidence
+    `join_hyphenated` weighs (`long-term` seen elsewhere keeps its hyphen at a line end)."""
+    return Counter(word.lower() for word in WORD_RE.findall(text))
+
+
+def join_hyphenated(left: str, right: str, vocab: Counter | None = None) -> str | None:
+    """How a line or page break after a hyphen or dash joins: "" drops the hyphen (one word split by
+    the break), "-" keeps it with no space (a real hyphen or dash), None: `left` does not end in one.
+
+    Decided on evidence: the document's own spelling elsewhere (`vocab`), then the shape of the two
+    halves (`U.S.-` / `Japan`, `2014-` / `2017`), then HYPHEN_PREFIXES; otherwise the word was split.
+    """
+    if left.endswith(("–", "—")):
+        return "-"
+    if not left.endswith("-") or left.endswith(("--", " -")):
+        return None
+    head = re.search(r"([\w.'’]+(?:-[\w.'’]+)*)-$", left)
+    tail = re.match(r"[\w'’]+", right)
+    if not head or not tail:
+        return "-"
+    first, second = head.group(1), tail.group()
+    last_part = first.rsplit("-", 1)[-1]
+    if last_part[-1:].isdigit() or second[0].isdigit() or second[0].isupper():
+        return "-"
+    if "." in last_part or (last_part.isupper() and len(last_part) > 1):
+        return "-"
+    if vocab:
+        joined, hyphenated = (first + second).lower(), (first + "-" + second).lower()
+        if vocab[hyphenated] > vocab[joined]:
+            return "-"
+        if vocab[joined]:
+            return ""
+    return "-" if last_part.lower() in HYPHEN_PREFIXES else ""
+
+
+def join_lines(lines: list[str], vocab: Counter | None = None) -> str:
+    """Join hard-wrapped lines; a word hyphenated at a line end is rejoined, a real hyphen kept."""
     text = ""
     for line in lines:
         line = line.strip()
+        if not line:
+            continue
         if not text:
             text = line
-        elif dehyphenate_at(text, line):
+            continue
+        how = join_hyphenated(text, line, vocab)
+        if how == "":
             text = text[:-1] + line
+        elif how == "-":
+            text = text + line
         else:
             text = text + " " + line
     return text
 
 
-def dehyphenate_at(left: str, right: str) -> bool:
-    """True when `left` ends in a line-end hyphen that splits one word continued by `right`."""
-    return bool(re.search(r"[a-z]{2}-$", left) and re.match(r"[a-z]", right))
-
-
-def split_blocks(text: str) -> list[str]:
+def split_blocks(text: str, vocab: Counter | None = None) -> list[str]:
     """Split page text into paragraph candidates: blank lines separate; within a block, lines that
     are list items, table rows, or already complete paragraphs are kept apart, hard-wrapped lines
     are joined."""
@@ -115,13 +171,13 @@ def split_blocks(text: str) -> list[str]:
             paragraphs.append("\n".join(lines) if len(lines) > 1 else lines[0])
             continue
         if _is_hard_wrapped(lines):
-            paragraphs.append(join_lines(lines))
+            paragraphs.append(join_lines(lines, vocab))
             continue
         current: list[str] = []
         for line in lines:
             if "\t" in line:
                 if current and not all("\t" in c for c in current):
-                    paragraphs.append(join_lines(current))
+                    paragraphs.append(join_lines(current, vocab))
                     current = []
                 current.append(line)
                 continue
@@ -130,7 +186,7 @@ def split_blocks(text: str) -> list[str]:
                 current = []
             paragraphs.append(line)
         if current:
-            paragraphs.append("\n".join(current) if all("\t" in c for c in current) else join_lines(current))
+            paragraphs.append("\n".join(current) if all("\t" in c for c in current) else join_lines(current, vocab))
     return paragraphs
 
 
@@ -165,10 +221,11 @@ class _Para:
         self.label_raw: str | None = None
         self.page_breaks: list[tuple[int, int]] = []  # (offset in text, page number)
 
-    def append(self, other: "_Para", hyphen_join: bool):
-        if hyphen_join:
+    def append(self, other: "_Para", how: str | None):
+        """Append the paragraph's other half; `how` as join_hyphenated says ("", "-" or None)."""
+        if how == "":
             self.text = self.text[:-1]
-        sep = "" if hyphen_join else " "
+        sep = " " if how is None else ""
         shift = len(self.text) + len(sep)
         self.text = self.text + sep + other.text
         self.markers += [(pos + shift, raw, num) for pos, raw, num in other.markers]
@@ -179,28 +236,41 @@ class _Para:
 
 def clean_document(raw: RawDocument) -> CleanDocument:
     """Turn pages of raw text into classified paragraphs over one cleaned text."""
+    vocab = count_words("\n".join([page.text for page in raw.pages] + [text for _, _, text in raw.blocks]))
     paras: list[_Para] = []
-    for page, kind, text in raw.blocks:
+    for page, kind, text in iter_raw_paragraphs(raw, vocab):
         cleaned, markers = clean_paragraph_text(text)
         if cleaned:
-            paras.append(_Para(cleaned, markers, page, kind))
-    for page in raw.pages:
-        for block in split_blocks(page.text):
-            cleaned, markers = clean_paragraph_text(block)
-            if cleaned:
-                paras.append(_Para(cleaned, markers, page.number))
+            paras.append(_Para(cleaned, markers, page, kind or None))
     classify.classify_paragraphs(paras)
     classify.mark_pull_quotes(paras)
-    paras = rejoin_split_paragraphs(paras)
+    paras = rejoin_split_paragraphs(paras, vocab)
     return assemble(paras, raw)
 
 
-def rejoin_split_paragraphs(paras: list[_Para]) -> list[_Para]:
-    """Rejoin paragraphs cut by a page break (possibly with a pull quote, heading or table between).
+def iter_raw_paragraphs(raw: RawDocument, vocab: Counter):
+    """(page, kind or "", text) of each paragraph candidate, in reading order.
 
-    Body paragraph P continues into a later paragraph Q when P does not end a sentence and Q starts
-    in lower case (or P ends on a word no sentence ends on). Notes and bibliography entries continue
-    into the following paragraph of their section that does not start a new entry.
+    A format-aware reader (PDF, HTML) lays the document out as blocks, one paragraph each, lines
+    separated by newlines (table rows keep theirs); plain text is split into blocks here.
+    """
+    if raw.blocks:
+        for page, kind, text in raw.blocks:
+            yield page, kind, text if kind == "table" else join_lines(text.split("\n"), vocab)
+        return
+    for page in raw.pages:
+        for block in split_blocks(page.text, vocab):
+            yield page.number, "", block
+
+
+def rejoin_split_paragraphs(paras: list[_Para], vocab: Counter | None = None) -> list[_Para]:
+    """Rejoin paragraphs cut by a page or column break (possibly with a pull quote, heading, table or
+    running header between).
+
+    Body paragraph P continues into a later prose paragraph Q when P does not end a sentence (no
+    final punctuation, a line-end hyphen, or an abbreviation that stands before a name followed by
+    the rest of the name). Notes and bibliography entries continue into the following paragraph of
+    their section that does not start a new entry.
     """
     out: list[_Para] = []
     consumed = set()
@@ -213,7 +283,7 @@ def rejoin_split_paragraphs(paras: list[_Para]) -> list[_Para]:
             if j is None:
                 break
             nxt = paras[j]
-            para.append(nxt, hyphen_join=dehyphenate_at(para.text, nxt.text))
+            para.append(nxt, join_hyphenated(para.text, nxt.text, vocab))
             consumed.add(j)
     return out
 
@@ -222,10 +292,13 @@ def _continuation_of(paras: list[_Para], i: int, consumed: set) -> int | None:
     para = paras[i]
     if para.kind in ("note", "bibliography"):
         j = i + 1
-        if j < len(paras) and j not in consumed and paras[j].kind == para.kind and paras[j].continues:
+        while j < len(paras) and (j in consumed or paras[j].kind in classify.RUNNING_KINDS):
+            j += 1
+        if j < len(paras) and paras[j].kind == para.kind and paras[j].continues:
             return j
         return None
-    if para.text[-1:] in TERMINAL_CHARS and not para.text.endswith("-"):
+    cut_before_name = para.text.endswith(NAME_ABBREVIATIONS)
+    if para.text[-1:] in TERMINAL_CHARS and not para.text.endswith("-") and not cut_before_name:
         return None
     if para.kind == "heading":
         # A short paragraph cut by a page break looks like a heading until its other half shows up.
@@ -238,16 +311,34 @@ def _continuation_of(paras: list[_Para], i: int, consumed: set) -> int | None:
         return None
     if para.kind not in ("body", "list"):
         return None
-    last_word = para.text.rsplit(" ", 1)[-1].lower()
     j = _next_prose(paras, i, consumed)
     if j is None:
         return None
     nxt = paras[j]
     if nxt.bullet or classify.NUMBERED.match(nxt.text):
         return None
+    if cut_before_name:
+        return j if para.text.endswith(TITLES_BEFORE_NAMES) or starts_with_name(nxt.text) else None
+    last_word = para.text.rsplit(" ", 1)[-1].lower()
     if nxt.text[:1].islower() or last_word in CONTINUATION_WORDS or para.text.endswith("-"):
         return j
+    # A body paragraph without final punctuation is unfinished, whatever case the next one starts in
+    # (`... suggesting that “the United` / `States must be ...`).
+    if para.kind == "body" and nxt.kind == "body" and len(para.text.split()) >= FRAGMENT_MIN_WORDS:
+        return j
     return None
+
+
+def starts_with_name(text: str) -> bool:
+    """True when the text opens with a name standing as a sentence of its own, the tail of a name cut
+    from the paragraph before: `National Institute of Standards and Technology (NIST). NIST has ...`.
+    A sentence has a verb, and verbs are lower case: a first sentence with no lower-case word but
+    NAME_FUNCTION_WORDS is a name."""
+    first = re.match(r"(.+?[.!?])(\s|$)", text)
+    if not first or not text[:1].isupper():
+        return False
+    words = re.findall(r"[A-Za-z][\w'’-]*", first.group(1))
+    return bool(words) and all(w[0].isupper() or w in NAME_FUNCTION_WORDS for w in words)
 
 
 def _next_prose(paras: list[_Para], i: int, consumed: set) -> int | None:

@@ -13,6 +13,10 @@ MONTHS = ("january february march april may june july august september october n
 COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?P<year>(?:19|20)\d\d)(?:\s*[-–]\s*\d{2,4})?,?\s*(?P<owner>[A-Z][^.\n]{1,80})?", re.I)
 VIEWS_OF = re.compile(r"not (?:necessarily )?(?:the|those of|the views? of) (?:view|views|opinion)?\s*(?:of\s+)?(?P<pub>(?:The )?[A-Z][\w&]*(?: [A-Z][\w&]*){0,4})\s*\.?$")
 SOURCE_URL = re.compile(r"^(?:source|url|link)\s*:\s*(?P<url>(?:https?://|www\.)\S+)", re.I)
+# `For more information on this publication, visit www.rand.org/t/PEA1874-1.`: the publication's own page.
+PUBLICATION_URL = re.compile(
+    r"\b(?:this|the) (?:publication|report|document|article|paper|brief|perspective)\b[^.]{0,40}?"
+    r"\b(?:visit|see|at|available at|online at)\s+(?P<url>(?:https?://|www\.)\S+?)\.?$", re.I)
 DATED_HEADER = re.compile(
     r"^(?:published|posted|updated|date)?\s*:?\s*(?P<month>" + "|".join(MONTHS) + r")\s+(?P<day>\d{1,2}),\s+(?P<year>(?:19|20)\d\d)$", re.I)
 TITLE_MIN_WORDS = 3
@@ -34,8 +38,11 @@ def extract_metadata(paragraphs: list[Paragraph], found: Metadata) -> Metadata:
         if match and not meta.publisher:
             meta.publisher = match.group("pub")
         match = SOURCE_URL.match(text) if para.kind == "metadata" else None
+        if para.kind in ("boilerplate", "metadata") and not match:
+            match = PUBLICATION_URL.search(text)
         if match and not meta.source_url:
-            meta.source_url = match.group("url").rstrip(".,;)")
+            url = match.group("url").rstrip(".,;)")
+            meta.source_url = "https://" + url if url.lower().startswith("www.") else url
         match = DATED_HEADER.match(text) if para.seq < 8 else None
         if match and not meta.published:
             month = MONTHS.index(match.group("month").lower()) + 1
@@ -63,7 +70,7 @@ def _author(paragraphs: list[Paragraph]):
             return text[3:].strip()
         if classify.CAPS_NAME.match(text):
             return " ".join(word.capitalize() for word in text.split())
-        match = classify.BIO.match(text)
+        match = classify.match_bio(text)
         if match:
-            return match.group("name")
+            return text[match.start("name"):match.end("name")]
     return None

@@ -30,6 +30,10 @@ def test_clean_emphasis(text, expected):
     ("the literature.¹⁰⁴", "the literature.", [(15, 104)]),
     ("¹⁷ “ISO/IEC 5259-1:2024,”", "“ISO/IEC 5259-1:2024,”", [(0, 17)]),
     ("a mangled one.\ufffd Next", "a mangled one. Next", [(14, None)]),
+    ("cited together.¹,² Next", "cited together. Next", [(15, 1), (15, 2)]),
+    ("a 100 m² office", "a 100 m² office", []),
+    ("growth of 10⁶", "growth of 10⁶", []),
+    ("by 2035¹ the plan", "by 2035 the plan", [(7, 1)]),
     ("no markers, 2014–2017", "no markers, 2014–2017", []),
 ])
 def test_detach_markers(text, expected_text, expected_markers):
@@ -50,11 +54,43 @@ def test_resolve_mangled_markers(numbers, expected):
 
 @pytest.mark.parametrize("lines,expected", [
     (["semiconductor manu-", "facturing in the"], "semiconductor manufacturing in the"),
-    (["the U.S.-", "Japan alliance"], "the U.S.- Japan alliance"),
+    (["the U.S.-", "Japan alliance"], "the U.S.-Japan alliance"),
+    (["from 2014-", "2017 onwards"], "from 2014-2017 onwards"),
+    (["from 2014–", "2017 onwards"], "from 2014–2017 onwards"),
+    (["cooperation with—", "or dependency on"], "cooperation with—or dependency on"),
+    (["a long-", "term plan"], "a long-term plan"),
+    (["a self-", "sufficient capacity"], "a self-sufficient capacity"),
+    (["the Korea-", "US dialogue"], "the Korea-US dialogue"),
+    (["COVID-", "19 response"], "COVID-19 response"),
+    (["inter-", "national"], "international"),
     (["a long", "line"], "a long line"),
+    (["ends with a dash -", "and more"], "ends with a dash - and more"),
 ])
 def test_join_lines(lines, expected):
     assert clean.join_lines(lines) == expected
+
+
+@pytest.mark.parametrize("left,right,document,expected", [
+    # The document's own spelling elsewhere decides.
+    ("post-", "quantum", "post-quantum cryptography is near", "-"),
+    ("decision-", "making", "decisionmaking through research", ""),
+    ("decision-", "making", "decision-making matters", "-"),
+    ("co-", "operation", "", ""),
+    ("manu-", "facturing", "", ""),
+    ("no hyphen", "here", "", None),
+])
+def test_join_hyphenated_uses_evidence(left, right, document, expected):
+    assert clean.join_hyphenated(left, right, clean.count_words(document)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("National Institute of Standards and Technology (NIST). NIST has selected", True),
+    ("Department of Commerce, which set the rule.", False),
+    ("The rule changed.", False),
+    ("lower case start.", False),
+])
+def test_starts_with_name(text, expected):
+    assert clean.starts_with_name(text) is expected
 
 
 def _doc(text):
