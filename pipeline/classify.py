@@ -25,7 +25,8 @@ GENERIC_HEADINGS = re.compile(
 BOILERPLATE_STRONG = re.compile(
     r"\b(subscrib\w*|unsubscrib\w*|newsletter|privacy policy|terms of (use|service)|cookies? (policy|settings)"
     r"|all rights reserved|views expressed|sign up for|sign-up|follow us|share (this|on)|click here"
-    r"|advertisement|sponsored content|registered trademark)\b|©", re.I)
+    r"|advertisement|sponsored content|registered trademark"
+    r"|for more information(?: on [\w ]{1,40})?, (?:visit|see|contact))\b|©", re.I)
 # Two of these make a short paragraph boilerplate.
 BOILERPLATE_WEAK = re.compile(
     r"\b(free|weekly|daily|email|inbox|twitter|facebook|linkedin|instagram|share|your information"

@@ -217,6 +217,7 @@ class _Para:
     def __init__(self, text, markers, page, kind=None):
         self.text, self.markers, self.page, self.kind = text, markers, page, kind
         self.bullet = self.continues = False
+        self.footnote = kind == "note"  # a reader found it at the foot of its page
         self.label: int | None = None  # a note's number
         self.label_raw: str | None = None
         self.page_breaks: list[tuple[int, int]] = []  # (offset in text, page number)
@@ -305,7 +306,10 @@ def _continuation_of(paras: list[_Para], i: int, consumed: set) -> int | None:
         if len(para.text.split()) < FRAGMENT_MIN_WORDS or classify._is_section_heading(para.text):
             return None
         j = _next_prose(paras, i, consumed)
-        if j is not None and paras[j].text[:1].islower():
+        if j is None or paras[j].bullet or classify.NUMBERED.match(paras[j].text):
+            return None
+        j = _lower_case_half(paras, j, consumed)
+        if paras[j].text[:1].islower() or _unbalanced(para.text):
             para.kind = "body"
             return j
         return None
@@ -321,12 +325,34 @@ def _continuation_of(paras: list[_Para], i: int, consumed: set) -> int | None:
         return j if para.text.endswith(TITLES_BEFORE_NAMES) or starts_with_name(nxt.text) else None
     last_word = para.text.rsplit(" ", 1)[-1].lower()
     if nxt.text[:1].islower() or last_word in CONTINUATION_WORDS or para.text.endswith("-"):
-        return j
+        return _lower_case_half(paras, j, consumed) if not nxt.text[:1].islower() else j
     # A body paragraph without final punctuation is unfinished, whatever case the next one starts in
     # (`... suggesting that “the United` / `States must be ...`).
     if para.kind == "body" and nxt.kind == "body" and len(para.text.split()) >= FRAGMENT_MIN_WORDS:
-        return j
+        return _lower_case_half(paras, j, consumed)
     return None
+
+
+def _unbalanced(text: str) -> bool:
+    """An opening quotation mark or parenthesis left open: the text stops mid-phrase."""
+    return text.count("“") > text.count("”") or text.count("(") > text.count(")")
+
+
+def _lower_case_half(paras: list[_Para], j: int, consumed: set) -> int:
+    """The continuation is paragraph j, unless j is a short complete paragraph (a pull quote the
+    classifier could not match) and a paragraph starting in lower case follows within reach."""
+    k = j
+    while k < len(paras) and k - j < JOIN_LOOKAHEAD:
+        para = paras[k]
+        if k in consumed or para.kind in classify.SKIPPABLE_BETWEEN_PAGES or para.footnote:
+            k += 1
+            continue
+        if para.kind in ("body", "list") and para.text[:1].islower() and k != j:
+            return k
+        if para.kind != "body" or len(para.text.split()) > classify.SHORT_WORDS or para.text[-1:] not in ".!?”\"’":
+            break
+        k += 1
+    return j
 
 
 def starts_with_name(text: str) -> bool:
@@ -348,7 +374,7 @@ def _next_prose(paras: list[_Para], i: int, consumed: set) -> int | None:
             continue
         if paras[j].kind in ("body", "list"):
             return j
-        if paras[j].kind not in classify.SKIPPABLE_BETWEEN_PAGES:
+        if paras[j].kind not in classify.SKIPPABLE_BETWEEN_PAGES and not paras[j].footnote:
             return None
     return None
 

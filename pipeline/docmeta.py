@@ -38,7 +38,7 @@ def extract_metadata(paragraphs: list[Paragraph], found: Metadata) -> Metadata:
         if match and not meta.publisher:
             meta.publisher = match.group("pub")
         match = SOURCE_URL.match(text) if para.kind == "metadata" else None
-        if para.kind in ("boilerplate", "metadata") and not match:
+        if not match:
             match = PUBLICATION_URL.search(text)
         if match and not meta.source_url:
             url = match.group("url").rstrip(".,;)")

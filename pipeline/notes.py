@@ -69,7 +69,8 @@ def parse_notes(clean: CleanDocument) -> tuple[list[Note], list[BibEntry], list[
     previous: list[int] = []
     for n, note in enumerate(notes):
         cited: list[int] = []
-        for start, end in split_citations(note.text):
+        spans = split_citations(note.text)
+        for k, (start, end) in enumerate(spans):
             segment = note.text[start:end]
             if IBID.match(segment):
                 cited += previous
@@ -92,7 +93,8 @@ def parse_notes(clean: CleanDocument) -> tuple[list[Note], list[BibEntry], list[
             for url in own:
                 index = by_url.get(url) if url else _same_title(works, segment)
                 if index is None:
-                    span_start = _own_span_start(note.text, start, segment)
+                    # A citation that is only a URL (`...; <https://...>`) takes the one before it along.
+                    span_start = spans[k - 1][0] if k and not words(URL.sub("", segment)) else start
                     text = note.text[span_start:end]
                     bibliography.append(BibEntry(note.start + span_start, note.start + end, text, url))
                     works.append(Work.of(text) if url is None else Work("", set(), set()))
@@ -227,11 +229,3 @@ def _same_title(works: list[Work], segment: str) -> int | None:
         if work.head and work.head == target:
             return index
     return None
-
-
-def _own_span_start(note: str, start: int, segment: str) -> int:
-    """A citation that is only a URL (`...; <https://...>`) takes the citation before it along."""
-    if words(URL.sub("", segment)) or start == 0:
-        return start
-    previous = note.rfind(";", 0, start - 1)
-    return previous + 1 + (len(note[previous + 1:start]) - len(note[previous + 1:start].lstrip()))

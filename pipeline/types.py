@@ -34,15 +34,18 @@ class RawDocument:
     format: str  # txt, md, html, pdf
     pages: list[Page]
     metadata: Metadata = field(default_factory=Metadata)
-    # Blocks a format-aware reader already classified (for example HTML boilerplate or PDF
-    # running headers): (page, kind, text). clean keeps them as paragraphs of that kind.
+    # A format-aware reader's layout (PDF, HTML): (page, kind, text), one paragraph per block, the
+    # whole document in reading order; lines separated by newlines (table rows: cells by tabs).
+    # kind "" lets clean classify the block; any other kind is kept (header, footer, note, table,
+    # boilerplate, ...). When blocks are given, clean reads them instead of splitting pages' text.
     blocks: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 @dataclass
 class Paragraph:
     seq: int
-    kind: str  # body, heading, list, table, quote, note, bibliography, boilerplate, caption, byline, metadata
+    kind: str  # body, heading, list, table, pullquote, note, bibliography, boilerplate, caption, byline,
+    # metadata; header and footer (a PDF's running heads and feet, page numbers)
     page: Optional[int]
     start: int
     end: int

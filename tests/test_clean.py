@@ -132,3 +132,83 @@ def test_notes_section_labels_and_offsets():
     assert [p.kind for p in doc.paragraphs] == ["body", "heading", "note", "note"]
     for para in doc.paragraphs:
         assert doc.text[para.start:para.end] == para.text
+
+
+BODY = "An opening paragraph that is long enough to be body text, with a verb and an ending."
+
+
+@pytest.mark.parametrize("first,between,second,joined", [
+    # Joined: no final punctuation, whatever case the other half starts in.
+    ("It might be read as suggesting that “the United", [], "States must lead in every area.”", True),
+    ("In June 2021 the United States and European Union formed", ["The global ecosystem is growing fast."],
+     "a Trade and Technology Council. The global ecosystem is growing fast.", True),
+    # A short complete paragraph the pull-quote rule cannot match is stepped over to the lower-case half.
+    ("In June 2021 the United States and European Union formed", ["A quoted remark from a minister."],
+     "a Trade and Technology Council.", True),
+    ("which invests $52 billion to promote semiconductor manu-", [], "facturing. This law followed.", True),
+    # Joined: an abbreviation that stands before a name, the name's tail standing as a sentence.
+    ("The standards are being developed by the U.S.", [],
+     "National Institute of Standards and Technology (NIST). NIST has selected algorithms.", True),
+    ("The meeting was chaired by Dr.", [], "Jane Roe, who opened it with a speech.", True),
+    # Kept apart: a complete sentence ends the first; a list item follows; the name test fails.
+    ("The partners signed the agreement in 2021.", [], "Funding followed in the next year.", False),
+    ("Policymakers could decide whether the appropriate goal is", [], "- a self-sufficient capacity", False),
+    ("The rule was set by the U.S.", [], "Department officials objected to it at once, saying it was late.", False),
+])
+def test_paragraph_rejoin_rules(first, between, second, joined):
+    doc = _doc("\n\n".join([BODY, first] + between + [second]))
+    texts = [p.text for p in doc.paragraphs]
+    if joined:
+        expected = clean.join_lines([first, second]) if first.endswith("-") else first + " " + second
+        assert expected in texts, texts
+    else:
+        assert first in texts, texts
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("NOTE: The assessments in this table are not intended to be quantitatively precise.", "caption"),
+    ("SOURCE: Author's analysis of agency budgets.", "caption"),
+    ("Source: https://example.com/report", "metadata"),
+    ("Sanghyun Han is a Ph.D. student in International Affairs at Georgia Tech.", "byline"),
+    ("Edward Parker is a physical scientist at the RAND Corporation.", "byline"),
+    ("EDWARD PARKER", "byline"),
+    ("Parker argued that the program is a physical necessity for the alliance, and others agreed with him.", "body"),
+])
+def test_more_paragraph_kinds(text, kind):
+    doc = _doc(text + "\n\n" + BODY)
+    assert doc.paragraphs[0].kind == kind
+
+
+def test_reader_blocks_keep_their_kind_and_order():
+    raw = RawDocument("raw/t.pdf", "0" * 64, "pdf", [Page(1, ""), Page(2, "")], blocks=[
+        (1, "header", "REPORT TITLE"),
+        (1, "", "The partners agreed to share their testbeds and to fund exchanges while the\nlaboratories continue to"),
+        (1, "note", "¹ Jane Roe, “A Work,” 2021."),
+        (1, "footer", "1"),
+        (2, "header", "REPORT TITLE"),
+        (2, "", "test prototype devices under com-\nmon benchmarks."),
+        (2, "table", "Program\tBudget\nTestbeds\t$40 million"),
+    ])
+    doc = clean.clean_document(raw)
+    assert [(p.kind, p.page) for p in doc.paragraphs] == [
+        ("header", 1), ("body", 1), ("note", 1), ("footer", 1), ("header", 2), ("table", 2)]
+    body = doc.paragraphs[1]
+    assert body.text.endswith("laboratories continue to test prototype devices under common benchmarks.")
+    assert body.page_breaks == [(body.start + body.text.index("test prototype"), 2)]
+    assert [(m.role, m.number) for m in doc.markers] == [("label", 1)]
+
+
+@pytest.mark.parametrize("text,field,value", [
+    ("By Sanghyun Han", "author", "Sanghyun Han"),
+    ("EDWARD PARKER", "author", "Edward Parker"),
+    ("Sam Howell is a researcher with the Technology program at the Center.", "author", "Sam Howell"),
+    ("© 2023 RAND Corporation", "published", "2023"),
+    ("© 2023 RAND Corporation", "publisher", "RAND Corporation"),
+    ("Source: https://example.com/story", "source_url", "https://example.com/story"),
+    ("For more information on this publication, visit www.rand.org/t/PEA1874-1.", "source_url",
+     "https://www.rand.org/t/PEA1874-1"),
+    ("March 3, 2024", "published", "2024-03-03"),
+])
+def test_document_metadata_from_text(text, field, value):
+    doc = _doc(text + "\n\n" + BODY)
+    assert getattr(doc.metadata, field) == value

@@ -44,12 +44,12 @@ def parse_file(path: pathlib.Path, root: pathlib.Path) -> RawDocument:
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if fmt == "pdf":
-        pages, metadata = parse_pdf(path, rel)
-        return RawDocument(rel, digest, fmt, pages, metadata)
+        pages, metadata, blocks = parse_pdf(path, rel)
+        return RawDocument(rel, digest, fmt, pages, metadata, blocks)
     text = decode_text(data, rel)
     if fmt == "html":
-        text, metadata = parse_html(text)
+        text, metadata, blocks = parse_html(text)
         if not text.strip():
             raise InputError(rel, "HTML page has no text")
-        return RawDocument(rel, digest, fmt, [Page(1, text)], metadata)
+        return RawDocument(rel, digest, fmt, [Page(1, text)], metadata, blocks)
     return RawDocument(rel, digest, fmt, [Page(1, text)], Metadata())

@@ -1,39 +1,495 @@
-"""PDF files through pdfplumber: text per page and the document info dictionary.
+"""PDF files through pdfplumber: the page laid out in reading order, as classified blocks.
 
-The only module of the project that imports pdfplumber.
+The only module of the project that imports pdfplumber. For each page:
+1. words with their size (pdfplumber splits a word where the size changes, so a superscript `1`
+   after `decade.` is a word of its own);
+2. running headers and footers (lines in the top or bottom margin that repeat across pages, page
+   numbers) taken out as `header` / `footer` blocks; tables (pdfplumber's table finder) taken out as
+   `table` blocks, cells separated by tabs, rows by newlines;
+3. superscript footnote markers (smaller than their line and raised above its baseline) written as
+   Unicode superscript digits after the word they follow, which clean detaches into citation markers;
+4. lines grouped by baseline and cut where the gap between words is a gutter; columns found from the
+   x positions where consecutive lines all have a gap (never a fixed fraction of the page), and read
+   column by column, so a sentence never takes words from two columns;
+5. lines grouped into paragraphs (spacing, indent, short last lines, size or weight changes), and
+   footnotes (small type opening with a number at the foot of the page) as `note` blocks.
+Lines stay separated by newlines with their line-end hyphens: clean decides, with the whole
+document as evidence, which hyphens split a word.
 """
 from __future__ import annotations
 
-import pathlib
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
 
 from ..types import InputError, Metadata, Page
 
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+MARKER_TEXT = re.compile(r"^\d{1,3}(?:,\d{1,3})*$")
+PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
+BULLET_START = re.compile(r"^(?:[•▪◦●■–-]|\d{1,2}[.)])\s")
+SENTENCE_END = ".!?:;”\"’)"
+# Share of the page height at the top and bottom where running headers and footers live.
+MARGIN_BAND = 0.1
+# A running header/footer repeats on at least this share of the pages (and on two of them at least).
+REPEAT_SHARE = 0.4
+# A superscript is at most this share of its line's size and raised by this share of its own size.
+SUPERSCRIPT_SIZE = 0.85
+SUPERSCRIPT_RAISE = 0.15
+# A gap between words of one line wider than this many times the line's size is a gutter (ordinary
+# spaces, even stretched in justified text, stay well under one em).
+GUTTER_EM = 1.2
+# Lines further apart than this many times the column's usual line pitch start a new paragraph.
+PARAGRAPH_PITCH = 1.35
+# Footnotes are set smaller than the body: at most this share of the body size.
+FOOTNOTE_SIZE = 0.92
 
-def parse_pdf(path: pathlib.Path, rel: str) -> tuple[list[Page], Metadata]:
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool = False
+    table: bool = False  # a whole table standing in the flow as one word
+    label: bool = False  # opens with a superscript label (a footnote's number)
+
+
+@dataclass
+class Line:
+    """Words of one line of one column, or a table."""
+    words: list[Word]
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    text: str
+    table: Optional[str] = None
+    column: int = 0
+
+    @classmethod
+    def of(cls, words: list[Word]) -> "Line":
+        sizes = Counter()
+        for word in words:
+            sizes[round(word.size, 1)] += len(word.text)
+        bold = sum(len(w.text) for w in words if w.bold) > 0.6 * sum(len(w.text) for w in words)
+        text = " ".join(w.text for w in words)
+        return cls(words, min(w.x0 for w in words), max(w.x1 for w in words), min(w.top for w in words),
+                   max(w.bottom for w in words), sizes.most_common(1)[0][0], bold, text,
+                   table=text if words[0].table else None)
+
+    @property
+    def labelled(self) -> bool:
+        return self.words[0].label
+
+
+@dataclass
+class PageLayout:
+    number: int
+    height: float
+    header: list[str] = field(default_factory=list)
+    footer: list[str] = field(default_factory=list)
+    blocks: list[tuple[str, str]] = field(default_factory=list)  # (kind, text) in reading order
+
+
+def parse_pdf(path, rel: str) -> tuple[list[Page], Metadata, list[tuple[int, str, str]]]:
+    """Pages (their text in reading order), the info dictionary, and the classified blocks."""
+    _check_bytes(path, rel)
     import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
 
-    if path.stat().st_size == 0:
-        raise InputError(rel, "empty file")
     try:
         with pdfplumber.open(path) as pdf:
-            pages = [Page(i + 1, page.extract_text() or "") for i, page in enumerate(pdf.pages)]
+            if not pdf.pages:
+                raise InputError(rel, "PDF has no pages")
+            raw_pages = [_read_page(page) for page in pdf.pages]
             info = pdf.metadata or {}
-    except PDFPasswordIncorrect:
-        raise InputError(rel, "PDF is encrypted (password-protected); decrypt it first")
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds on broken files
-        raise InputError(rel, f"PDF cannot be read ({type(exc).__name__}: {exc}); is it corrupt or truncated?")
-    if not pages:
-        raise InputError(rel, "PDF has no pages")
-    if not any(page.text.strip() for page in pages):
-        raise InputError(rel, "PDF has no text layer (image-only?); run OCR first")
-    metadata = Metadata(
-        title=_pdf_info(info, "Title"), author=_pdf_info(info, "Author"), publisher=None,
-        published=None, source_url=None,
-    )
-    return pages, metadata
+    except InputError:
+        raise
+    except Exception as exc:  # pdfminer raises many kinds on broken files; pdfplumber wraps them
+        raise _read_error(rel, exc) from exc
+    if not any(words for words, _, _ in raw_pages):
+        if any(images for _, _, images in raw_pages):
+            raise InputError(rel, "PDF has no text layer, only images (a scan?); run OCR on it first")
+        raise InputError(rel, "PDF has no text on any page")
+    layouts = lay_out_pages(raw_pages)
+    pages, blocks = [], []
+    for layout in layouts:
+        page_blocks = ([("header", text) for text in layout.header] + layout.blocks
+                       + [("footer", text) for text in layout.footer])
+        blocks += [(layout.number, kind, text) for kind, text in page_blocks]
+        pages.append(Page(layout.number, "\n\n".join(text for _, text in page_blocks)))
+    # The info dictionary's dates are the file's, not the publication's: left to the text.
+    metadata = Metadata(title=_pdf_info(info, "Title"), author=_pdf_info(info, "Author"))
+    return pages, metadata, blocks
 
+
+def _check_bytes(path, rel: str) -> None:
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(0, size - 2048))
+        tail = handle.read()
+    if size == 0:
+        raise InputError(rel, "empty file")
+    if b"%PDF-" not in head:
+        raise InputError(rel, "not a PDF (no %PDF- header); is the extension right?")
+    if b"%%EOF" not in tail:
+        raise InputError(rel, "PDF is truncated (no %%EOF at its end); download or export it again")
+
+
+def _read_error(rel: str, exc: Exception) -> InputError:
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    name = type(inner).__name__
+    if name == "PDFPasswordIncorrect":
+        return InputError(rel, "PDF is encrypted with a password; decrypt it first (for example qpdf --decrypt)")
+    if "Encryption" in name:
+        return InputError(rel, f"PDF uses an encryption pdfminer cannot open ({inner}); decrypt it first")
+    if name in ("PSEOF",) or "EOF" in str(inner):
+        return InputError(rel, f"PDF is truncated or damaged ({name}: {inner}); download or export it again")
+    return InputError(rel, f"PDF is corrupt and cannot be read ({name}: {inner})")
+
+
+def _read_page(page):
+    """(words, tables, n_images) of one pdfplumber page: everything layout needs, read once."""
+    words = [
+        Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["size"], "bold" in w["fontname"].lower())
+        for w in page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False)
+        if w.get("upright", True) and w["text"].strip()
+    ]
+    tables = []
+    if page.lines or page.rects:  # the lines strategy needs ruling; skip the finder on pages without
+        for table in page.find_tables():
+            rows = table.extract()
+            cells = [["" if c is None else re.sub(r"\s+", " ", c).strip() for c in row] for row in rows]
+            cells = [row for row in cells if any(row)]
+            if len(cells) >= 2 and max(len(row) for row in cells) >= 2:
+                tables.append((table.bbox, "\n".join("\t".join(row) for row in cells)))
+    return words, tables, (page.height, len(page.images))
+
+
+def lay_out_pages(raw_pages) -> list[PageLayout]:
+    """Reading-order blocks of every page; running headers and footers found across pages."""
+    body_size = _body_size([w for words, _, _ in raw_pages for w in words])
+    pages = [(number, height, words, tables)
+             for number, (words, tables, (height, _)) in enumerate(raw_pages, start=1)]
+    running = _running_lines(pages)
+    layouts = []
+    for number, height, words, tables in pages:
+        layout = PageLayout(number, height)
+        flow = [w for w in words if not any(_inside(w, bbox) for bbox, _ in tables)]
+        flow = _take_running(flow, running, layout)
+        rows = _rows(attach_superscripts(flow))
+        rows += [[Word(text, bbox[0], bbox[2], bbox[1], bbox[3], body_size, table=True)] for bbox, text in tables]
+        rows.sort(key=lambda row: min(w.top for w in row))
+        layout.blocks = _blocks(reading_order(rows, body_size), body_size)
+        layouts.append(layout)
+    return layouts
+
+
+def _body_size(words: list[Word]) -> float:
+    sizes = Counter()
+    for word in words:
+        sizes[round(word.size, 1)] += len(word.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _inside(word: Word, bbox) -> bool:
+    x0, top, x1, bottom = bbox
+    cx, cy = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+    return x0 <= cx <= x1 and top <= cy <= bottom
+
+
+# --- running headers, footers and page numbers ------------------------------------------------
+
+def _band_rows(words: list[Word], height: float):
+    """(band, text, words) of the rows of words in the top and bottom margins of a page."""
+    out = []
+    for row in _rows(words):
+        top, bottom = min(w.top for w in row), max(w.bottom for w in row)
+        band = "header" if bottom <= height * MARGIN_BAND else "footer" if top >= height * (1 - MARGIN_BAND) else None
+        if band:
+            out.append((band, " ".join(w.text for w in row), row))
+    return out
+
+
+def _signature(text: str) -> str:
+    """A running line with its page number masked: `Report title | 3` and `Report title | 4` match."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.lower())).strip()
+
+
+def _running_lines(pages) -> set[str]:
+    counts = Counter()
+    for _, height, words, _ in pages:
+        counts.update({_signature(text) for _, text, _ in _band_rows(words, height)})
+    needed = max(2, REPEAT_SHARE * len(pages))
+    return {sig for sig, n in counts.items() if n >= needed}
+
+
+def _take_running(words: list[Word], running: set[str], layout: PageLayout) -> list[Word]:
+    """Move the page's running header/footer lines and page numbers out of the flow of text."""
+    taken = set()
+    for band, text, row in _band_rows(words, layout.height):
+        if _signature(text) in running or PAGE_NUMBER.match(text):
+            (layout.header if band == "header" else layout.footer).append(text)
+            taken.update(id(w) for w in row)
+    return [w for w in words if id(w) not in taken]
+
+
+# --- rows, superscripts, columns ---------------------------------------------------------------
+
+def _rows(words: list[Word]) -> list[list[Word]]:
+    """Words grouped by baseline (their bottoms agree within a third of their size), top to bottom,
+    each row left to right."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.bottom, w.x0)):
+        if rows and not word.table and not rows[-1][0].table and \
+                abs(word.bottom - rows[-1][0].bottom) <= 0.35 * max(word.size, rows[-1][0].size):
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+    return rows
+
+
+def attach_superscripts(words: list[Word]) -> list[Word]:
+    """Superscript numbers (smaller than their line, raised above its baseline) become Unicode
+    superscripts at the end of the word before them (`decade.¹`), or, opening a line, a label
+    before the word after them (`¹ Jane Roe, ...`). Other small numbers stay words."""
+    candidates = [w for w in words if MARKER_TEXT.match(w.text)]
+    if not candidates:
+        return words
+    others = [w for w in words if not MARKER_TEXT.match(w.text)]
+    rows = _rows(others)
+    kept: list[Word] = []
+    for cand in candidates:
+        row = _row_of(cand, rows)
+        if row is None or not _is_superscript(cand, row):
+            kept.append(cand)
+            continue
+        mark = cand.text.translate(SUPERSCRIPT)
+        before = [w for w in row if w.x1 <= cand.x0 + 1]
+        after = [w for w in row if w.x0 >= cand.x1 - 1]
+        if before:
+            word = max(before, key=lambda w: w.x1)
+            word.text += mark
+        elif after:
+            word = min(after, key=lambda w: w.x0)
+            word.text = mark + " " + word.text
+            word.x0 = min(word.x0, cand.x0)
+            word.label = True
+        else:
+            kept.append(cand)
+    return others + kept
+
+
+def _row_of(word: Word, rows: list[list[Word]]):
+    middle = (word.top + word.bottom) / 2
+    best, best_overlap = None, 0.0
+    for row in rows:
+        top, bottom = min(w.top for w in row), max(w.bottom for w in row)
+        if top - 0.5 * word.size <= middle <= bottom and min(abs(w.x1 - word.x0) for w in row + [word]) < 3 * word.size:
+            overlap = min(bottom, word.bottom) - max(top, word.top)
+            if best is None or overlap > best_overlap:
+                best, best_overlap = row, overlap
+    return best
+
+
+def _is_superscript(word: Word, row: list[Word]) -> bool:
+    size = statistics.median(w.size for w in row)
+    baseline = statistics.median(w.bottom for w in row)
+    return word.size <= SUPERSCRIPT_SIZE * size and word.bottom < baseline - SUPERSCRIPT_RAISE * word.size
+
+
+def reading_order(rows: list[list[Word]], body_size: float) -> list[Line]:
+    """Lines in reading order: runs of rows that share a gutter are read column by column.
+
+    Rows are taken top to bottom. A run of rows stays together while some x-interval at least a
+    gutter wide is free of words in every row of the run (the intersection of their gaps): that
+    interval is a gutter between columns. A row with words across it (a title, a full-width table)
+    ends the run. A gutter counts only when the run has words on both sides of it in four lines or
+    more; a run that ends without one gives its last rows, when they fit, to the next run (two
+    headings side by side belong to the columns below them, not to the title above).
+    Inside a run, each column is read top to bottom, columns left to right.
+    """
+    if not rows:
+        return []
+    left = min(w.x0 for row in rows for w in row)
+    right = max(w.x1 for row in rows for w in row)
+    width = GUTTER_EM * body_size
+    gaps_of = [_gaps(row, left, right, width) for row in rows]
+    ordered: list[Line] = []
+    run: list[int] = []
+    free: list[tuple[float, float]] = []
+    for i in range(len(rows)):
+        if run:
+            narrowed = _intersect(free, gaps_of[i], width, (left, right))
+            if narrowed:
+                run.append(i)
+                free = narrowed
+                continue
+            moved, free_next = [], gaps_of[i]
+            if not _gutters(rows, run, free):
+                while run:
+                    fit = _intersect(free_next, gaps_of[run[-1]], width, (left, right))
+                    if not fit:
+                        break
+                    moved.insert(0, run.pop())
+                    free_next = fit
+            if run:
+                ordered += _read_run(rows, run, _free_of(run, gaps_of, width, (left, right)))
+            run, free = moved + [i], free_next
+        else:
+            run, free = [i], gaps_of[i]
+    ordered += _read_run(rows, run, free)
+    return ordered
+
+
+def _gaps(row: list[Word], left: float, right: float, width: float) -> list[tuple[float, float]]:
+    """Stretches of the row's width free of words: between words (when at least `width` wide) and
+    before its first word and after its last."""
+    gaps, x = [], left
+    for word in row:
+        if word.x0 - x >= width or (x == left and word.x0 > left):
+            gaps.append((x, word.x0))
+        x = max(x, word.x1)
+    if right > x:
+        gaps.append((x, right))
+    return gaps
+
+
+def _intersect(a, b, width: float, bounds: tuple[float, float]):
+    """Common free stretches at least `width` wide that touch neither side of the text area: a
+    stretch open to the margin (a short line's end) is no gutter."""
+    out = []
+    for a0, a1 in a:
+        for b0, b1 in b:
+            lo, hi = max(a0, b0), min(a1, b1)
+            if hi - lo >= width and lo > bounds[0] + 0.5 and hi < bounds[1] - 0.5:
+                out.append((lo, hi))
+    return out
+
+
+def _free_of(run: list[int], gaps_of, width: float, bounds):
+    free = gaps_of[run[0]]
+    for i in run[1:]:
+        free = _intersect(free, gaps_of[i], width, bounds)
+    return free
+
+
+def _gutters(rows, run: list[int], free) -> list[float]:
+    """Middles of the free intervals with words on both sides in four lines or more."""
+    gutters = []
+    for g0, g1 in free:
+        lefts = sum(1 for i in run if any(w.x1 <= g0 + 0.5 for w in rows[i]))
+        rights = sum(1 for i in run if any(w.x0 >= g1 - 0.5 for w in rows[i]))
+        if lefts and rights and lefts + rights >= 4:
+            gutters.append((g0 + g1) / 2)
+    return gutters
+
+
+def _read_run(rows, run: list[int], free) -> list[Line]:
+    gutters = _gutters(rows, run, free)
+    lines = []
+    for i in run:
+        pieces: dict[int, list[Word]] = {}
+        for word in rows[i]:
+            pieces.setdefault(sum(1 for g in gutters if (word.x0 + word.x1) / 2 > g), []).append(word)
+        for column, words in pieces.items():
+            line = Line.of(words)
+            line.column = column
+            lines.append(line)
+    _defer_trailing_lines(lines)
+    return sorted(lines, key=lambda l: (l.column, l.top, l.x0))
+
+
+def _defer_trailing_lines(lines: list[Line]) -> None:
+    """Lines under every column's text and set apart from the first column by a wider space or a
+    change of size (footnotes, a heading opening a full-width section) are read after the columns,
+    not as the end of the first column."""
+    if not any(line.column for line in lines):
+        return
+    others_bottom = max(line.bottom for line in lines if line.column)
+    first = sorted((l for l in lines if l.column == 0), key=lambda l: l.top)
+    pitches = [b.top - a.top for a, b in zip(first, first[1:])]
+    pitch = statistics.median(pitches) if pitches else 0
+    for prev, line in zip(first, first[1:]):
+        if line.top >= others_bottom and (line.top - prev.top > PARAGRAPH_PITCH * pitch
+                                          or abs(line.size - prev.size) > 0.1 * prev.size):
+            for later in first[first.index(line):]:
+                later.column = max(l.column for l in lines) + 1
+            return
+
+
+# --- paragraphs and footnotes ------------------------------------------------------------------
+
+def _blocks(lines: list[Line], body_size: float) -> list[tuple[str, str]]:
+    """Group lines in reading order into paragraphs; footnotes at the foot of the page as notes."""
+    paragraphs: list[list[Line]] = []
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:])
+               if a.column == b.column and a.table is None and b.table is None and 0 < b.top - a.top < 3 * a.size]
+    pitch = statistics.median(pitches) if pitches else 1.2 * body_size
+    col_x0: dict[int, float] = {}
+    col_x1: dict[int, float] = {}
+    for line in lines:
+        if line.table is None:
+            col_x0[line.column] = min(col_x0.get(line.column, line.x0), line.x0)
+            col_x1[line.column] = max(col_x1.get(line.column, line.x1), line.x1)
+    for line in lines:
+        prev = paragraphs[-1][-1] if paragraphs else None
+        if prev is None or _starts_paragraph(prev, line, pitch, col_x0, col_x1):
+            paragraphs.append([line])
+        else:
+            paragraphs[-1].append(line)
+    blocks = []
+    foot = _footnote_start(paragraphs, body_size)
+    for i, para in enumerate(paragraphs):
+        if para[0].table is not None:
+            blocks.append(("table", para[0].table))
+            continue
+        kind = "note" if foot is not None and i >= foot else ""
+        blocks.append((kind, "\n".join(line.text for line in para)))
+    return blocks
+
+
+def _starts_paragraph(prev: Line, line: Line, pitch: float, col_x0, col_x1) -> bool:
+    if prev.table is not None or line.table is not None or prev.column != line.column:
+        return True
+    # The usual pitch of the body, or of this line's own type when it is larger (a title's lines).
+    if line.top - prev.top > PARAGRAPH_PITCH * max(pitch, 1.25 * line.size) or line.top < prev.top:
+        return True
+    if abs(line.size - prev.size) > 0.1 * prev.size or line.bold != prev.bold:
+        return True
+    if BULLET_START.match(line.text) or line.labelled:
+        return True
+    ends_sentence = prev.text.rstrip()[-1:] in SENTENCE_END
+    short = prev.x1 < col_x1[prev.column] - 3 * prev.size
+    indented = line.x0 > col_x0[line.column] + 0.8 * line.size and prev.x0 <= col_x0[prev.column] + 0.8 * prev.size
+    return ends_sentence and (short or indented)
+
+
+def _footnote_start(paragraphs: list[list[Line]], body_size: float) -> Optional[int]:
+    """Index of the first footnote: the trailing paragraphs set smaller than the body, the first of
+    them opening with a number (a superscript label or a plain `1` / `1.`)."""
+    start = None
+    for i in range(len(paragraphs) - 1, -1, -1):
+        para = paragraphs[i]
+        if para[0].table is not None or para[0].size > FOOTNOTE_SIZE * body_size:
+            break
+        if para[0].labelled or re.match(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s|^\d{1,3}\.?\s", para[0].text):
+            start = i
+    return start
+
+
+# --- metadata ----------------------------------------------------------------------------------
 
 def _pdf_info(info: dict, key: str):
     value = info.get(key)

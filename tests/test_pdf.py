@@ -1,0 +1,252 @@
+"""PDF ingestion on real PDFs generated with fpdf2 (tests/pdf_fixtures.py): column order, running
+headers and footers, page numbers, hyphenation, superscript markers, footnotes, tables, bad files."""
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import clean, notes
+from pipeline.cli import cli
+from pipeline.ingest import parse_file
+from pipeline.ingest.pdf import Word, reading_order
+from pipeline.types import InputError
+
+from . import pdf_fixtures as fx
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pdf") / "report.pdf"
+    fx.make_report_pdf(path)
+    raw = parse_file(path, path.parent)
+    return raw, clean.clean_document(raw)
+
+
+def _para(doc, fragment):
+    return next(p for p in doc.paragraphs if fragment in p.text)
+
+
+def test_every_paragraph_reads_whole_in_column_order(report):
+    _, doc = report
+    texts = [p.text for p in doc.paragraphs]
+    for expected in fx.REPORT.paragraphs:
+        assert any(expected in text for text in texts), expected
+
+
+def test_two_column_page_reads_left_column_before_right(report):
+    _, doc = report
+    order = [doc.text.index(fragment) for fragment in
+             ("The United States and its allies", "Officials describe", "Funding and Industry", "Private investment")]
+    assert order == sorted(order)
+
+
+def test_paragraph_cut_by_page_break_is_rejoined_and_keeps_both_pages(report):
+    _, doc = report
+    para = _para(doc, "The review recommends")
+    assert para.text == fx.REPORT.cut_paragraph
+    assert para.page == 1
+    assert [page for _, page in para.page_breaks] == [2]
+    offset = para.page_breaks[0][0]
+    assert doc.text[offset:].startswith("prototype devices")
+
+
+@pytest.mark.parametrize("fragment,page", [
+    ("Graduate programs in the three countries", 2),
+    ("Technical standards for quantum networks", 2),
+    ("The next review will measure", 3),
+    ("Funding doubled between 2019 and 2022.", 3),
+])
+def test_paragraphs_keep_their_page(report, fragment, page):
+    _, doc = report
+    assert _para(doc, fragment).page == page
+
+
+def test_running_headers_footers_and_page_numbers_are_classified(report):
+    _, doc = report
+    headers = [p for p in doc.paragraphs if p.kind == "header"]
+    footers = [p for p in doc.paragraphs if p.kind == "footer"]
+    assert [p.text for p in headers] == [fx.HEADER] * 3
+    assert [(p.text, p.page) for p in footers] == [(f"{fx.FOOTER} {n}", n) for n in (1, 2, 3)]
+    prose = " ".join(p.text for p in doc.paragraphs if p.kind in ("body", "list", "heading"))
+    assert "QUANTUM PARTNERSHIPS" not in prose and fx.FOOTER not in prose
+
+
+@pytest.mark.parametrize("kept", ["international programs", "manufacturing of", "long-term investment",
+                                  "U.S.-Japan dialogue", "2014–2017", "self-sufficient approach"])
+def test_line_end_hyphens_rejoined_real_hyphens_kept(report, kept):
+    _, doc = report
+    assert kept in doc.text
+
+
+@pytest.mark.parametrize("broken", ["inter-national", "inter- national", "manu-facturing", "long- term",
+                                    "U.S.- Japan", "2014– 2017", "self- sufficient", "selfsufficient", "longterm"])
+def test_no_broken_words_left(report, broken):
+    _, doc = report
+    assert broken not in doc.text
+
+
+def test_superscripts_become_citation_markers_not_digits(report):
+    _, doc = report
+    citations = [m for m in doc.markers if m.role == "citation"]
+    assert [m.number for m in citations] == [1, 2, 3]
+    assert [doc.text[m.start - 9:m.start] for m in citations] == ["students.", "ork plan.", "mponents."]
+    body = " ".join(p.text for p in doc.paragraphs if p.kind == "body")
+    assert not re.search(r"[A-Za-z][.,”]?\d", body), "a marker digit glued to a word"
+
+
+def test_footnotes_at_the_foot_of_the_page_are_labelled_notes(report):
+    _, doc = report
+    note_paras = [p for p in doc.paragraphs if p.kind == "note"]
+    assert [p.text for p in note_paras] == fx.REPORT.notes
+    assert [m.number for m in doc.markers if m.role == "label"] == [1, 2, 3]
+    parsed, bibliography, links = notes.parse_notes(doc)
+    assert [n.number for n in parsed] == [1, 2, 3]
+    assert len(links) == 3  # no bibliography section: each complete reference is its own entry
+
+
+def test_headings_and_title(report):
+    raw, doc = report
+    headings = [p.text for p in doc.paragraphs if p.kind == "heading"]
+    for heading in fx.REPORT.headings:
+        assert heading in headings
+    assert doc.metadata.title == fx.TITLE
+    assert doc.metadata.author == "Jane Q. Analyst"
+
+
+def test_table_is_one_table_paragraph_and_its_cells_are_not_prose(report):
+    _, doc = report
+    tables = [p for p in doc.paragraphs if p.kind == "table"]
+    assert len(tables) == 1
+    rows = [row.split("\t") for row in tables[0].text.split("\n")]
+    assert rows == [list(row) for row in fx.TABLE]
+    prose = " ".join(p.text for p in doc.paragraphs if p.kind in ("body", "list"))
+    for cell in ("Testbed exchange", "Student fellowships", "$12 million"):
+        assert cell not in prose
+
+
+def _line(words, x0, x1, top, size=10.0):
+    """Words set as one justified line from x0 to x1 (5 pt per character, spaces stretched)."""
+    widths = [5 * len(w) for w in words]
+    space = (x1 - x0 - sum(widths)) / max(1, len(words) - 1)
+    out, x = [], x0
+    for word, width in zip(words, widths):
+        out.append(Word(word, x, x + width, top, top + size, size))
+        x += width + space
+    return out
+
+
+PROSE = ("partners agreed to fund shared testbeds and exchanges of graduate students while agencies "
+         "publish common lists of critical components so that allies can plan investments together").split()
+
+
+def _justified(n_lines, x0, x1, top, pitch=12.0, offset=0):
+    """Lines filled with words as a typesetter would (natural spaces 3 pt), then justified."""
+    lines, i = [], offset
+    for n in range(n_lines):
+        words = []
+        while sum(5 * len(w) + 3 for w in words + [PROSE[i % len(PROSE)]]) - 3 <= x1 - x0:
+            words.append(PROSE[i % len(PROSE)])
+            i += 1
+        lines.append(_line(words, x0, x1, top + pitch * n))
+    return lines
+
+
+def test_columns_with_misaligned_baselines_are_not_interleaved():
+    left = _justified(8, 50, 290, 100)
+    right = _justified(8, 310, 550, 106, offset=3)  # baselines 6 pt lower: no row holds both columns
+    rows = sorted(left + right, key=lambda row: row[0].top)
+    lines = reading_order(rows, 10.0)
+    assert [line.top for line in lines] == [row[0].top for row in left] + [row[0].top for row in right]
+    assert [line.column for line in lines] == [0] * 8 + [1] * 8
+
+
+def test_aligned_columns_are_split_at_the_gutter():
+    left, right = _justified(6, 50, 290, 100), _justified(6, 310, 550, 100, offset=2)
+    rows = [l + r for l, r in zip(left, right)]
+    lines = reading_order(rows, 10.0)
+    assert [line.text for line in lines] == [" ".join(w.text for w in row) for row in left + right]
+
+
+def test_single_column_justified_text_is_not_split():
+    rows = _justified(10, 50, 550, 100)
+    lines = reading_order(rows, 10.0)
+    assert [line.text for line in lines] == [" ".join(w.text for w in row) for row in rows]
+
+
+def _empty(path):
+    path.write_bytes(b"")
+
+
+def _corrupt(path):
+    path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF\n")
+
+
+def _truncated(path):
+    fx.make_simple_pdf(path, "Some text. " * 300)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _encrypted(path):
+    fx.make_simple_pdf(path, owner_password="owner", user_password="secret")
+
+
+def _not_a_pdf(path):
+    path.write_text("just some text saved with the wrong extension\n")
+
+
+def _blank(path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.output(str(path))
+
+
+@pytest.mark.parametrize("make,reason", [
+    (_empty, "empty file"),
+    (_corrupt, "corrupt"),
+    (_truncated, "truncated"),
+    (_encrypted, "encrypted"),
+    (fx.make_image_only_pdf, "only images"),
+    (_not_a_pdf, "not a PDF"),
+    (_blank, "no text"),
+])
+def test_bad_pdf_raises_input_error_naming_file_and_reason(tmp_path, make, reason):
+    path = tmp_path / "bad.pdf"
+    make(path)
+    with pytest.raises(InputError) as caught:
+        parse_file(path, tmp_path)
+    assert caught.value.path == "bad.pdf"
+    assert reason in caught.value.reason
+    assert str(caught.value).startswith("bad.pdf: ")
+
+
+def test_pdf_encrypted_only_against_editing_is_read(tmp_path):
+    path = tmp_path / "owner.pdf"
+    fx.make_simple_pdf(path, "Readable without a password.", owner_password="owner")
+    raw = parse_file(path, tmp_path)
+    assert "Readable without a password." in raw.pages[0].text
+
+
+def test_build_reads_the_report_and_reports_bad_pdfs(tmp_path):
+    raw_dir = tmp_path / "raw"
+    raw_dir.mkdir()
+    fx.make_report_pdf(raw_dir / "report.pdf")
+    _truncated(raw_dir / "broken.pdf")
+    fx.make_image_only_pdf(raw_dir / "scan.pdf")
+    db = tmp_path / "claims.db"
+    result = CliRunner().invoke(cli, ["build", str(raw_dir), "--db", str(db), "--quiet"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "broken.pdf" in result.output and "scan.pdf" in result.output
+    conn = sqlite3.connect(db)
+    pages = dict(conn.execute("select text, page from sentences where text like 'Technical standards%'"))
+    assert list(pages.values()) == [2]
+    cells = conn.execute("select count(*) from sentences where text like '%Student fellowships%'").fetchone()[0]
+    assert cells == 0
+    kinds = dict(conn.execute("select kind, count(*) from paragraphs group by kind"))
+    assert kinds["header"] == 3 and kinds["footer"] == 3 and kinds["table"] == 1 and kinds["note"] == 3
+    assert conn.execute("select count(*) from notes").fetchone()[0] == 3
