@@ -250,3 +250,12 @@ def test_build_reads_the_report_and_reports_bad_pdfs(tmp_path):
     kinds = dict(conn.execute("select kind, count(*) from paragraphs group by kind"))
     assert kinds["header"] == 3 and kinds["footer"] == 3 and kinds["table"] == 1 and kinds["note"] == 3
     assert conn.execute("select count(*) from notes").fetchone()[0] == 3
+
+
+def test_single_column_page_keeps_paragraphs_whole(tmp_path):
+    first = ("The council met in March. It agreed to fund two testbeds. " * 6).strip()
+    second = ("Members asked for a report by June. The secretariat will draft it. " * 5).strip()
+    path = tmp_path / "single.pdf"
+    fx.make_simple_pdf(path, first + "\n\n" + second)
+    doc = clean.clean_document(parse_file(path, tmp_path))
+    assert [(p.kind, p.text) for p in doc.paragraphs] == [("body", first), ("body", second)]

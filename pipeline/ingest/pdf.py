@@ -73,6 +73,13 @@ class Line:
     text: str
     table: Optional[str] = None
     column: int = 0
+    # Consecutive runs of rows without columns form one region, a run with columns its own: a
+    # column is (region, column), so a short line is short against its own column's width.
+    region: int = 0
+
+    @property
+    def place(self) -> tuple[int, int]:
+        return self.region, self.column
 
     @classmethod
     def of(cls, words: list[Word]) -> "Line":
@@ -327,6 +334,18 @@ def reading_order(rows: list[list[Word]], body_size: float) -> list[Line]:
     width = GUTTER_EM * body_size
     gaps_of = [_gaps(row, left, right, width) for row in rows]
     ordered: list[Line] = []
+    regions = {"region": 0, "columnar": True}
+
+    def emit(run_rows, run_free):
+        lines = _read_run(rows, run_rows, run_free)
+        columnar = any(line.column for line in lines)
+        if columnar or regions["columnar"]:
+            regions["region"] += 1
+        regions["columnar"] = columnar
+        for line in lines:
+            line.region = regions["region"]
+        ordered.extend(lines)
+
     run: list[int] = []
     free: list[tuple[float, float]] = []
     for i in range(len(rows)):
@@ -345,11 +364,11 @@ def reading_order(rows: list[list[Word]], body_size: float) -> list[Line]:
                     moved.insert(0, run.pop())
                     free_next = fit
             if run:
-                ordered += _read_run(rows, run, _free_of(run, gaps_of, width, (left, right)))
+                emit(run, _free_of(run, gaps_of, width, (left, right)))
             run, free = moved + [i], free_next
         else:
             run, free = [i], gaps_of[i]
-    ordered += _read_run(rows, run, free)
+    emit(run, free)
     return ordered
 
 
@@ -435,14 +454,14 @@ def _blocks(lines: list[Line], body_size: float) -> list[tuple[str, str]]:
     """Group lines in reading order into paragraphs; footnotes at the foot of the page as notes."""
     paragraphs: list[list[Line]] = []
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:])
-               if a.column == b.column and a.table is None and b.table is None and 0 < b.top - a.top < 3 * a.size]
+               if a.place == b.place and a.table is None and b.table is None and 0 < b.top - a.top < 3 * a.size]
     pitch = statistics.median(pitches) if pitches else 1.2 * body_size
     col_x0: dict[int, float] = {}
     col_x1: dict[int, float] = {}
     for line in lines:
         if line.table is None:
-            col_x0[line.column] = min(col_x0.get(line.column, line.x0), line.x0)
-            col_x1[line.column] = max(col_x1.get(line.column, line.x1), line.x1)
+            col_x0[line.place] = min(col_x0.get(line.place, line.x0), line.x0)
+            col_x1[line.place] = max(col_x1.get(line.place, line.x1), line.x1)
     for line in lines:
         prev = paragraphs[-1][-1] if paragraphs else None
         if prev is None or _starts_paragraph(prev, line, pitch, col_x0, col_x1):
@@ -461,7 +480,7 @@ def _blocks(lines: list[Line], body_size: float) -> list[tuple[str, str]]:
 
 
 def _starts_paragraph(prev: Line, line: Line, pitch: float, col_x0, col_x1) -> bool:
-    if prev.table is not None or line.table is not None or prev.column != line.column:
+    if prev.table is not None or line.table is not None or prev.place != line.place:
         return True
     # The usual pitch of the body, or of this line's own type when it is larger (a title's lines).
     if line.top - prev.top > PARAGRAPH_PITCH * max(pitch, 1.25 * line.size) or line.top < prev.top:
@@ -471,8 +490,8 @@ def _starts_paragraph(prev: Line, line: Line, pitch: float, col_x0, col_x1) -> b
     if BULLET_START.match(line.text) or line.labelled:
         return True
     ends_sentence = prev.text.rstrip()[-1:] in SENTENCE_END
-    short = prev.x1 < col_x1[prev.column] - 3 * prev.size
-    indented = line.x0 > col_x0[line.column] + 0.8 * line.size and prev.x0 <= col_x0[prev.column] + 0.8 * prev.size
+    short = prev.x1 < col_x1[prev.place] - 3 * prev.size
+    indented = line.x0 > col_x0[line.place] + 0.8 * line.size and prev.x0 <= col_x0[prev.place] + 0.8 * prev.size
     return ends_sentence and (short or indented)
 
 
