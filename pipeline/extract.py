@@ -54,6 +54,7 @@ def extract_document(raw: RawDocument, clean: CleanDocument, docs: dict[int, obj
     marker_starts = [m.start for m in citations]
     for pidx in sorted(docs):
         _extract_paragraph(result, clean.paragraphs[pidx], docs[pidx], acronyms, anchor, citations, marker_starts)
+    _extract_rule_dates(result, clean, anchor)
     result.notes, result.bibliography, result.note_bibliography = notes.parse_notes(clean)
     return result
 
@@ -99,21 +100,49 @@ def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations
         result.mentions.append(Mention(sentence_of(start), base + start, base + end, surface, label, name))
 
     first_date = len(result.dates)
+    _extract_dates(result, doc, base, sentence_of, anchor)
+
+    first_money = len(result.money)
+    for found in money.iter_money(doc.text, [sent.start_char for sent in doc.sents]):
+        result.money.append(MoneyRow(sentence_of(found.start), base + found.start, base + found.end, found.text,
+                                     found.amount, found.currency, found.qualifier, found.period))
+
+    _extract_claims(result, para, doc, sent_index, first_mention, first_date, first_money, citations, marker_starts)
+
+
+def _extract_dates(result: DocResult, doc, base: int, sentence_of, anchor) -> None:
+    """Dates in one prose paragraph; a relative one is read in its sentence's tense (`will meet Thursday`)."""
+    prefer = {sent.start_char: dates.sentence_prefer(sent) for sent in doc.sents} if anchor else {}
     for start, end in dates.iter_date_spans(doc):
         start, end = dates.trim_span(doc.text, start, end)
-        parsed = dates.parse_date(doc.text[start:end], anchor)
+        if dates.is_not_a_date_here(doc.text, start, end):
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        tense = prefer.get(span.sent.start_char, "past") if span is not None and prefer else "past"
+        parsed = dates.parse_date(doc.text[start:end], anchor, tense)
         if parsed is None:
             continue
         result.dates.append(DateRow(sentence_of(start), base + start, base + end, doc.text[start:end],
                                     parsed.value, parsed.granularity, parsed.is_relative, parsed.value_end,
                                     parsed.fuzzy))
 
-    first_money = len(result.money)
-    for found in money.iter_money(doc.text):
-        result.money.append(MoneyRow(sentence_of(found.start), base + found.start, base + found.end, found.text,
-                                     found.amount, found.currency, found.qualifier, found.period))
 
-    _extract_claims(result, para, doc, sent_index, first_mention, first_date, first_money, citations, marker_starts)
+# Paragraph kinds that spaCy does not see but whose dates users may want (marked, to filter out).
+RULE_DATE_KINDS = {"note", "bibliography"}
+
+
+def _extract_rule_dates(result: DocResult, clean: CleanDocument, anchor) -> None:
+    """Dates in notes and bibliography entries, by rule (no spaCy there): context says which."""
+    for para in clean.paragraphs:
+        if para.kind not in RULE_DATE_KINDS:
+            continue
+        for start, end, text in dates.iter_rule_dates(para.text):
+            parsed = dates.parse_date(text, anchor)
+            if parsed is None:
+                continue
+            result.dates.append(DateRow(None, para.start + start, para.start + end, text, parsed.value,
+                                        parsed.granularity, parsed.is_relative, parsed.value_end, parsed.fuzzy,
+                                        context=para.kind))
 
 
 def _extract_claims(result, para, doc, sent_index, first_mention, first_date, first_money, citations, marker_starts):
