@@ -47,7 +47,7 @@ ADJECTIVES = {"us": "USD", "u.s.": "USD", "american": "USD", "australian": "AUD"
               "swiss": "CHF", "indian": "INR", "russian": "RUB"}
 AMBIGUOUS_NOUNS = {"won", "pound"}
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9,
-          "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "tr": 1e12, "t": 1e12}
+          "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "tr": 1e12, "t": 1e12, "lakh": 1e5, "crore": 1e7}
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
                 "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100, "one hundred": 100,
@@ -80,7 +80,7 @@ PERIOD_BEFORE = re.compile(
 
 _NUM = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:[.,]\d+)?"
         r"|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+")
-_SCALE_WORD = r"trillion|billion|million|thousand|bn|mn|mln|tn"
+_SCALE_WORD = r"trillion|billion|million|thousand|crore|lakh|bn|mn|mln|tn"
 _SCALE = rf"(?:[-\s]?(?i:{_SCALE_WORD})\b|(?:[mkbMKBT]|tr)\b(?!['’.]\w))"
 _SYM = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
 _CODE = "|".join(sorted(CODES))
