@@ -10,8 +10,9 @@ import bisect
 import re
 
 from . import claims as claim_rules
-from . import dates, entities, money, notes
-from .types import Claim, CleanDocument, DateRow, DocResult, Mention, MoneyRow, RawDocument, Sentence
+from . import dates, entities, money, notes, percentages
+from .types import (Claim, CleanDocument, DateRow, DocResult, Mention, MoneyRow, PercentRow, RawDocument,
+                    Sentence)
 
 # Paragraph kinds whose text goes through spaCy (the rest is classified away or parsed by rules).
 PROSE_KINDS = {"body", "list"}
@@ -106,6 +107,9 @@ def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations
     for found in money.iter_money(doc.text, [sent.start_char for sent in doc.sents]):
         result.money.append(MoneyRow(sentence_of(found.start), base + found.start, base + found.end, found.text,
                                      found.amount, found.currency, found.qualifier, found.period))
+    for found in percentages.iter_percentages(doc.text):
+        result.percentages.append(PercentRow(sentence_of(found.start), base + found.start, base + found.end,
+                                             found.text, found.value, found.unit, found.value_end, found.qualifier))
 
     _extract_claims(result, para, doc, sent_index, first_mention, first_date, first_money, citations, marker_starts)
 

@@ -38,6 +38,9 @@ SCHEMA = {
     "money": ({"id": int, "document_id": int, "sentence_id": int, "start": int, "end": int, "text": str,
                "amount": float, "currency": str, "qualifier": str, "period": str},
               [("document_id", "documents", "id"), ("sentence_id", "sentences", "id")]),
+    "percentages": ({"id": int, "document_id": int, "sentence_id": int, "start": int, "end": int, "text": str,
+                     "value": float, "unit": str, "value_end": float, "qualifier": str},
+                    [("document_id", "documents", "id"), ("sentence_id", "sentences", "id")]),
     "facts": ({"id": int, "summary": str, "n_documents": int, "kind": str, "n_claims": int, "conflict": int}, []),
     "notes": ({"id": int, "document_id": int, "number": int, "start": int, "end": int, "text": str},
               [("document_id", "documents", "id")]),
@@ -63,7 +66,7 @@ PRIMARY_KEYS = {"note_bibliography": ("note_id", "bibliography_id")}
 INDEXES = {
     "paragraphs": [["document_id", "seq"]], "sentences": [["document_id", "start"]],
     "mentions": [["entity_id"], ["document_id", "start"]], "dates": [["document_id", "start"], ["value"]],
-    "money": [["document_id", "start"], ["amount"]], "claims": [["document_id", "start"], ["fact_id"], ["kind"]],
+    "money": [["document_id", "start"], ["amount"]], "percentages": [["document_id", "start"]], "claims": [["document_id", "start"], ["fact_id"], ["kind"]],
     "notes": [["document_id", "number"]], "markers": [["document_id", "start"]],
 }
 
@@ -177,6 +180,11 @@ def _document_rows(result: DocResult, rows, ids, entity_ids) -> list:
         rows["money"].append({"id": ids("money"), "document_id": doc_id, "sentence_id": sentence_id(m.sentence),
                               "start": m.start, "end": m.end, "text": m.text, "amount": m.amount,
                               "currency": m.currency, "qualifier": m.qualifier, "period": m.period})
+    for p in result.percentages:
+        rows["percentages"].append({"id": ids("percentages"), "document_id": doc_id,
+                                    "sentence_id": sentence_id(p.sentence), "start": p.start, "end": p.end,
+                                    "text": p.text, "value": p.value, "unit": p.unit, "value_end": p.value_end,
+                                    "qualifier": p.qualifier})
     note_ids = {}
     note_id_list = []
     for note in result.notes:

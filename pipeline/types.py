@@ -118,6 +118,18 @@ class MoneyRow:
 
 
 @dataclass
+class PercentRow:
+    sentence: Optional[int]
+    start: int
+    end: int
+    text: str
+    value: Optional[float]  # 22.6 for `22.6 percent`
+    unit: str  # percent or percentage points
+    value_end: Optional[float] = None  # for ranges (`20–30 percent`): value is the start
+    qualifier: Optional[str] = None
+
+
+@dataclass
 class Claim:
     sentence: int
     start: int
@@ -164,6 +176,7 @@ class DocResult:
     mentions: list[Mention] = field(default_factory=list)
     dates: list[DateRow] = field(default_factory=list)
     money: list[MoneyRow] = field(default_factory=list)
+    percentages: list[PercentRow] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     bibliography: list[BibEntry] = field(default_factory=list)
@@ -177,7 +190,7 @@ class DocResult:
     def from_dict(cls, data: dict[str, Any]) -> "DocResult":
         rows = {
             "paragraphs": Paragraph, "markers": Marker, "sentences": Sentence, "mentions": Mention,
-            "dates": DateRow, "money": MoneyRow, "claims": Claim, "notes": Note, "bibliography": BibEntry,
+            "dates": DateRow, "money": MoneyRow, "percentages": PercentRow, "claims": Claim, "notes": Note, "bibliography": BibEntry,
         }
         kwargs = dict(data)
         kwargs["metadata"] = Metadata(**data["metadata"])

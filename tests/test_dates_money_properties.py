@@ -120,8 +120,17 @@ def test_corpus_dates_are_marked_by_context(corpus_db):
     assert outside == 0
 
 
+def test_corpus_percentages_hold_their_spans(corpus_db):
+    conn = sqlite3.connect(corpus_db)
+    texts = dict(conn.execute("select id, text from documents"))
+    rows = conn.execute('select document_id, start, "end", text, value, unit from percentages').fetchall()
+    assert rows
+    for doc_id, start, end, text, value, unit in rows:
+        assert texts[doc_id][start:end] == text and value is not None and unit in ("percent", "percentage points")
+
+
 @pytest.mark.parametrize("sql,expected", [
-    ("select count(*) from money where text like '%qubit%' or text like '%student%'", 0),
+    ("select count(*) from money where text like '%qubit%' or text like '%student%' or text like '%percent%'", 0),
     ("select count(*) from dates where text like '%next decade%' or text like '%five years%'", 0),
     ("select count(*) from dates where is_relative = 1 and value is not null and document_id in "
      "(select id from documents where published is null)", 0),

@@ -36,4 +36,5 @@ def test_document_paths_are_relative_to_the_project(corpus_db):
 def test_money_amount_is_real_and_currency_iso(corpus_db):
     conn = sqlite3.connect(corpus_db)
     rows = conn.execute("select amount, currency from money").fetchall()
-    assert rows and all(isinstance(a, float) and len(c) == 3 and c.isupper() for a, c in rows)
+    # amount is NULL only for a sum the text does not quantify (`billions of dollars`)
+    assert rows and all((a is None or isinstance(a, float)) and len(c) == 3 and c.isupper() for a, c in rows)
