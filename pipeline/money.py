@@ -142,12 +142,11 @@ def _currency(groups: dict) -> Optional[str]:
         return SYMBOLS[groups["sym"].lstrip("\\")]
     if code := groups["code"] or groups["code3"]:
         return CODE_ALIASES.get(code, code)
-    word = re.sub(r"\s+", " ", (groups["word4"] or groups["word5"] or groups["word6"]).lower())
-    noun = re.sub(r"s?(?: sterling)?$", "", word.split()[-1]) if word.split()[-1] not in ("yen", "won", "yuan", "renminbi") \
-        else word.split()[-1]
-    if word.endswith("sterling"):
+    words = re.sub(r"\s+", " ", (groups["word4"] or groups["word5"] or groups["word6"]).lower()).split()
+    if words[-1] == "sterling":
         return "GBP"
-    adjective = word[: word.rfind(" ")].strip() if " " in word else ""
+    noun, adjective = words[-1], " ".join(words[:-1])
+    noun = noun if noun in NOUNS else noun[:-1]  # plural
     if noun == "dollar" and adjective:
         return ADJECTIVES.get(adjective, "USD")
     return NOUNS.get(noun)
