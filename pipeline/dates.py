@@ -54,11 +54,15 @@ DURATION_CUES = re.compile(
 FUZZY_WORDS = [
     "by around", "by about", "no later than", "as early as", "as late as", "sometime in", "some time in",
     "the end of", "the beginning of", "the start of", "the middle of", "the turn of", "end of", "beginning of",
+    "the week of", "week of",
     "start of", "middle of", "around", "about", "circa", "c.", "approximately", "roughly", "early", "mid",
     "late", "earlier", "later", "by", "before", "after", "until", "till", "since", "through",
     "spring", "summer", "autumn", "fall", "winter",
 ]
-FUZZY_RX = re.compile(r"^(?:" + "|".join(re.escape(w) for w in FUZZY_WORDS) + r")(?:\s+|-(?=\d)|$)", re.I)
+FUZZY_RX = re.compile(r"^(?:(?:" + "|".join(re.escape(w) for w in FUZZY_WORDS) + r")(?:\s+|$)|(?:early|mid|late)-)", re.I)
+# Trailing words that name a kind of year (`the 2023–24 academic year`): kept as a note.
+YEAR_KIND_RX = re.compile(r"\s+(academic|fiscal|financial|school|calendar|budget)\s+year$", re.I)
+OPEN_END_RX = re.compile(r"^(?:present|now|today|date|the present)$", re.I)
 LEAD_RX = re.compile(r"^(?:in|on|during|at|of|the|from|year)\s+", re.I)
 # Bound words just before a spaCy DATE span that belong to it (`by around 2039`, `since 2019`).
 BOUND_BEFORE = re.compile(r"\b(by|before|after|until|since|through)\s+$", re.I)
@@ -126,13 +130,17 @@ def _split_fuzzy(raw: str) -> tuple[str, Optional[str]]:
         if m := FUZZY_RX.match(core):
             word = m.group(0).strip(" -").lower()
             notes.append({"c.": "circa", "the end of": "end of", "the beginning of": "beginning of",
-                          "the start of": "start of", "the middle of": "middle of"}.get(word, word))
+                          "the start of": "start of", "the middle of": "middle of", "the week of": "week of"}.get(word, word))
         elif m := LEAD_RX.match(core):
             pass
         else:
             break
         core = core[m.end():]
-    return core.strip(" ,."), (" ".join(notes) or None)
+    core = core.strip(" ,.")
+    if kind := YEAR_KIND_RX.search(core):
+        notes.append(f"{kind[1].lower()} year")
+        core = core[:kind.start()]
+    return core, (" ".join(notes) or None)
 
 
 def _parse_range(core: str, anchor, prefer) -> Optional[DateValue]:
@@ -149,8 +157,16 @@ def _parse_range(core: str, anchor, prefer) -> Optional[DateValue]:
         left, right = m[1], m[2]
     elif m := re.fullmatch(rf"(.+?){RANGE_CONNECTOR}(.+)", core, re.I):
         left, right = m[1], m[2]
+    elif m := re.fullmatch(rf"({YEAR_RX})/(\d\d|{YEAR_RX})", core):
+        left, right = m[1], m[2]  # 2023/24: an academic or fiscal year across two calendar years
     else:
         return None
+    if OPEN_END_RX.match(right.strip()):  # 2019–present: open-ended, the end is noted, not guessed
+        start = _parse_point(re.sub(r"^(from|since)\s+", "", left.strip(), flags=re.I), anchor, prefer)
+        if start is None or start.value is None or start.value_end:
+            return None
+        start.fuzzy = "to present"
+        return start
     left = re.sub(r"^(from|between)\s+", "", left.strip(), flags=re.I)
     if re.fullmatch(r"\d\d", right) and re.fullmatch(YEAR_RX, left):
         right = left[:2] + right  # 2014-17
@@ -334,6 +350,8 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     match = re.match(r"^(in|on|during|at|the)\s+(?=\S)", piece, re.I)
     if match and re.search(r"\d|" + MONTH_RX, piece[match.end():], re.I):
         start += match.end()
+    if re.search(r"\d['’]s$|[a-z]['’]s$", text[start:end]) and not re.search(r"\d0['’]s$", text[start:end]):
+        end -= 2  # `December 2019's` -> `December 2019`; `the 1990's` is a decade
     while end > start and text[end - 1] in " ,;:.":
         if text[end - 1] == "." and re.search(rf"\b{MONTH_NAME}\.$", text[start:end], re.I):
             break  # keep the dot of an abbreviated month (`Dec.`)

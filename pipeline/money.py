@@ -30,7 +30,7 @@ from typing import Iterator, Optional
 
 from price_parser import Price
 
-SYMBOLS = {"US$": "USD", "U.S.$": "USD", "USD$": "USD", "$": "USD", "A$": "AUD", "AU$": "AUD", "C$": "CAD",
+SYMBOLS = {"US$": "USD", "U.S.$": "USD", "USD$": "USD", "$US": "USD", "$": "USD", "A$": "AUD", "AU$": "AUD", "C$": "CAD",
            "CA$": "CAD", "HK$": "HKD", "NZ$": "NZD", "S$": "SGD", "NT$": "TWD", "R$": "BRL", "MX$": "MXN",
            "€": "EUR", "£": "GBP", "¥": "JPY", "JP¥": "JPY", "CN¥": "CNY", "RMB¥": "CNY", "₩": "KRW", "₹": "INR",
            "₽": "RUB", "₺": "TRY", "₪": "ILS", "₫": "VND", "₱": "PHP", "฿": "THB"}
@@ -47,7 +47,7 @@ ADJECTIVES = {"us": "USD", "u.s.": "USD", "american": "USD", "australian": "AUD"
               "swiss": "CHF", "indian": "INR", "russian": "RUB"}
 AMBIGUOUS_NOUNS = {"won", "pound"}
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9,
-          "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "tr": 1e12, "t": 1e12, "lakh": 1e5, "crore": 1e7}
+          "bn": 1e9, "bln": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "tr": 1e12, "t": 1e12, "lakh": 1e5, "crore": 1e7}
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
                 "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100, "one hundred": 100,
@@ -57,7 +57,7 @@ QUALIFIERS_BEFORE = ["approximately", "about", "around", "roughly", "nearly", "a
                      "more than", "over", "at least", "less than", "under", "as much as", "as little as",
                      "an estimated", "estimated", "just over", "just under", "upwards of", "a total of",
                      "in excess of", "close to", "no more than", "no less than", "a further", "an additional",
-                     "another", "a maximum of", "a minimum of", "~"]
+                     "another", "a maximum of", "a minimum of", "below", "above", "exceeding", "~"]
 # Read right after the figure, in any order (`$5 million each per year`).
 QUALIFIERS_AFTER = ["each", "apiece", "per year", "a year", "per annum", "annually", "per month", "a month",
                     "monthly", "per capita", "per person", "per head", "or more", "or less", "or so", "-plus"]
@@ -80,8 +80,10 @@ PERIOD_BEFORE = re.compile(
 
 _NUM = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:[.,]\d+)?"
         r"|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+")
-_SCALE_WORD = r"trillion|billion|million|thousand|crore|lakh|bn|mn|mln|tn"
-_SCALE = rf"(?:[-\s]?(?i:{_SCALE_WORD})\b|(?:[mkbMKBT]|tr)\b(?!['’.]\w))"
+_SCALE_WORD = r"trillion|billion|million|thousand|crore|lakh|bn|bln|mn|mln|tn"
+# A scale word may touch a leftover footnote number (`$52 billion2`): not a letter may follow, digits may.
+_SCALE = rf"(?:[-\s]?(?i:{_SCALE_WORD})(?![A-Za-z])|(?:[mkbMKBT]|tr)\b(?!['’.]\w))"
+_SUFFIX_SYM = "|".join(re.escape(s) for s in SYMBOLS if "$" not in s and len(s) == 1)
 _SYM = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
 _CODE = "|".join(sorted(CODES))
 _ADJ = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in sorted(ADJECTIVES, key=len, reverse=True))
@@ -93,6 +95,7 @@ MONEY_RX = re.compile(
     rf"|(?<![\w$])(?P<code>{_CODE})\s?\$?(?P<num2>{_NUM})(?P<scale2>{_SCALE})?"
     rf"|(?<![\w.,])(?P<num3>{_NUM})(?P<scale3>{_SCALE})?\s?(?P<code3>{_CODE})(?!\w)"
     rf"|(?<![\w.,])(?P<num4>{_NUM})(?P<scale4>{_SCALE})?\s(?P<word4>{_WORD})\b"
+    rf"|(?<![\w.,])(?P<num7>{_NUM})(?P<scale7>{_SCALE})?\s?(?P<sym7>{_SUFFIX_SYM})"
     rf"|\b(?P<numword>(?i:{_NUMWORD}))[-\s](?P<scale5>(?i:{_SCALE_WORD}))\s(?P<word5>{_WORD})\b"
     rf"|\b(?P<vague>(?i:(?:(?:tens|hundreds)\s+of\s+)?(?:thousands|millions|billions|trillions)\s+of))\s(?P<word6>{_WORD})\b")
 # Between two figures of one range or list: `$1.2 to $1.5 billion`, `$3, $4 and $5 billion`.
@@ -138,8 +141,8 @@ def parse_amount(number: Optional[str], scale: Optional[str]) -> Optional[float]
 
 
 def _currency(groups: dict) -> Optional[str]:
-    if groups["sym"]:
-        return SYMBOLS[groups["sym"].lstrip("\\")]
+    if groups["sym"] or groups["sym7"]:
+        return SYMBOLS[(groups["sym"] or groups["sym7"]).lstrip("\\")]
     if code := groups["code"] or groups["code3"]:
         return CODE_ALIASES.get(code, code)
     words = re.sub(r"\s+", " ", (groups["word4"] or groups["word5"] or groups["word6"]).lower()).split()
@@ -173,11 +176,12 @@ def iter_money(text: str, sentence_starts: Optional[list[int]] = None) -> Iterat
     found: list[MoneyMatch] = []
     for match in MONEY_RX.finditer(text):
         groups = match.groupdict()
-        number = next((groups[k] for k in ("num1", "num2", "num3", "num4", "numword") if groups[k]), None)
-        scale = next((groups[k] for k in ("scale1", "scale2", "scale3", "scale4", "scale5") if groups[k]), None)
+        number = next((groups[k] for k in ("num1", "num2", "num3", "num4", "numword", "num7") if groups[k]), None)
+        scale = next((groups[k] for k in ("scale1", "scale2", "scale3", "scale4", "scale5", "scale7") if groups[k]),
+                     None)
         if not _is_money(groups, number, scale):
             continue
-        if (groups["num3"] or groups["num4"]) and not scale and re.fullmatch(r"(?:19|20)\d\d", number):
+        if (groups["num3"] or groups["num4"] or groups["num7"]) and not scale and re.fullmatch(r"(?:19|20)\d\d", number):
             continue  # `in 2019 dollars` is a price base, not a figure
         start, end = match.start(), match.end()
         vague = groups["vague"] or (groups["numword"] and NUMBER_WORDS.get(number.lower()) is None)

@@ -53,6 +53,16 @@ PUB = "2019-12-20"  # a Friday: the publication date documents give as their anc
     ("the end of 2023", None, ("2023", "year", False, None, "end of")),
     ("summer 2021", None, ("2021", "year", False, None, "summer")),
     ("late December 2019", None, ("2019-12", "month", False, None, "late")),
+    ("late-2025", None, ("2025", "year", False, None, "late")),
+    ("the spring of 2021", None, ("2021", "year", False, None, "spring")),
+    ("the week of March 4, 2020", None, ("2020-03-04", "day", False, None, "week of")),
+    ("2019–present", None, ("2019", "year", False, None, "to present")),
+    ("the 2023–24 academic year", None, ("2023", "year", False, "2024", "academic year")),
+    ("2023/24", None, ("2023", "year", False, "2024", None)),
+    ("the 19th of December 2019", None, ("2019-12-19", "day", False, None, None)),
+    ("2019/12/19", None, ("2019-12-19", "day", False, None, None)),
+    ("mid-December", None, (None, None, True, None, "mid")),
+    ("late last year", "2023", ("2022", "year", True, None, "late")),
     # decades (ISO 8601-2: the first three digits) and centuries (the first two)
     ("the 2010s", None, ("201", "decade", False, None, None)),
     ("2010s", None, ("201", "decade", False, None, None)),
@@ -131,6 +141,8 @@ def test_not_dates(text):
     ("signed on Dec. 19, 2019", "on Dec. 19, 2019", "Dec. 19, 2019"),
     ("ended in Dec.", "Dec.", "Dec."),
     ("during the 1990s", "the 1990s", "1990s"),
+    ("December 2019’s agreement", "December 2019’s", "December 2019"),
+    ("the 1990’s boom", "the 1990’s", "1990’s"),
 ])
 def test_trim_span(text, span, expected):
     """spaCy's DATE span (`span`) tidied: prepositions off, bound words on, the dot of `Dec.` kept."""

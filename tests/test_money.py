@@ -36,6 +36,14 @@ def rows(text):
     ("€1.234,50", [("€1.234,50", 1234.5, "EUR", None, None)]),
     ("a $150-million fund", [("$150-million", 150e6, "USD", None, None)]),
     ("$5 thousand", [("$5 thousand", 5e3, "USD", None, None)]),
+    ("$US1 billion", [("$US1 billion", 1e9, "USD", None, None)]),
+    ("5 million €", [("5 million €", 5e6, "EUR", None, None)]),
+    ("$5.5 bln", [("$5.5 bln", 5.5e9, "USD", None, None)]),
+    # a footnote number left touching the scale word must not drop the scale
+    ("invests $52 billion2 in chips", [("$52 billion", 52e9, "USD", None, None)]),
+    ("1.5 billion U.S. dollars", [("1.5 billion U.S. dollars", 1.5e9, "USD", None, None)]),
+    ("50 million yen ($450,000)", [("50 million yen", 50e6, "JPY", None, None), ("$450,000", 450e3, "USD", None, None)]),
+    ("below $5 million", [("$5 million", 5e6, "USD", "below", None)]),
     # ISO codes before and after
     ("an investment of USD 505 million", [("USD 505 million", 505e6, "USD", None, None)]),
     ("USD3.5m", [("USD3.5m", 3.5e6, "USD", None, None)]),
