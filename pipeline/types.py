@@ -102,7 +102,7 @@ class DateRow:
     is_relative: bool = False
     value_end: Optional[str] = None  # for ranges: value is the start
     fuzzy: Optional[str] = None  # note of fuzziness: early/mid/late/around
-    context: str = "body"  # body or bibliography
+    context: str = "body"  # body, note or bibliography (notes and works cited: no sentence)
 
 
 @dataclass
