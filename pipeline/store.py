@@ -66,7 +66,8 @@ PRIMARY_KEYS = {"note_bibliography": ("note_id", "bibliography_id")}
 INDEXES = {
     "paragraphs": [["document_id", "seq"]], "sentences": [["document_id", "start"]],
     "mentions": [["entity_id"], ["document_id", "start"]], "dates": [["document_id", "start"], ["value"]],
-    "money": [["document_id", "start"], ["amount"]], "percentages": [["document_id", "start"]], "claims": [["document_id", "start"], ["fact_id"], ["kind"]],
+    "money": [["document_id", "start"], ["amount"]], "claims": [["document_id", "start"], ["fact_id"], ["kind"]],
+    "percentages": [["document_id", "start"]],
     "notes": [["document_id", "number"]], "markers": [["document_id", "start"]],
 }
 
