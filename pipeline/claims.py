@@ -333,6 +333,53 @@ def _classify(sent, facts: SentenceFacts, quotes) -> Optional[ClaimInfo]:
             return ClaimInfo("statistic", modality, subject, predicate, obj)
     if facts.has_percent and has_actor and modality == "asserted":
         return ClaimInfo("statistic", modality, subject, predicate, obj)
+    if modality in ("asserted", "predicted"):
+        # Fallbacks for events outside the main clause or without a listed verb.
+        embedded = _embedded_event(sent, facts)
+        if embedded:
+            return ClaimInfo(embedded, modality, subject, predicate, obj)
+        if actor_subject and facts.has_date and _is_past(root):
+            return ClaimInfo(kind or "event", modality, subject, predicate, obj)  # `In 2024, X assumed the chair`
+        if facts.has_money and has_actor:
+            return ClaimInfo("funding" if money_words or _event_kind(list(sent)) == "funding" else "statistic",
+                             modality, subject, predicate, obj)
+    return None
+
+
+def _is_past(verb) -> bool:
+    """Simple past, or a perfect (`has established`)."""
+    return verb.tag_ == "VBD" or (verb.tag_ == "VBN" and any(c.lemma_ == "have" for c in verb.children))
+
+
+def _in_condition(token) -> bool:
+    """The token sits in an `if`/`unless`/`whether` clause, or a question."""
+    for node in [token, *token.ancestors]:
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in node.children):
+            return True
+    return False
+
+
+def _embedded_event(sent, facts: SentenceFacts) -> Optional[str]:
+    """Kind of an event verb anywhere in the sentence whose own doer is an actor: `the Lab, jointly
+    funded by MSIT`, `when Washington and Seoul opened a new chapter in 2021`."""
+    for token in sent:
+        kind = EVENT_VERBS.get(token.lemma_.lower())
+        if not kind or token.pos_ != "VERB" or _in_condition(token):
+            continue
+        if any(c.lower_ in HEDGED | PRESCRIPTIVE for c in token.children if c.dep_ == "aux"):
+            continue
+        doer = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if doer is None:
+            agent = next((c for c in token.children if c.dep_ == "agent"), None)
+            doer = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if doer is None and token.dep_ == "advcl" and token.tag_ == "VBG":
+            doer = subject_of(token.head)  # `..., announcing the launch of`: the main subject announces
+        if doer is not None and any(t.i in facts.actor_tokens for t in doer.subtree):
+            if kind == "funding" and not (facts.has_money or any(t.lower_ in MONEY_NOUNS for t in sent)):
+                kind = "event"
+            if kind == "assessment" and doer.head.dep_ == "agent":
+                kind = "event"  # `a forum led by the Ambassador` organises, it does not rank
+            return kind
     return None
 
 

@@ -134,3 +134,22 @@ def test_claim_mentions_dates_money_lie_inside_it(nlp):
     assert inside(result.money) == ["$150 million"]
     assert inside(result.dates) == ["June 2023"]
     assert {"IBM", "Google", "University of Chicago"} <= {m.name for m in result.mentions}
+
+
+EMBEDDED = [
+    ("A more advanced initiative is the Global AI Frontier Lab in New York, jointly funded by MSIT (USD 33.8 million) "
+     "and NYU (USD 31.5 million).", "Frontier Lab", "funding"),
+    ("When Washington and Seoul opened a new chapter of their alliance in 2021, it marked the first time that AI "
+     "was recognized in a joint statement.", "new chapter", "launch"),
+    ("In February 2024, South Korea assumed the chair position of the Joint Technical Committee on Quantum Technologies.",
+     "assumed the chair", "event"),
+    ("This broad direction was reiterated in the follow-up Policy Forum led by US Ambassador Nathaniel Fick in 2023.",
+     "reiterated", "event"),
+    ("If China launches a quantum satellite network, other nations could fall behind.", "satellite", None),
+]
+
+
+@pytest.mark.parametrize("text,anchor,kind", EMBEDDED, ids=[row[1] for row in EMBEDDED])
+def test_events_outside_the_main_clause(nlp, text, anchor, kind):
+    claim = claim_for(extract(nlp, text), anchor)
+    assert (claim.kind if claim else None) == kind
