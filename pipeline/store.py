@@ -84,6 +84,19 @@ def ensure_indexes(db: sqlite_utils.Database) -> None:
             db[table].create_index(columns, if_not_exists=True)
 
 
+# table -> columns indexed for full-text search (when the table has them); Datasette shows a search box
+SEARCH_COLUMNS = {"claims": ["text", "speaker", "subject", "predicate", "object"], "sentences": ["text"]}
+
+
+def ensure_search(db: sqlite_utils.Database) -> None:
+    """FTS5 indexes (porter stemming) over claims and sentences, built from the rows already loaded;
+    triggers keep them in sync with any rows written later."""
+    for table, wanted in SEARCH_COLUMNS.items():
+        columns = [c for c in wanted if c in db[table].columns_dict]
+        if columns and not db[table].detect_fts():
+            db[table].enable_fts(columns, fts_version="FTS5", tokenize="porter", create_triggers=True)
+
+
 class _Ids:
     """Hands out database ids table by table."""
 
@@ -113,6 +126,7 @@ def save_database(db_path: str, results: list[DocResult], run: dict) -> dict[str
         run = dict(run, n_documents=len(results))
         db["runs"].insert(run)
     ensure_indexes(db)
+    ensure_search(db)
     counts = {table: len(rows.get(table, [])) for table in SCHEMA}
     db.close()
     return counts

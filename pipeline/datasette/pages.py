@@ -1,0 +1,190 @@
+"""What the claim page and the document page show, read from a claims database through Datasette.
+
+Each function takes the Datasette instance and the database name, reads with Datasette's own
+connections (read-only, immutable) and returns plain values and escaped Markup for the templates.
+Optional columns (claim flags, subject/predicate/object, ...) are shown when the database has them.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from markupsafe import Markup, escape
+
+from . import REQUIRED_TABLES
+from .queries import FLAG_COLUMNS
+from .spans import Span, render_spans, safe_url, span
+
+# Claim columns shown as "what the claim says", in this order, when present and not empty
+CLAIM_FIELDS = ("kind", "modality", "speaker", "subject", "predicate", "object")
+# Paragraph kinds the claims stage reads; the others are kept but never searched for claims
+PROSE_KINDS = ("body", "list", "quote", "pullquote", "caption")
+
+
+async def is_claims_database(datasette, database: str) -> bool:
+    db = datasette.get_database(database)
+    return all([await db.table_exists(table) for table in REQUIRED_TABLES])
+
+
+async def _rows(db, sql: str, params=None) -> list[dict]:
+    return [dict(row) for row in (await db.execute(sql, params or []))]
+
+
+async def _one(db, sql: str, params=None) -> Optional[dict]:
+    rows = await _rows(db, sql, params)
+    return rows[0] if rows else None
+
+
+def _inside(table: str) -> str:
+    return f'select * from {table} where document_id = :doc and start >= :start and "end" <= :end order by start'
+
+
+async def claim_page(datasette, database: str, claim_id) -> Optional[dict]:
+    """Everything the claim page shows about one claim, or None when there is no such claim."""
+    db = datasette.get_database(database)
+    row = lambda table, pk: datasette.urls.row(database, table, pk)  # noqa: E731
+    claim = await _one(db, "select * from claims where id = ?", [claim_id])
+    if claim is None:
+        return None
+    doc = await _one(db, "select id, path, title, author, publisher, published, source_url, format, n_pages "
+                         "from documents where id = ?", [claim["document_id"]])
+    sentence = await _one(db, "select * from sentences where id = ?", [claim.get("sentence_id")])
+    if sentence:
+        paragraph = await _one(db, "select * from paragraphs where id = ?", [sentence["paragraph_id"]])
+    else:
+        paragraph = await _one(db, 'select * from paragraphs where document_id = ? and start <= ? and "end" >= ?',
+                               [claim["document_id"], claim["start"], claim["end"]])
+    where = {"doc": claim["document_id"], "start": claim["start"], "end": claim["end"]}
+    mentions = await _rows(db, 'select m.*, e.name, e.label as entity_label from mentions m '
+                               'join entities e on e.id = m.entity_id where m.document_id = :doc '
+                               'and m.start >= :start and m."end" <= :end order by m.start', where)
+    dates = await _rows(db, _inside("dates"), where)
+    money = await _rows(db, _inside("money"), where)
+    for item, table in [(m, "mentions") for m in mentions] + [(d, "dates") for d in dates] + \
+                       [(m, "money") for m in money]:
+        item["url"] = row(table, item["id"])
+    for m in mentions:
+        m["entity_url"] = row("entities", m["entity_id"])
+
+    note, works = None, []
+    if claim.get("note_id") is not None:
+        note = await _one(db, "select * from notes where id = ?", [claim["note_id"]])
+    if note:
+        note["url"] = row("notes", note["id"])
+        works = await _rows(db, "select b.* from note_bibliography nb join bibliography b on b.id = nb.bibliography_id "
+                                "where nb.note_id = ? order by b.id", [note["id"]])
+        for work in works:
+            work["url_link"] = safe_url(work.get("url"))
+            work["row_url"] = row("bibliography", work["id"])
+
+    fact, others = None, []
+    if claim.get("fact_id") is not None:
+        fact = await _one(db, "select * from facts where id = ?", [claim["fact_id"]])
+        others = await _rows(db, "select c.id, c.text, coalesce(d.title, d.path) as document from claims c "
+                                 "join documents d on d.id = c.document_id "
+                                 "where c.fact_id = ? and c.id != ? order by c.document_id, c.start",
+                             [claim["fact_id"], claim["id"]])
+        fact["url"] = row("facts", fact["id"])
+        for other in others:
+            other["url"] = row("claims", other["id"])
+
+    paragraph_html = None
+    if paragraph:
+        markers = await _rows(db, "select * from markers where paragraph_id = ? and role = 'citation' order by start",
+                              [paragraph["id"]])
+        spans = _claim_spans(claim, sentence, mentions, dates, money, markers, row)
+        paragraph_html = render_spans(paragraph["text"], paragraph["start"], spans)
+
+    return {
+        "claim": claim,
+        "fields": [(name, claim[name]) for name in CLAIM_FIELDS if claim.get(name) not in (None, "")],
+        "flags": [(name, claim[name]) for name in FLAG_COLUMNS if name in claim],
+        "document": dict(doc, url=row("documents", doc["id"]), source_link=safe_url(doc.get("source_url")),
+                         claim_anchor=f"{row('documents', doc['id'])}#claim-{claim['id']}"),
+        "page": (sentence or paragraph or {}).get("page"),
+        "paragraph": paragraph,
+        "paragraph_html": paragraph_html,
+        "sentence": sentence,
+        "mentions": mentions,
+        "dates": dates,
+        "money": money,
+        "note": note,
+        "works": works,
+        "fact": fact,
+        "other_claims": others,
+    }
+
+
+def _claim_spans(claim, sentence, mentions, dates, money, markers, row) -> list[Span]:
+    """Outer first: the sentence, the claim when narrower, then entities, dates and money as links."""
+    spans = []
+    if sentence and (sentence["start"], sentence["end"]) != (claim["start"], claim["end"]):
+        spans.append(span(sentence["start"], sentence["end"], "mark", class_="sentence"))
+        spans.append(span(claim["start"], claim["end"], "strong", class_="claim-span"))
+    else:
+        spans.append(span(claim["start"], claim["end"], "mark", class_="sentence claim-span"))
+    for item in money:
+        spans.append(span(item["start"], item["end"], "a", class_="money", href=item["url"],
+                          title=f"{item.get('currency') or ''} {item.get('amount') or ''}".strip()))
+    for item in dates:
+        spans.append(span(item["start"], item["end"], "a", class_="date", href=item["url"],
+                          title=item.get("value") or "unresolved"))
+    for item in mentions:
+        spans.append(span(item["start"], item["end"], "a", class_="entity", href=item["entity_url"],
+                          title=f"{item['name']} ({item['entity_label']})"))
+    for marker in markers:
+        target = row("notes", marker["note_id"]) if marker.get("note_id") else None
+        spans.append(span(marker["start"], marker["start"], "a" if target else "span", content=str(marker["number"]),
+                          class_="marker", href=target, title=f"note {marker['number']}"))
+    return spans
+
+
+async def document_page(datasette, database: str, document_id) -> Optional[dict]:
+    """The cleaned text of a document, paragraph by paragraph, with every claim highlighted."""
+    db = datasette.get_database(database)
+    row = lambda table, pk: datasette.urls.row(database, table, pk)  # noqa: E731
+    doc = await _one(db, "select * from documents where id = ?", [document_id])
+    if doc is None:
+        return None
+    text = doc["text"] or ""
+    paragraphs = await _rows(db, "select * from paragraphs where document_id = ? order by start, seq", [doc["id"]])
+    claims = await _rows(db, "select * from claims where document_id = ? order by start", [doc["id"]])
+    markers = await _rows(db, "select * from markers where document_id = ? and role = 'citation'", [doc["id"]])
+    spans = [span(c["start"], c["end"], "a", class_="claim", id=f"claim-{c['id']}", href=row("claims", c["id"]),
+                  title=f"claim {c['id']}: {c.get('kind') or ''}") for c in claims]
+    spans += [span(m["start"], m["start"], "sup", content=str(m["number"]), class_="marker") for m in markers]
+    blocks, pos, page = [], 0, None
+    for para in paragraphs:
+        if para["start"] > pos and text[pos:para["start"]].strip():
+            blocks.append(_block(text, pos, para["start"], "unclassified", None, spans))
+        new_page = para.get("page") if para.get("page") != page else None
+        page = para.get("page", page)
+        blocks.append(_block(text, para["start"], para["end"], para["kind"], new_page, spans,
+                             seq=para.get("seq"), url=row("paragraphs", para["id"])))
+        pos = max(pos, para["end"])
+    if text[pos:].strip():
+        blocks.append(_block(text, pos, len(text), "unclassified", None, spans))
+    kinds = {}
+    for block in blocks:
+        kinds[block["kind"]] = kinds.get(block["kind"], 0) + 1
+    return {
+        "document": dict(doc, source_link=safe_url(doc.get("source_url"))),
+        "blocks": blocks,
+        "n_claims": len(claims),
+        "kinds": sorted(kinds.items(), key=lambda kv: -kv[1]),
+        "prose_kinds": PROSE_KINDS,
+        "reading_order_url": datasette.urls.query(database, "document_in_reading_order") + f"?document={doc['id']}",
+        "claims_url": datasette.urls.table(database, "claims") + f"?document_id={doc['id']}",
+    }
+
+
+def _block(text, start, end, kind, new_page, spans, seq=None, url=None) -> dict:
+    return {"kind": kind, "page": new_page, "seq": seq, "url": url, "start": start,
+            "html": render_spans(text[start:end], start, spans),
+            "has_claim": any(s.tag == "a" and start <= s.start < end for s in spans)}
+
+
+def text_preview(text: Optional[str], limit: int = 240) -> Optional[Markup]:
+    """The start of a long text, escaped, with its length: for documents.text in tables."""
+    if text is None or len(text) <= limit:
+        return None
+    return Markup('{}… <span class="text-length">({:,} characters)</span>').format(escape(text[:limit]), len(text))

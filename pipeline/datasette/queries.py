@@ -1,0 +1,167 @@
+"""Canned queries: the questions users come with, as SQL that Datasette shows as pages.
+
+Each query is written against the columns the database actually has: where the build records a flag
+(claims.unsourced, claims.conflict) the query uses it, else it computes the same question from the rows,
+and says which it did in its description. Queries name their link columns claim_id, document_id, ...
+(and row_table/row_id) so the plugin's render_cell turns them into links to those rows.
+"""
+from __future__ import annotations
+
+# The claim flags the claims stage records (0/1), and the facet/queries that use them
+FLAG_COLUMNS = ("unsourced", "single_source", "conflict")
+
+_CLAIM_PLACE = """coalesce(d.title, d.path) as document, s.page"""
+_CLAIM_JOINS = """join documents d on d.id = c.document_id
+left join sentences s on s.id = c.sentence_id"""
+_INSIDE = "{inner}.document_id = {outer}.document_id and {inner}.start >= {outer}.start and {inner}.\"end\" <= {outer}.\"end\""
+
+
+def _inside(inner: str, outer: str) -> str:
+    """SQL: row `inner` lies inside the span of row `outer` (same document)."""
+    return _INSIDE.format(inner=inner, outer=outer)
+
+
+def money_claims() -> dict:
+    return {
+        "title": "Claims with money figures, largest first",
+        "description": "Every money figure inside a claim, largest amount first (amounts are compared as "
+                       "numbers whatever their currency: read the currency column).",
+        "sql": f"""select m.amount, m.currency, m.text as figure, m.qualifier, c.id as claim_id, c.text as claim,
+  c.kind, {_CLAIM_PLACE}
+from money m
+join claims c on {_inside('m', 'c')}
+{_CLAIM_JOINS}
+order by m.amount desc, m.id""",
+    }
+
+
+def claims_mentioning(columns: dict[str, set[str]]) -> dict:
+    alias = (" or exists (select 1 from json_each(e.aliases) a where a.value = :entity collate nocase)"
+             if "aliases" in columns.get("entities", ()) else "")
+    return {
+        "title": "Claims mentioning an entity",
+        "description": "Claims that name an entity, by its canonical name or any alias "
+                       "(US, U.S. and America all find United States). Case does not matter.",
+        "sql": f"""select c.id as claim_id, e.name as entity, group_concat(distinct m.text) as named_as,
+  c.text as claim, c.kind, c.modality, {_CLAIM_PLACE}
+from entities e
+join mentions m on m.entity_id = e.id
+join claims c on {_inside('m', 'c')}
+{_CLAIM_JOINS}
+where :entity != '' and (e.name = :entity collate nocase{alias})
+group by c.id, e.id
+order by c.id""",
+    }
+
+
+def unsourced_claims(columns: dict[str, set[str]]) -> dict:
+    if "unsourced" in columns["claims"]:
+        where, how = "c.unsourced = 1", "Claims the build flagged unsourced (claims.unsourced = 1)."
+    else:
+        where = "c.note_id is null and c.speaker is null"
+        how = ("Claims with no footnote and no attributed speaker (this database has no claims.unsourced "
+               "flag, so the query computes it).")
+    return {
+        "title": "Unsourced claims",
+        "description": how + " Nothing in the document backs them: check them elsewhere.",
+        "sql": f"""select c.id as claim_id, c.text as claim, c.kind, c.modality, {_CLAIM_PLACE}
+from claims c
+{_CLAIM_JOINS}
+where {where}
+order by c.document_id, c.start""",
+    }
+
+
+def facts_in_several_documents() -> dict:
+    return {
+        "title": "Facts reported by two or more documents",
+        "description": "Events more than one document reports, each with the claims that report it.",
+        "sql": f"""select f.id as fact_id, f.n_documents, f.summary, c.id as claim_id, c.text as claim, {_CLAIM_PLACE}
+from facts f
+join claims c on c.fact_id = f.id
+{_CLAIM_JOINS}
+where f.n_documents >= 2
+order by f.n_documents desc, f.id, c.document_id, c.start""",
+    }
+
+
+def conflicting_figures(columns: dict[str, set[str]]) -> dict:
+    figures = f"""figures as (
+  select c.fact_id, c.document_id, c.id as claim_id, m.text as figure, m.amount, m.currency
+  from claims c join money m on {_inside('m', 'c')}
+  where c.fact_id is not null)"""
+    select = f"""select f.id as fact_id, f.summary, x.claim_id, x.figure, x.amount, x.currency,
+  c.text as claim, {_CLAIM_PLACE}
+from figures x
+join facts f on f.id = x.fact_id
+join claims c on c.id = x.claim_id
+{_CLAIM_JOINS}"""
+    if "conflict" in columns["claims"]:
+        how = "Claims the build flagged as conflicting (claims.conflict = 1), with the figures they give."
+        sql = f"""with {figures}
+{select}
+where c.conflict = 1
+order by f.id, x.amount"""
+    else:
+        how = ("Events whose documents give different money figures (this database has no claims.conflict "
+               "flag, so the query compares the figures of each fact's claims across documents).")
+        sql = f"""with {figures},
+per_document as (
+  select fact_id, document_id, group_concat(currency || ' ' || amount, ', ') as amounts
+  from (select distinct fact_id, document_id, currency, amount from figures order by currency, amount)
+  group by fact_id, document_id),
+conflicts as (
+  select fact_id from per_document group by fact_id having count(*) >= 2 and count(distinct amounts) >= 2)
+{select}
+where x.fact_id in (select fact_id from conflicts)
+order by f.id, x.amount"""
+    return {"title": "Conflicting figures", "description": how, "sql": sql}
+
+
+def document_in_reading_order() -> dict:
+    page = "(select page from sentences where id = {t}.sentence_id)"
+    return {
+        "title": "Everything from one document, in reading order",
+        "description": "Paragraphs (with their kind), claims, entity mentions, dates, money figures and notes "
+                       "of one document, by position. document: its id (1), its path (raw/report.pdf) or its "
+                       "exact title.",
+        "sql": f"""with doc as (
+  select id from documents
+  where :document != '' and (cast(id as text) = :document or path = :document or title = :document collate nocase)),
+items as (
+  select p.start, p."end", 0 as rank, 'paragraphs' as row_table, p.id as row_id, p.page,
+    'paragraph: ' || p.kind as what, p.text
+  from paragraphs p where p.document_id in doc
+  union all
+  select c.start, c."end", 1, 'claims', c.id, {page.format(t='c')}, 'claim: ' || coalesce(c.kind, ''), c.text
+  from claims c where c.document_id in doc
+  union all
+  select m.start, m."end", 2, 'mentions', m.id, {page.format(t='m')}, 'entity: ' || e.name || ' (' || m.label || ')',
+    m.text
+  from mentions m join entities e on e.id = m.entity_id where m.document_id in doc
+  union all
+  select t.start, t."end", 2, 'dates', t.id, {page.format(t='t')}, 'date: ' || coalesce(t.value, 'unresolved'), t.text
+  from dates t where t.document_id in doc
+  union all
+  select y.start, y."end", 2, 'money', y.id, {page.format(t='y')},
+    'money: ' || coalesce(y.currency, '?') || ' ' || coalesce(y.amount, '?'), y.text
+  from money y where y.document_id in doc
+  union all
+  select n.start, n."end", 1, 'notes', n.id, null, 'note ' || n.number, n.text
+  from notes n where n.document_id in doc)
+select row_table, row_id, what, text, page, start, "end"
+from items
+order by start, rank, "end" desc""",
+    }
+
+
+def canned_queries(columns: dict[str, set[str]]) -> dict[str, dict]:
+    """name -> {title, description, sql} for a database whose tables have these columns."""
+    return {
+        "money_claims": money_claims(),
+        "claims_mentioning": claims_mentioning(columns),
+        "unsourced_claims": unsourced_claims(columns),
+        "facts_in_several_documents": facts_in_several_documents(),
+        "conflicting_figures": conflicting_figures(columns),
+        "document_in_reading_order": document_in_reading_order(),
+    }

@@ -1,0 +1,101 @@
+"""Escaped document text with nested highlights and links.
+
+Document text is data, never markup: every character of it goes through markupsafe.escape, and only the
+tags built here (mark, a, span with escaped attributes) are live. A document containing <script> shows
+the text and runs nothing.
+"""
+from __future__ import annotations
+
+import dataclasses
+import urllib.parse
+
+from markupsafe import Markup, escape
+
+# Only these URL schemes become live links; anything else (javascript:, data:, ...) is shown as text
+LINK_SCHEMES = ("http", "https")
+
+
+@dataclasses.dataclass(frozen=True)
+class Span:
+    """A highlight over text[start:end] (offsets into the same text as the rows: documents.text).
+    A span with start == end is an insertion: its element, holding `content`, is placed at start
+    (a footnote marker that the cleaning detached from the text)."""
+    start: int
+    end: int
+    tag: str
+    attrs: tuple[tuple[str, str], ...] = ()
+    content: str = ""
+
+    @property
+    def is_insertion(self) -> bool:
+        return self.start == self.end
+
+    def open(self) -> Markup:
+        attrs = "".join(Markup(' {}="{}"').format(name, value) for name, value in self.attrs if value is not None)
+        return Markup("<{}{}>").format(Markup(self.tag), Markup(attrs))
+
+    def close(self) -> Markup:
+        return Markup("</{}>").format(Markup(self.tag))
+
+
+def span(start: int, end: int, tag: str, content: str = "", **attrs) -> Span:
+    """Span(start, end, "a", href=...); class_ stands for class."""
+    return Span(start, end, tag, tuple((name.rstrip("_"), str(value)) for name, value in attrs.items()
+                                       if value is not None), content)
+
+
+def nested_spans(spans: list[Span], lo: int, hi: int) -> list[Span]:
+    """The spans inside [lo, hi) that nest properly, outer first. Given in priority order: of two spans
+    that cross, the one met first (by start, longer first, then given order) is kept."""
+    candidates = sorted((s for s in spans if lo <= s.start <= s.end <= hi and (s.is_insertion or s.start < hi)),
+                        key=lambda s: (s.start, not s.is_insertion, -s.end))
+    kept, open_ends = [], []
+    for s in candidates:
+        while open_ends and open_ends[-1] <= s.start:
+            open_ends.pop()
+        if open_ends and s.end > open_ends[-1]:
+            continue  # crosses an enclosing span
+        kept.append(s)
+        if not s.is_insertion:
+            open_ends.append(s.end)
+    return kept
+
+
+def render_spans(text: str, base: int, spans: list[Span]) -> Markup:
+    """text (which starts at offset base) escaped, with the spans that nest properly as live tags."""
+    out: list[str] = []
+    pos = base
+    stack: list[Span] = []
+
+    def emit_to(offset):
+        nonlocal pos
+        out.append(escape(text[pos - base:offset - base]))
+        pos = offset
+
+    for s in nested_spans(spans, base, base + len(text)):
+        while stack and stack[-1].end <= s.start:
+            emit_to(stack[-1].end)
+            out.append(stack.pop().close())
+        emit_to(s.start)
+        out.append(s.open())
+        if s.is_insertion:
+            out += [escape(s.content), s.close()]
+        else:
+            stack.append(s)
+    while stack:
+        emit_to(stack[-1].end)
+        out.append(stack.pop().close())
+    emit_to(base + len(text))
+    return Markup("".join(out))
+
+
+def safe_url(url: str | None) -> str | None:
+    """url when it is an http(s) link a reader may follow, else None."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in LINK_SCHEMES and parts.netloc else None
