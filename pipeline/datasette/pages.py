@@ -16,8 +16,6 @@ from .spans import Span, render_spans, safe_url, span
 
 # Claim columns shown as "what the claim says", in this order, when present and not empty
 CLAIM_FIELDS = ("kind", "modality", "speaker", "subject", "predicate", "object")
-# Paragraph kinds the claims stage reads; the others are kept but never searched for claims
-PROSE_KINDS = ("body", "list", "quote", "pullquote", "caption")
 
 
 async def is_claims_database(datasette, database: str) -> bool:
@@ -149,6 +147,9 @@ async def document_page(datasette, database: str, document_id) -> Optional[dict]
     paragraphs = await _rows(db, "select * from paragraphs where document_id = ? order by start, seq", [doc["id"]])
     claims = await _rows(db, "select * from claims where document_id = ? order by start", [doc["id"]])
     markers = await _rows(db, "select * from markers where document_id = ? and role = 'citation'", [doc["id"]])
+    # paragraphs the language stage read (those with sentences); the others were kept, never searched
+    read = {r["paragraph_id"] for r in await _rows(db, "select distinct paragraph_id from sentences "
+                                                       "where document_id = ?", [doc["id"]])}
     spans = [span(c["start"], c["end"], "a", class_="claim", id=f"claim-{c['id']}", href=row("claims", c["id"]),
                   title=f"claim {c['id']}: {c.get('kind') or ''}") for c in claims]
     spans += [span(m["start"], m["start"], "sup", content=str(m["number"]), class_="marker") for m in markers]
@@ -159,28 +160,23 @@ async def document_page(datasette, database: str, document_id) -> Optional[dict]
         new_page = para.get("page") if para.get("page") != page else None
         page = para.get("page", page)
         blocks.append(_block(text, para["start"], para["end"], para["kind"], new_page, spans,
-                             seq=para.get("seq"), url=row("paragraphs", para["id"])))
+                             seq=para.get("seq"), url=row("paragraphs", para["id"]), read=para["id"] in read))
         pos = max(pos, para["end"])
     if text[pos:].strip():
         blocks.append(_block(text, pos, len(text), "unclassified", None, spans))
-    kinds = {}
-    for block in blocks:
-        kinds[block["kind"]] = kinds.get(block["kind"], 0) + 1
     return {
         "document": dict(doc, source_link=safe_url(doc.get("source_url"))),
         "blocks": blocks,
         "n_claims": len(claims),
-        "kinds": sorted(kinds.items(), key=lambda kv: -kv[1]),
-        "prose_kinds": PROSE_KINDS,
+        "unread_kinds": sorted({b["kind"] for b in blocks if not b["read"]}),
         "reading_order_url": datasette.urls.query(database, "document_in_reading_order") + f"?document={doc['id']}",
         "claims_url": datasette.urls.table(database, "claims") + f"?document_id={doc['id']}",
     }
 
 
-def _block(text, start, end, kind, new_page, spans, seq=None, url=None) -> dict:
-    return {"kind": kind, "page": new_page, "seq": seq, "url": url, "start": start,
-            "html": render_spans(text[start:end], start, spans),
-            "has_claim": any(s.tag == "a" and start <= s.start < end for s in spans)}
+def _block(text, start, end, kind, new_page, spans, seq=None, url=None, read=False) -> dict:
+    return {"kind": kind, "page": new_page, "seq": seq, "url": url, "read": read,
+            "html": render_spans(text[start:end], start, spans)}
 
 
 def text_preview(text: Optional[str], limit: int = 240) -> Optional[Markup]:
