@@ -317,3 +317,9 @@ def test_search_finds_claims_and_sentences(datasette_get):
     for table in ("claims", "sentences"):
         data = datasette_get(f"/claims/{table}.json?_search=Tokyo+Statement&_shape=objects").json()
         assert data["rows"] and all("tokyo statement" in r["text"].lower() for r in data["rows"])
+
+
+def test_entity_page_links_the_claims_mentioning_it(corpus_db, datasette_get):
+    (entity_id,), = sqlite3.connect(corpus_db).execute("select id from entities where name = 'United States'")
+    html = datasette_get(f"/claims/entities/{entity_id}").text
+    assert 'href="/claims/claims_mentioning?entity=United+States"' in html

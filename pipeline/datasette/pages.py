@@ -6,6 +6,7 @@ Optional columns (claim flags, subject/predicate/object, ...) are shown when the
 """
 from __future__ import annotations
 
+import functools
 from typing import Optional
 
 from markupsafe import Markup, escape
@@ -32,14 +33,18 @@ async def _one(db, sql: str, params=None) -> Optional[dict]:
     return rows[0] if rows else None
 
 
+def _open(datasette, database: str):
+    """The database, and a function (table, id) -> URL of that row's page."""
+    return datasette.get_database(database), functools.partial(datasette.urls.row, database)
+
+
 def _inside(table: str) -> str:
     return f'select * from {table} where document_id = :doc and start >= :start and "end" <= :end order by start'
 
 
 async def claim_page(datasette, database: str, claim_id) -> Optional[dict]:
     """Everything the claim page shows about one claim, or None when there is no such claim."""
-    db = datasette.get_database(database)
-    row = lambda table, pk: datasette.urls.row(database, table, pk)  # noqa: E731
+    db, row = _open(datasette, database)
     claim = await _one(db, "select * from claims where id = ?", [claim_id])
     if claim is None:
         return None
@@ -138,8 +143,7 @@ def _claim_spans(claim, sentence, mentions, dates, money, markers, row) -> list[
 
 async def document_page(datasette, database: str, document_id) -> Optional[dict]:
     """The cleaned text of a document, paragraph by paragraph, with every claim highlighted."""
-    db = datasette.get_database(database)
-    row = lambda table, pk: datasette.urls.row(database, table, pk)  # noqa: E731
+    db, row = _open(datasette, database)
     doc = await _one(db, "select * from documents where id = ?", [document_id])
     if doc is None:
         return None
