@@ -248,11 +248,11 @@ def test_only_http_urls_become_links(url, expected):
 
 # --- the pages, rendered by Datasette in-process ---------------------------------------------------
 
-@pytest.fixture(scope="module")
-def datasette_get(corpus_db):
+def _datasette_get(db):
+    """get(path) -> response from a real Datasette serving db as `claims-pipeline serve` would."""
     from datasette.app import Datasette
 
-    ds = Datasette(immutables=[str(corpus_db)], metadata=serve.build_metadata(corpus_db),
+    ds = Datasette(immutables=[str(db)], metadata=serve.build_metadata(db),
                    template_dir=str(TEMPLATES), plugins_dir=str(PLUGINS))
 
     async def get(path):
@@ -260,6 +260,11 @@ def datasette_get(corpus_db):
         return await ds.client.get(path)
 
     return lambda path: asyncio.run(get(path))
+
+
+@pytest.fixture(scope="module")
+def datasette_get(corpus_db):
+    return _datasette_get(corpus_db)
 
 
 def test_claim_page_shows_sentence_in_paragraph_footnote_and_cited_url(corpus_db, datasette_get):
@@ -323,3 +328,16 @@ def test_entity_page_links_the_claims_mentioning_it(corpus_db, datasette_get):
     (entity_id,), = sqlite3.connect(corpus_db).execute("select id from entities where name = 'United States'")
     html = datasette_get(f"/claims/entities/{entity_id}").text
     assert 'href="/claims/claims_mentioning?entity=United+States"' in html
+
+
+@pytest.mark.parametrize("flags,shown", [
+    ({}, None),
+    ({"unsourced": 1, "single_source": 0}, {"unsourced": "yes", "single source": "no", "conflict": "not computed"}),
+])
+def test_claim_page_shows_the_flags_the_database_has(corpus_db, tmp_path, flags, shown):
+    db = _copy(corpus_db, tmp_path, "flagged.db")
+    if shown is not None:
+        _add_flags(db, {7: flags})
+    html = _datasette_get(db)("/flagged/claims/7").text
+    found = dict(re.findall(r"<dt>([^<]+)</dt><dd class=\"flag [^\"]*\">([^<]+)</dd>", html))
+    assert found == (shown or {})
