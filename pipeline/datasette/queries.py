@@ -86,26 +86,27 @@ order by f.n_documents desc, f.id, c.document_id, c.start""",
 
 
 def conflicting_figures(columns: dict[str, set[str]]) -> dict:
-    figures = f"""figures as (
-  select c.fact_id, c.document_id, c.id as claim_id, m.text as figure, m.amount, m.currency
-  from claims c join money m on {_inside('m', 'c')}
-  where c.fact_id is not null)"""
-    select = f"""select f.id as fact_id, f.summary, x.claim_id, x.figure, x.amount, x.currency,
+    listed = "(select group_concat({expr}, '; ') from {table} x where " + _inside("x", "c") + ") as {name}"
+    select = f"""select c.fact_id, f.summary, c.id as claim_id,
+  {listed.format(expr="x.text", table="money", name="money")},
+  {listed.format(expr="coalesce(x.value, x.text)", table="dates", name="dates")},
   c.text as claim, {_CLAIM_PLACE}
-from figures x
-join facts f on f.id = x.fact_id
-join claims c on c.id = x.claim_id
+from claims c
+join facts f on f.id = c.fact_id
 {_CLAIM_JOINS}"""
     if "conflict" in columns["claims"]:
-        how = "Claims the build flagged as conflicting (claims.conflict = 1), with the figures they give."
-        sql = f"""with {figures}
-{select}
+        how = ("Claims the build flagged as conflicting (claims.conflict = 1): they report the same event as a "
+               "claim of another document with a different date or amount.")
+        sql = f"""{select}
 where c.conflict = 1
-order by f.id, x.amount"""
+order by c.fact_id, c.document_id, c.start"""
     else:
         how = ("Events whose documents give different money figures (this database has no claims.conflict "
                "flag, so the query compares the figures of each fact's claims across documents).")
-        sql = f"""with {figures},
+        sql = f"""with figures as (
+  select c.fact_id, c.document_id, m.amount, m.currency
+  from claims c join money m on {_inside('m', 'c')}
+  where c.fact_id is not null),
 per_document as (
   select fact_id, document_id, group_concat(currency || ' ' || amount, ', ') as amounts
   from (select distinct fact_id, document_id, currency, amount from figures order by currency, amount)
@@ -113,8 +114,8 @@ per_document as (
 conflicts as (
   select fact_id from per_document group by fact_id having count(*) >= 2 and count(distinct amounts) >= 2)
 {select}
-where x.fact_id in (select fact_id from conflicts)
-order by f.id, x.amount"""
+where c.fact_id in (select fact_id from conflicts) and exists (select 1 from money m where {_inside('m', 'c')})
+order by c.fact_id, c.document_id, c.start"""
     return {"title": "Conflicting figures", "description": how, "sql": sql}
 
 
