@@ -30,6 +30,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 ARTIFACTS = ROOT / "test-artifacts"
 DB_NAME = "audit"  # served as audit.db: not the name metadata.yml is written for
 STARTUP_SECONDS = 60
+# JavaScript: an element's text without the footnote markers shown inside it
+WITHOUT_MARKERS = ("e => { const c = e.cloneNode(true); c.querySelectorAll('.marker').forEach(x => x.remove()); "
+                   "return c.textContent; }")
 MARKUP_DOCUMENT = """Markup inside a plain text report
 
 The ministry signed an agreement worth $5 million with <script>window.__pwned = 1; document.title = "pwned";</script> partners in Tokyo on 3 March 2021.
@@ -157,10 +160,7 @@ def test_claim_page_highlights_the_sentence_and_links_its_footnote(page, audit_d
           and m.start >= c.start and m."end" <= c."end")
         order by c.id limit 1""")[0]
     page.goto(f"{page.base}/{DB_NAME}/claims/{claim_id}")
-    shown = page.locator("mark.sentence").evaluate(  # the sentence, without the footnote markers shown in it
-        "m => { const c = m.cloneNode(true); c.querySelectorAll('.marker').forEach(x => x.remove()); "
-        "return c.textContent; }")
-    assert shown == sentence
+    assert page.locator("mark.sentence").evaluate(WITHOUT_MARKERS) == sentence
     assert page.locator("a.cited-url").first.get_attribute("href") == url
     assert page.locator("a.note-link").inner_text() == f"Note {note_number}"
     assert page.locator(".page-number").inner_text().isdigit()
@@ -249,7 +249,7 @@ def test_document_page_highlights_its_claims(page, audit_db):
     assert page.locator(".document-text .block").count() >= n_claims
     highlights.nth(1).scroll_into_view_if_needed()
     _screenshot(page, "document-page.png", full_page=False)  # the whole text would be a 10 MB picture
-    text = highlights.nth(1).inner_text()
+    text = highlights.nth(1).evaluate(WITHOUT_MARKERS)
     highlights.nth(1).click()
     page.wait_for_url(f"**/{DB_NAME}/claims/*")
     assert page.locator("blockquote.claim-text").inner_text() == text

@@ -25,13 +25,14 @@ def money_claims() -> dict:
     return {
         "title": "Claims with money figures, largest first",
         "description": "Every money figure inside a claim, largest amount first (amounts are compared as "
-                       "numbers whatever their currency: read the currency column).",
+                       "numbers whatever their currency: read the currency column); figures without an "
+                       "amount last.",
         "sql": f"""select m.amount, m.currency, m.text as figure, m.qualifier, c.id as claim_id, c.text as claim,
   c.kind, {_CLAIM_PLACE}
 from money m
 join claims c on {_inside('m', 'c')}
 {_CLAIM_JOINS}
-order by m.amount desc, m.id""",
+order by m.amount is null, m.amount desc, m.id""",
     }
 
 
