@@ -82,10 +82,9 @@ AUTHOR_PRONOUNS = {"i", "we"}
 PRESCRIPTIVE = {"should", "must", "ought", "shall"}
 HEDGED = {"could", "may", "might", "would", "can"}
 HEDGE_WORDS = {"likely", "possibly", "perhaps", "probably", "potentially", "arguably", "reportedly", "reportedly"}
-PREDICTED_PHRASES = re.compile(
-    r"\b(will|is|are|was|were)\s+(expected|projected|poised|set|slated|scheduled|likely|due|going)\s+to\b"
-    r"|\b(plans?|planned|intends?|aims?)\s+to\b", re.I)
-NEED_TO = re.compile(r"\b(needs?|has|have) to\b", re.I)
+# Verbs that announce the future when a to-infinitive follows: `plans to`, `is expected to`, `is poised to`.
+PREDICTIVE_VERBS = {"expect", "project", "poise", "set", "slate", "schedule", "plan", "intend", "aim", "go",
+                    "forecast", "predict", "anticipate", "target"}
 QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 MIN_QUOTE_CHARS = 25
 
@@ -98,6 +97,7 @@ class SentenceFacts:
     has_money: bool = False
     has_number: bool = False
     has_percent: bool = False
+    future_bound: bool = False  # a date like `by 2030`
     quote_speaker: Optional[str] = None  # speaker of a quotation this sentence is part of
     antecedent: Optional[str] = None  # actor a pronoun subject refers to (previous sentence's subject)
     # indexes of the tokens that belong to actor mentions (the model's own entity tags are not trusted:
@@ -145,19 +145,28 @@ def subject_of(verb):
     return None
 
 
-def modality_of(sent) -> str:
-    verb = main_verb(sent)
-    auxes = {t.lower_ for t in verb.children if t.dep_ in ("aux", "auxpass")}
-    text = sent.text
-    if auxes & PRESCRIPTIVE or (NEED_TO.search(text) and verb.lemma_ in ("need", "have")):
+def modality_of(sent, future_bound: bool = False) -> str:
+    """Modality of the main clause (words inside an embedded clause or a quotation's own relative
+    clause, like `technologies that are set to play`, do not count). `future_bound`: the sentence
+    has a date like `by 2030`."""
+    verbs = main_predicates(sent)
+    root = verbs[0]
+    heads = [root] + [v for v in verbs[1:] if v.dep_ == "conj"]
+    auxes = {c.lower_ for v in heads for c in v.children if c.dep_ in ("aux", "auxpass")}
+    if auxes & PRESCRIPTIVE or any(v.lemma_ in ("need", "have") and _has_to_complement(v) for v in heads):
         return "prescriptive"
-    if "will" in auxes or PREDICTED_PHRASES.search(text):
+    if auxes & {"will", "'ll"} or any(v.lemma_.lower() in PREDICTIVE_VERBS and _has_to_complement(v) for v in heads):
         return "predicted"
-    if auxes & HEDGED or any(t.lower_ in HEDGE_WORDS for t in verb.children):
+    if auxes & HEDGED or any(c.lower_ in HEDGE_WORDS for v in heads for c in v.subtree if c.head in heads):
         return "hedged"
-    if any(t.lower_ in PRESCRIPTIVE for t in sent if t.tag_ == "MD" and t.head == verb):
-        return "prescriptive"
+    if future_bound and not _is_past(root):
+        return "predicted"  # `... to cut emissions by 2030`
     return "asserted"
+
+
+def _has_to_complement(verb) -> bool:
+    """`plans to release`, `is expected to rise`, `needs to decide`."""
+    return any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in verb.children)
 
 
 def phrase(token) -> str:
@@ -270,7 +279,7 @@ def _classify(sent, facts: SentenceFacts, quotes) -> Optional[ClaimInfo]:
         return None
     if sum(1 for t in sent if t.is_alpha) < 3:  # a fragment, not a statement
         return None
-    modality = modality_of(sent)
+    modality = modality_of(sent, facts.future_bound)
     subject, predicate, obj = svo(sent)
     verbs = main_predicates(sent)
     root = verbs[0]

@@ -23,6 +23,10 @@ TOPICS_FILE = pathlib.Path(__file__).parent / "data" / "topics.txt"
 # Labels that name actors or things a claim can be about; numbers and dates have their own tables.
 MENTION_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "LAW", "EVENT", "PRODUCT", "WORK_OF_ART"}
 TOPIC = "TOPIC"
+# Last words of job titles, which the small model tags ORG (`National Security Advisor Jake Sullivan`).
+TITLE_WORDS = {"advisor", "adviser", "director", "secretary", "officer", "minister", "envoy", "ambassador",
+               "president", "chair", "chairman", "chairwoman", "spokesperson", "spokesman", "spokeswoman",
+               "commissioner", "administrator", "governor", "senator", "undersecretary", "deputy"}
 LEADING_DETERMINERS = re.compile(r"^(the|The|a|an|An|A|this|This|these|These)\s+")
 POSSESSIVE = re.compile(r"(['’]s|['’])$")
 FUNCTION_WORDS = {"the", "a", "an", "and", "of", "for", "on", "in", "to", "by", "with", "at", "or"}
@@ -151,9 +155,12 @@ def canonical_name(text: str, label: str, acronyms: dict[str, str] | None = None
 
 
 def is_not_a_name(text: str, document_text: str) -> bool:
-    """Mentions the small model tags that name nothing: all lower case (`quantum computing`), or one
-    word the document also writes in lower case (`Quantum` opening a sentence, `Perspective`)."""
+    """Mentions the small model tags that name nothing: all lower case (`quantum computing`), a job
+    title (`National Security Advisor`, `Chief Technology Officer`), or one word the document also
+    writes in lower case (`Quantum` opening a sentence, `Perspective`)."""
     if not any(c.isupper() or c.isdigit() for c in text):
+        return True
+    if text.split()[-1].lower() in TITLE_WORDS:
         return True
     if " " in text or not text[:1].isupper() or text.isupper():
         return False

@@ -168,6 +168,7 @@ def _extract_claims(result, para, doc, sent_index, first_mention, first_date, fi
         facts = claim_rules.SentenceFacts(
             actors=[m.name for m in in_sent if m.label in claim_rules.ACTOR_LABELS],
             has_date=bool(inside(result.dates[first_date:])),
+            future_bound=any((d.fuzzy or "").startswith("by") for d in inside(result.dates[first_date:])),
             has_money=bool(inside(result.money[first_money:])),
             has_number=any(ent.label_ in NUMBER_LABELS for ent in sent.ents),
             has_percent=any(ent.label_ == "PERCENT" for ent in sent.ents),

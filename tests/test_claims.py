@@ -91,6 +91,11 @@ MODALITY = [
     ("NIST is expected to release a full encryption standard by 2024.", "predicted"),
     ("The Commerce Department plans to add three PRC organizations to its Entity List.", "predicted"),
     ("In October 2022, the Commerce Department imposed new export controls on China.", "asserted"),
+    ("In September 2022, Jake Sullivan identified quantum technology as one of “a select few technologies [that] "
+     "are set to play an outsized importance over the coming decade.”", "asserted"),
+    ("Japan aims to build a fault-tolerant quantum computer by 2030.", "predicted"),
+    ("Japan unveiled its vision to produce a more powerful quantum computer by around 2039.", "asserted"),
+    ("This $1 billion partnership is poised to be a powerful catalyst for the United States and Japan.", "predicted"),
 ]
 
 

@@ -65,6 +65,19 @@ def test_mentions_resolve_in_a_document(nlp):
             ("Tohoku University", "Tohoku University"), ("United States", "United States")} <= names
 
 
+@pytest.mark.parametrize("text,not_a_name", [
+    ("quantum computing", True),
+    ("National Security Advisor", True),
+    ("Chief Technology Officer", True),
+    ("Quantum", True),  # the document below also writes "quantum"
+    ("IBM", False),
+    ("Jake Sullivan", False),
+    ("National Security Agency", False),
+])
+def test_is_not_a_name(text, not_a_name):
+    assert entities.is_not_a_name(text, "Quantum sensing is a quantum technology.") == not_a_name
+
+
 def test_abbreviation_table_resolves_acronyms(nlp):
     text = ("Abbreviations\n\nNIST\tNational Institute of Standards and Technology\nPRC\tPeople’s Republic of China\n\n"
             "NIST selected several algorithms for the PRC and the United States in 2022.")
