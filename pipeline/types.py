@@ -39,6 +39,7 @@ class RawDocument:
     # kind "" lets clean classify the block; any other kind is kept (header, footer, note, table,
     # boilerplate, ...). When blocks are given, clean reads them instead of splitting pages' text.
     blocks: list[tuple[int, str, str]] = field(default_factory=list)
+    encoding: Optional[str] = None  # how a text file's bytes were decoded (utf-8, windows-1252, utf-16, ...)
 
 
 @dataclass
@@ -182,6 +183,9 @@ class DocResult:
     bibliography: list[BibEntry] = field(default_factory=list)
     note_bibliography: list[tuple[int, int]] = field(default_factory=list)  # (note index, bib index)
     acronyms: dict[str, str] = field(default_factory=dict)  # short -> long form, as the document defines them
+    encoding: Optional[str] = None
+    # Every path with this content (the same file under several names is one document); path is the first.
+    paths: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -1,0 +1,248 @@
+"""Per-document work, done in the build's worker processes (or in-process with `--jobs 1`):
+ingest -> clean -> spaCy -> extract, with both levels of the per-document cache (cache.py).
+
+A task is a small batch of documents: their prose paragraphs go through one `nlp.pipe` call
+(`as_tuples` carries which document and paragraph each text is), so small documents still make
+full batches. Workers return plain DocResults; the parent process alone writes the database.
+"""
+from __future__ import annotations
+
+import dataclasses
+import gc
+import pathlib
+import traceback
+from typing import Optional
+
+from . import cache as cache_stage
+from . import clean, extract, ingest, nlp
+from .types import CleanDocument, DocResult, InputError, RawDocument
+
+# Paragraphs per nlp.pipe batch: measured on the corpus (bench/), larger batches were not faster.
+BATCH_SIZE = 256
+# Texts longer than this go through spaCy in pieces (cut at a sentence end or a space) joined back
+# into one Doc: spaCy's memory grows with the length of a text and it refuses texts over max_length.
+MAX_NLP_CHARS = 50_000
+DOCBIN_ATTRS = ["ORTH", "SPACY", "TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE",
+                "ENT_KB_ID", "ENT_ID", "SENT_START", "NORM"]
+
+
+@dataclasses.dataclass
+class Job:
+    """One document to produce: where its file is and the keys of its cache entries."""
+    file: str  # absolute path of the first file with this content
+    rel: str  # its path as stored (relative to the project)
+    sha256: str
+    fmt: str
+    parse_key: str
+    result_key: str
+
+
+@dataclasses.dataclass
+class Settings:
+    model: str
+    cache_dir: Optional[str]  # None: no cache
+    root: str  # paths are stored relative to this directory
+    max_text_bytes: int
+
+
+@dataclasses.dataclass
+class Outcome:
+    result: Optional[DocResult] = None
+    error: Optional[str] = None  # why the file was rejected, naming it
+    notes: list[str] = dataclasses.field(default_factory=list)  # things worth telling (corrupt cache entries)
+
+
+# The model of this process, loaded on first need (a build whose parses are all cached needs none).
+_MODEL: dict = {}
+
+
+def get_model(name: str):
+    if name not in _MODEL:
+        _MODEL.clear()
+        _MODEL[name] = nlp.load_model(name)
+        # Objects alive now (the model) are never garbage: keep the collector from scanning them.
+        gc.freeze()
+    return _MODEL[name]
+
+
+def _vocab(name: str):
+    """A vocabulary to read cached Docs with: the loaded model's, else a blank English one
+    (cheap; DocBins carry their own strings)."""
+    if name in _MODEL:
+        return _MODEL[name].vocab
+    if "blank" not in _MODEL:
+        import spacy
+
+        _MODEL["blank"] = spacy.blank("en")
+    return _MODEL["blank"].vocab
+
+
+def split_for_nlp(text: str, limit: int = MAX_NLP_CHARS) -> list[str]:
+    """Pieces of `text`, each at most `limit` characters, that concatenate back to `text`; cut
+    after a sentence end where there is one in the second half of the window, else after a space."""
+    pieces, pos = [], 0
+    while len(text) - pos > limit:
+        window = text[pos:pos + limit]
+        cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        cut = cut + 2 if window[cut:cut + 2] in (". ", "? ", "! ") else cut + 1
+        if cut <= 1:
+            cut = limit
+        pieces.append(text[pos:pos + cut])
+        pos += cut
+    pieces.append(text[pos:])
+    return pieces
+
+
+def parse_texts(model, items: list[tuple[str, object]], batch_size: int = BATCH_SIZE):
+    """Yield (Doc, context) for (text, context) items, in order; long texts are parsed in pieces."""
+    from spacy.tokens import Doc
+
+    def pieces():
+        for text, context in items:
+            parts = split_for_nlp(text) if len(text) > MAX_NLP_CHARS else [text]
+            for i, part in enumerate(parts):
+                yield part, (context, i, len(parts))
+
+    pending = []
+    for doc, (context, i, n) in model.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+        if n == 1:
+            yield doc, context
+            continue
+        pending.append(doc)
+        if i == n - 1:
+            yield Doc.from_docs(pending, ensure_whitespace=False), context
+            pending = []
+
+
+def process_document(raw: RawDocument, model) -> DocResult:
+    """ingest's RawDocument -> DocResult, without the cache (the `extract` command)."""
+    cleaned = clean.clean_document(raw)
+    prose = list(extract.iter_prose(cleaned))
+    docs = {pidx: doc for doc, pidx in parse_texts(model, [(text, pidx) for pidx, text in prose])}
+    return _extract(raw.path, raw.sha256, raw.format, len(raw.pages), raw.encoding, cleaned, docs)
+
+
+def _extract(rel, sha256, fmt, n_pages, encoding, cleaned: CleanDocument, docs) -> DocResult:
+    raw = RawDocument(rel, sha256, fmt, pages=[])
+    result = extract.extract_document(raw, cleaned, docs)
+    result.n_pages, result.encoding, result.paths = n_pages, encoding, [rel]
+    return result
+
+
+def run_task(jobs: list[Job], settings: Settings) -> list[Outcome]:
+    """Produce the DocResults of a batch of documents, using and filling the cache."""
+    store = cache_stage.Cache(pathlib.Path(settings.cache_dir)) if settings.cache_dir else None
+    outcomes = [Outcome() for _ in jobs]
+    parsed: dict[int, tuple] = {}  # job index -> (cleaned, info, docs by paragraph)
+    to_parse: dict[int, tuple] = {}  # job index -> (cleaned, info)
+    for i, job in enumerate(jobs):
+        entry = None
+        if store is not None:
+            try:
+                entry = cache_stage.load_parse(store, store.path("parse", job.sha256, job.parse_key))
+            except cache_stage.CorruptEntry as exc:
+                outcomes[i].notes.append(f"{job.rel}: cache entry not trusted ({exc}); parsed again")
+        if entry is not None:
+            cleaned, info, docbin = entry
+            if info.get("error"):
+                outcomes[i].error = f"{job.rel}: {info['error']}"
+                continue
+            parsed[i] = (cleaned, info, _read_docbin(docbin, info["paragraphs"], settings.model))
+            continue
+        try:
+            raw = ingest.parse_file(pathlib.Path(job.file), pathlib.Path(settings.root),
+                                    max_text_bytes=settings.max_text_bytes)
+            raw.path = job.rel
+            cleaned = clean.clean_document(raw)
+        except InputError as exc:
+            outcomes[i].error = f"{job.rel}: {exc.reason}"
+            _save_parse(store, job, None, {"error": exc.reason})
+            continue
+        except Exception as exc:  # a bug met on hostile content: report it, go on with the rest
+            _fail(outcomes[i], job, "reading and cleaning", exc)
+            continue
+        to_parse[i] = (cleaned, {"format": raw.format, "n_pages": len(raw.pages), "encoding": raw.encoding})
+    if to_parse:
+        _parse(jobs, to_parse, parsed, outcomes, store, settings)
+    for i, (cleaned, info, docs) in parsed.items():
+        job = jobs[i]
+        try:
+            result = _extract(job.rel, job.sha256, info["format"], info["n_pages"], info.get("encoding"),
+                              cleaned, docs)
+        except Exception as exc:
+            _fail(outcomes[i], job, "extracting", exc)
+            continue
+        outcomes[i].result = result
+        if store is not None:
+            _write(store, outcomes[i], lambda: cache_stage.save_result(
+                store, store.path("result", job.sha256, job.result_key), result))
+    return outcomes
+
+
+def _parse(jobs, to_parse, parsed, outcomes, store, settings) -> None:
+    """spaCy over the prose of every document in `to_parse`, in one stream."""
+    model = get_model(settings.model)
+    items = [(text, (i, pidx)) for i, (cleaned, _) in to_parse.items() for pidx, text in extract.iter_prose(cleaned)]
+    docs: dict[int, dict] = {i: {} for i in to_parse}
+    try:
+        for doc, (i, pidx) in parse_texts(model, items):
+            docs[i][pidx] = doc
+    except Exception:
+        if len(to_parse) == 1:
+            i = next(iter(to_parse))
+            _fail(outcomes[i], jobs[i], "parsing", _last_exception())
+            return
+        for i in to_parse:  # find the document spaCy fails on; parse the others
+            _parse(jobs, {i: to_parse[i]}, parsed, outcomes, store, settings)
+        return
+    for i, (cleaned, info) in to_parse.items():
+        parsed[i] = (cleaned, info, docs[i])
+        if store is not None:
+            order = list(docs[i])
+            info = dict(info, paragraphs=order)
+            _write(store, outcomes[i], lambda: _save_parse(store, jobs[i], cleaned, info, _docbin(docs[i], order)))
+
+
+def _last_exception():
+    import sys
+
+    return sys.exc_info()[1]
+
+
+def _docbin(docs: dict, order: list[int]) -> bytes:
+    from spacy.tokens import DocBin
+
+    docbin = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+    for pidx in order:
+        docbin.add(docs[pidx])
+    return docbin.to_bytes()
+
+
+def _read_docbin(data: bytes, order: list[int], model: str) -> dict:
+    from spacy.tokens import DocBin
+
+    if not order:
+        return {}
+    docs = DocBin().from_bytes(data).get_docs(_vocab(model))
+    return dict(zip(order, docs))
+
+
+def _save_parse(store, job: Job, cleaned, info: dict, docbin: bytes = b"") -> None:
+    if store is not None:
+        cache_stage.save_parse(store, store.path("parse", job.sha256, job.parse_key), cleaned, info, docbin)
+
+
+def _write(store, outcome: Outcome, write) -> None:
+    """Cache writes are an optimisation: a full disk is reported, not fatal."""
+    try:
+        write()
+    except OSError as exc:
+        outcome.notes.append(f"cache not written ({exc})")
+
+
+def _fail(outcome: Outcome, job: Job, stage: str, exc: BaseException) -> None:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    place = f" at {pathlib.Path(where.filename).name}:{where.lineno}" if where else ""
+    outcome.error = f"{job.rel}: internal error while {stage} ({type(exc).__name__}: {exc}{place}); please report it"
