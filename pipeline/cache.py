@@ -73,6 +73,7 @@ def _module_file(name: str, current: pathlib.Path, level: int) -> list[pathlib.P
     return found
 
 
+@functools.lru_cache(maxsize=None)
 def _imports(path: pathlib.Path) -> list[pathlib.Path]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
@@ -211,16 +212,24 @@ def decode_dataclass(cls, data: dict):
     return cls(**kwargs)
 
 
-def _decode_rows(cls, table: dict) -> list:
-    names = table["fields"]
+@functools.lru_cache(maxsize=None)
+def _row_layout(cls) -> tuple[list[str], list[int]]:
+    """A row dataclass's field names, and the positions of its list-of-tuples fields."""
+    names = [f.name for f in fields(cls)]
     hints = _hints(cls)
-    tuple_columns = [i for i, name in enumerate(names) if _is_tuple_list(hints.get(name))]
-    rows = []
-    for values in table["rows"]:
-        for i in tuple_columns:
-            values[i] = [tuple(item) for item in values[i]]
-        rows.append(cls(**dict(zip(names, values))))
-    return rows
+    return names, [i for i, name in enumerate(names) if _is_tuple_list(hints[name])]
+
+
+def _decode_rows(cls, table: dict) -> list:
+    names, tuple_columns = _row_layout(cls)
+    if table["fields"] != names:
+        raise CorruptEntry(f"{cls.__name__} rows have other fields than this version's")
+    rows = table["rows"]
+    if tuple_columns:
+        for values in rows:
+            for i in tuple_columns:
+                values[i] = [tuple(item) for item in values[i]]
+    return [cls(*values) for values in rows]
 
 
 def encode_result(result: DocResult) -> bytes:
@@ -246,15 +255,18 @@ class Cache:
     def path(self, level: str, sha256: str, key: str) -> pathlib.Path:
         return self.directory / level / f"{sha256}-{key}"
 
-    def write(self, path: pathlib.Path, parts: list[bytes], meta: Optional[dict] = None) -> None:
-        """Write an entry atomically: a temporary file beside it, renamed into place."""
+    def write(self, path: pathlib.Path, parts: list[bytes], meta: Optional[dict] = None,
+              compress: Optional[list[bool]] = None) -> None:
+        """Write an entry atomically: a temporary file beside it, renamed into place. Parts are
+        zlib-compressed unless `compress` says otherwise (a DocBin is compressed already)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        parts = [zlib.compress(part, COMPRESSION_LEVEL) for part in parts]
+        compress = compress or [True] * len(parts)
+        parts = [zlib.compress(part, COMPRESSION_LEVEL) if z else part for part, z in zip(parts, compress)]
         checksum = hashlib.blake2b(digest_size=16)
         for part in parts:
             checksum.update(part)
-        header = {"name": path.name, "sizes": [len(p) for p in parts], "checksum": checksum.hexdigest(),
-                  "meta": meta or {}}
+        header = {"name": path.name, "sizes": [len(p) for p in parts], "compressed": compress,
+                  "checksum": checksum.hexdigest(), "meta": meta or {}}
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             with open(tmp, "wb") as handle:
@@ -274,9 +286,11 @@ class Cache:
             return None
         header, body = checked
         parts, offset = [], 0
+        compressed = header.get("compressed") or [True] * len(header["sizes"])
         try:
-            for size in header["sizes"]:
-                parts.append(zlib.decompress(body[offset:offset + size]))
+            for size, z in zip(header["sizes"], compressed):
+                part = body[offset:offset + size]
+                parts.append(zlib.decompress(part) if z else part)
                 offset += size
         except zlib.error as exc:
             raise CorruptEntry(f"{path.name}: {exc}") from None
@@ -363,7 +377,7 @@ def save_parse(cache: Cache, path: pathlib.Path, clean: Optional[CleanDocument],
     and the DocBin of its prose paragraphs."""
     clean_json = json.dumps(encode_dataclass(clean) if clean else None, ensure_ascii=False,
                             separators=(",", ":")).encode()
-    cache.write(path, [clean_json, docbin], meta=info)
+    cache.write(path, [clean_json, docbin], meta=info, compress=[True, False])
 
 
 def load_parse(cache: Cache, path: pathlib.Path) -> Optional[tuple[Optional[CleanDocument], dict, bytes]]:

@@ -69,6 +69,7 @@ def _page_at(para, offset: int):
 
 
 def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations, marker_starts) -> None:
+    doc_text = doc.text  # Doc.text re-joins every token on each read: read it once
     base = para.start
     document_text = result.text
     sent_index = {}  # spaCy sentence start char -> index in result.sentences
@@ -94,7 +95,7 @@ def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations
             continue
         s, e = entities.trim_mention(ent.text)
         start, end = ent.start_char + s, ent.start_char + e
-        surface = doc.text[start:end]
+        surface = doc_text[start:end]
         if not surface.strip() or entities.is_not_a_name(surface, document_text):
             continue
         name, label = entities.canonical_name(surface, ent.label_, acronyms)
@@ -104,10 +105,10 @@ def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations
     _extract_dates(result, doc, base, sentence_of, anchor)
 
     first_money = len(result.money)
-    for found in money.iter_money(doc.text, [sent.start_char for sent in doc.sents]):
+    for found in money.iter_money(doc_text, [sent.start_char for sent in doc.sents]):
         result.money.append(MoneyRow(sentence_of(found.start), base + found.start, base + found.end, found.text,
                                      found.amount, found.currency, found.qualifier, found.period))
-    for found in percentages.iter_percentages(doc.text):
+    for found in percentages.iter_percentages(doc_text):
         result.percentages.append(PercentRow(sentence_of(found.start), base + found.start, base + found.end,
                                              found.text, found.value, found.unit, found.value_end, found.qualifier))
 
@@ -116,17 +117,18 @@ def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations
 
 def _extract_dates(result: DocResult, doc, base: int, sentence_of, anchor) -> None:
     """Dates in one prose paragraph; a relative one is read in its sentence's tense (`will meet Thursday`)."""
+    doc_text = doc.text  # Doc.text re-joins every token on each read: read it once
     prefer = {sent.start_char: dates.sentence_prefer(sent) for sent in doc.sents} if anchor else {}
     for start, end in dates.iter_date_spans(doc):
-        start, end = dates.trim_span(doc.text, start, end)
-        if dates.is_not_a_date_here(doc.text, start, end):
+        start, end = dates.trim_span(doc_text, start, end)
+        if dates.is_not_a_date_here(doc_text, start, end):
             continue
         span = doc.char_span(start, end, alignment_mode="expand")
         tense = prefer.get(span.sent.start_char, "past") if span is not None and prefer else "past"
-        parsed = dates.parse_date(doc.text[start:end], anchor, tense)
+        parsed = dates.parse_date(doc_text[start:end], anchor, tense)
         if parsed is None:
             continue
-        result.dates.append(DateRow(sentence_of(start), base + start, base + end, doc.text[start:end],
+        result.dates.append(DateRow(sentence_of(start), base + start, base + end, doc_text[start:end],
                                     parsed.value, parsed.granularity, parsed.is_relative, parsed.value_end,
                                     parsed.fuzzy))
 

@@ -1,0 +1,168 @@
+"""`make bench`: how fast the build is next to spaCy alone, how fast rebuilds are, how much memory.
+
+For each corpus size (generated from raw/ into a temporary folder, see corpus.py) it times a cold
+build through the command line (`claims-pipeline build`, empty cache) while sampling the resident
+memory of the build and its workers. On the largest corpus it then times a rebuild with nothing
+changed, a rebuild after one document changed, and bare `nlp.pipe` over exactly the paragraphs the
+build sent to spaCy (same model, components, batch size and number of processes).
+
+Words are the whitespace-separated words of those paragraphs, for both rates. The last line is
+    bench: e2e_wps=... spacy_wps=... ratio=... noop_s=... one_changed_s=... peak_rss_mb=...
+
+Usage: python -m bench [--sizes 2.5,5] [--jobs N] [--keep]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import corpus  # noqa: E402
+from pipeline import build as build_stage  # noqa: E402
+from pipeline import extract, nlp, process  # noqa: E402
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(c) for c in handle.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class MemorySampler(threading.Thread):
+    """Peak of the summed resident memory of a process and all its descendants (shared pages of
+    forked workers are counted in each: an upper bound)."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak_kb, self.running = pid, interval, 0, True
+
+    def run(self):
+        while self.running:
+            pids, todo = [], [self.pid]
+            while todo:
+                pid = todo.pop()
+                pids.append(pid)
+                todo += _children(pid)
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in pids))
+            time.sleep(self.interval)
+
+
+def run_build(raw: pathlib.Path, db: pathlib.Path, jobs: int) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one `claims-pipeline build`."""
+    command = [sys.executable, "-m", "pipeline", "build", str(raw), "--db", str(db), "--jobs", str(jobs), "--quiet"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=ROOT)
+    sampler = MemorySampler(proc.pid)
+    sampler.start()
+    code = proc.wait()
+    wall = time.perf_counter() - start
+    sampler.running = False
+    sampler.join()
+    if code != 0:
+        raise SystemExit(f"build failed with exit code {code}")
+    return wall, sampler.peak_kb / 1024
+
+
+def prose_paragraphs(db: pathlib.Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    kinds = ",".join(f"'{k}'" for k in sorted(extract.PROSE_KINDS))
+    texts = [row[0] for row in conn.execute(f"select text from paragraphs where kind in ({kinds}) order by id")]
+    conn.close()
+    return texts
+
+
+def spacy_batch_size(texts: list[str]) -> int:
+    """The build cuts batches at process.BATCH_CHARS characters: the same size in texts."""
+    mean = sum(len(t) for t in texts) / max(1, len(texts))
+    return max(1, round(process.BATCH_CHARS / max(1.0, mean)))
+
+
+def bare_spacy_seconds(texts: list[str], model: str, jobs: int) -> float:
+    """nlp.pipe alone over `texts`: the ceiling the build is measured against."""
+    loaded = nlp.load_model(model)
+    start = time.perf_counter()
+    for _ in loaded.pipe(texts, batch_size=spacy_batch_size(texts), n_process=jobs):
+        pass
+    return time.perf_counter() - start
+
+
+def change_one_document(raw: pathlib.Path) -> pathlib.Path:
+    """Append a sentence to the middle .txt document; return it."""
+    texts = sorted(raw.glob("*.txt"))
+    path = texts[len(texts) // 2]
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("\nThe ministry said on Tuesday it had approved $12 million for the new quantum centre.\n")
+    return path
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="2.5,5", help="corpus sizes in MB of text, comma-separated (default 2.5,5)")
+    parser.add_argument("--jobs", type=int, default=build_stage.default_jobs(), help="worker processes (default: cores)")
+    parser.add_argument("--model", default=nlp.DEFAULT_MODEL)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
+    args = parser.parse_args(argv)
+    sizes = sorted(float(s) for s in args.sizes.split(","))
+    work = pathlib.Path(tempfile.mkdtemp(prefix="claims-bench-"))
+    rows = []
+    try:
+        for size in sizes:
+            raw, db = work / f"{size:g}MB" / "raw", work / f"{size:g}MB" / "extracted" / "claims.db"
+            info = corpus.generate(ROOT / "raw", raw, size)
+            wall, peak = run_build(raw, db, args.jobs)
+            words = sum(len(t.split()) for t in prose_paragraphs(db))
+            rows.append((size, info, words, wall, peak))
+            print(f"corpus {size:g} MB: {info['documents']} documents ({info['pdfs']} PDF), "
+                  f"{info['text_bytes'] / 1e6:.1f} MB of text files, {words} words sent to spaCy; "
+                  f"cold build {wall:.1f} s = {words / wall:.0f} words/s, peak RSS {peak:.0f} MB", flush=True)
+        size, info, words, e2e_wall, peak = rows[-1]
+        noop, _ = run_build(raw, db, args.jobs)
+        print(f"rebuild, nothing changed: {noop:.2f} s", flush=True)
+        changed = change_one_document(raw)
+        one, _ = run_build(raw, db, args.jobs)
+        changed_words = len(changed.read_text(encoding="utf-8").split())
+        print(f"rebuild, one document changed ({changed.name}, {changed_words} words): {one:.2f} s", flush=True)
+        texts = prose_paragraphs(db)
+        spacy_s = bare_spacy_seconds(texts, args.model, args.jobs)
+        spacy_words = sum(len(t.split()) for t in texts)
+        e2e_wps, spacy_wps = words / e2e_wall, spacy_words / spacy_s
+        print(f"bare nlp.pipe (n_process={args.jobs}, batch_size={spacy_batch_size(texts)}): {spacy_s:.1f} s "
+              f"= {spacy_wps:.0f} words/s", flush=True)
+        print(f"peak RSS by corpus size: " + ", ".join(f"{r[0]:g} MB -> {r[4]:.0f} MB" for r in rows))
+        print(f"bench: e2e_wps={e2e_wps:.0f} spacy_wps={spacy_wps:.0f} ratio={e2e_wps / spacy_wps:.2f} "
+              f"noop_s={noop:.2f} one_changed_s={one:.2f} peak_rss_mb={max(r[4] for r in rows):.0f}")
+    finally:
+        if args.keep:
+            print(f"kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
