@@ -147,7 +147,13 @@ def main(argv=None) -> None:
         changed = change_one_document(raw)
         one, _ = run_build(raw, db, args.jobs)
         changed_words = len(changed.read_text(encoding="utf-8").split())
-        print(f"rebuild, one document changed ({changed.name}, {changed_words} words): {one:.2f} s", flush=True)
+        alone = work / "alone" / "raw"
+        alone.mkdir(parents=True)
+        shutil.copy(changed, alone / changed.name)
+        own, _ = run_build(alone, alone.parent / "claims.db", args.jobs)
+        print(f"rebuild, one document changed ({changed.name}, {changed_words} words): {one:.2f} s; "
+              f"that document alone, cold (start, model load, processing): {own:.2f} s; "
+              f"the difference, the cost of the other {info['documents'] - 1} documents: {one - own:.2f} s", flush=True)
         texts = prose_paragraphs(db)
         spacy_s = bare_spacy_seconds(texts, args.model, args.jobs)
         spacy_words = sum(len(t.split()) for t in texts)

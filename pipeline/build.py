@@ -23,11 +23,11 @@ from typing import Callable, Iterator, Optional
 
 from . import PIPELINE_VERSION, check, ingest, nlp, store
 from . import cache as cache_stage
-from .process import Job, Outcome, Settings, process_document, run_task  # noqa: F401  (process_document: CLI)
+from .process import Job, Outcome, Settings, init_worker, process_document, run_task  # noqa: F401  (CLI)
 
 # A batch of work for one worker: documents are grouped up to this many bytes of source text
 # (PDF bytes count a quarter: most of a PDF file is not text).
-TASK_BYTES = 256_000
+TASK_BYTES = 128_000
 PDF_BYTE_WEIGHT = 0.25
 # Batches in flight per worker: enough to keep workers busy while the writer catches up.
 TASKS_AHEAD_PER_JOB = 2
@@ -84,9 +84,10 @@ class Planned:
     cached: bool = False
 
 
-def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
-                   cache: Optional[cache_stage.Cache]) -> tuple[list[Planned], list[tuple[str, str]]]:
-    """Group files by content (sha256) and look up their cache entries, in file order."""
+def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str, cache: Optional[cache_stage.Cache],
+                   notes: Optional[list[str]] = None) -> tuple[list[Planned], list[tuple[str, str]]]:
+    """Group files by content (sha256) and look up their cache entries, in file order. A cache
+    entry that fails its checksum is deleted (and said in `notes`): the document is produced again."""
     by_sha: dict[str, Planned] = {}
     duplicates = []
     for path in files:
@@ -103,7 +104,14 @@ def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
         parse_key, result_key = cache_stage.document_keys(sha, fmt, model)
         job = Job(str(path.resolve()), rel, sha, fmt, parse_key, result_key)
         weight = size * (PDF_BYTE_WEIGHT if fmt == "pdf" else 1)
-        cached = cache is not None and cache.verify(cache.path("result", sha, result_key))
+        cached = False
+        if cache is not None:
+            entry = cache.path("result", sha, result_key)
+            cached = cache.verify(entry)
+            if not cached and entry.exists():
+                cache.discard(entry)
+                if notes is not None:
+                    notes.append(f"{rel}: cache entry {entry.name} failed its checksum; produced again")
         by_sha[sha] = Planned(job, [rel], weight, cached)
     return list(by_sha.values()), duplicates
 
@@ -142,7 +150,7 @@ class Producer:
         if self.tasks and self.jobs > 1:
             context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                                   else "spawn")
-            self.pool = concurrent.futures.ProcessPoolExecutor(self.jobs, mp_context=context)
+            self.pool = concurrent.futures.ProcessPoolExecutor(self.jobs, mp_context=context, initializer=init_worker)
             self._submit_ahead()
 
     def _submit_ahead(self) -> None:
@@ -219,13 +227,17 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     files = list(files) if files is not None else list(ingest.iter_source_files(raw_dir))
     root = raw_dir.resolve().parent
     cache = cache_stage.Cache(cache_dir or db_path.parent / "cache") if use_cache else None
-    planned, duplicates = plan_documents(files, root, model, cache)
+    plan_notes: list[str] = []
+    planned, duplicates = plan_documents(files, root, model, cache, plan_notes)
     report = BuildReport(str(db_path), files=len(files), duplicates=duplicates)
     report.cached = sum(1 for item in planned if item.cached)
     jobs = jobs or default_jobs()
     settings = Settings(model, str(cache.directory) if cache else None, str(root), int(max_file_mb * 1_000_000))
     files_by_rel = {ingest.relative_name(path, root): path for path in files}
     note = on_note or (lambda text: None)
+    for text in plan_notes:
+        report.notes.append(text)
+        note(text)
 
     def results():
         for item, outcome in producer:
@@ -243,6 +255,9 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
                     on_file(files_by_rel[rel], outcome.error)
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in db_path.parent.glob(f".{db_path.name}.*.tmp"):  # left by a killed build
+        if cache_stage.is_stale_temporary(stale):
+            stale.unlink(missing_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     if tmp.exists():
         tmp.unlink()

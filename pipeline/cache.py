@@ -333,24 +333,37 @@ class Cache:
         """Delete entries not in `keep` (from removed files, older code or another model) and
         temporary files left by killed builds. Returns how many were deleted."""
         deleted = 0
-        now = time.time()
         for level in self.LEVELS:
             folder = self.directory / level
             if not folder.is_dir():
                 continue
             for path in folder.iterdir():
-                if path.name.endswith(".tmp"):
-                    try:
-                        stale = now - path.stat().st_mtime > STALE_TMP_SECONDS
-                    except FileNotFoundError:
-                        continue
-                    if not stale:  # may belong to a build running right now
-                        continue
-                elif path in keep:
+                if path.name.endswith(".tmp") and not is_stale_temporary(path):
+                    continue  # being written by a build running now
+                if path in keep:
                     continue
                 self.discard(path)
                 deleted += 1
         return deleted
+
+
+def is_stale_temporary(path: pathlib.Path) -> bool:
+    """True for a temporary file `<name>.<pid>.tmp` whose writer is gone (killed), or that is old."""
+    try:
+        pid = int(path.name.rsplit(".", 2)[-2])
+    except (ValueError, IndexError):
+        pid = None
+    if pid is not None and pid != os.getpid():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass
+    try:
+        return time.time() - path.stat().st_mtime > STALE_TMP_SECONDS
+    except FileNotFoundError:
+        return False
 
 
 # ----------------------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import os
 import pathlib
+import sys
 import traceback
 from typing import Optional
 
@@ -27,6 +29,9 @@ BATCH_CHARS = 30_000
 MAX_NLP_CHARS = 30_000
 DOCBIN_ATTRS = ["ORTH", "SPACY", "TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE",
                 "ENT_KB_ID", "ENT_ID"]
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclasses.dataclass
@@ -53,6 +58,22 @@ class Outcome:
     result: Optional[DocResult] = None
     error: Optional[str] = None  # why the file was rejected, naming it
     notes: list[str] = dataclasses.field(default_factory=list)  # things worth telling (corrupt cache entries)
+
+
+def init_worker() -> None:
+    """Run in each worker process as it starts: on Linux, ask the kernel to kill the worker when
+    the build that started it dies (SIGKILL included), so a killed build leaves no orphans."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the build died before the request was made
+        os._exit(1)
 
 
 # The model of this process, loaded on first need (a build whose parses are all cached needs none).
@@ -223,8 +244,6 @@ def _parse(jobs, to_parse, parsed, outcomes, store, settings) -> None:
 
 
 def _last_exception():
-    import sys
-
     return sys.exc_info()[1]
 
 

