@@ -165,7 +165,6 @@ def save_database(db_path: str, results: Iterable[DocResult], run: dict, previou
         db["runs"].insert_all(runs + [run], alter=True)  # sqlite-utils: older builds' columns may differ
     ensure_indexes(db)
     ensure_search(db)
-    db.execute("analyze")
     counts = {table: loader.counts.get(table, 0) for table in SCHEMA}
     db.close()
     return counts
