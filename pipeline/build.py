@@ -229,7 +229,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     cache = cache_stage.Cache(cache_dir or db_path.parent / "cache") if use_cache else None
     plan_notes: list[str] = []
     planned, duplicates = plan_documents(files, root, model, cache, plan_notes)
-    report = BuildReport(str(db_path), files=len(files), duplicates=duplicates)
+    report = BuildReport(str(db_path), files=len(files))
     report.cached = sum(1 for item in planned if item.cached)
     jobs = jobs or default_jobs()
     settings = Settings(model, str(cache.directory) if cache else None, str(root), int(max_file_mb * 1_000_000))
@@ -239,20 +239,24 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
         report.notes.append(text)
         note(text)
 
+    rejected_paths: set[str] = set()
+
     def results():
         for item, outcome in producer:
             for text in outcome.notes:
                 report.notes.append(text)
                 note(text)
-            if outcome.result is None:
-                report.rejected.append(outcome.error)
-            else:
+            if outcome.result is not None:
                 outcome.result.path, outcome.result.paths = item.paths[0], item.paths
                 report.documents += 1
                 yield outcome.result
-            if on_file:
-                for rel in item.paths:
-                    on_file(files_by_rel[rel], outcome.error)
+            for rel in item.paths:
+                error = f"{rel}: {outcome.error}" if outcome.result is None else None
+                if error:
+                    report.rejected.append(error)
+                    rejected_paths.add(rel)
+                if on_file:
+                    on_file(files_by_rel[rel], error)
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     for stale in db_path.parent.glob(f".{db_path.name}.*.tmp"):  # left by a killed build
@@ -285,6 +289,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     if cache is not None:
         cache.prune({cache.path(level, item.job.sha256, key) for item in planned
                      for level, key in (("parse", item.job.parse_key), ("result", item.job.result_key))})
+    report.duplicates = [(path, first) for path, first in duplicates if first not in rejected_paths]
     report.seconds = time.monotonic() - clock
     return report
 

@@ -1,38 +1,131 @@
-"""Invariants of a built database, checked after every build and by `claims-pipeline check`."""
+"""Invariants of a built database, checked after every build (before the new database replaces the
+old one) and by `claims-pipeline check`.
+
+- every stored span's text equals documents.text[start:end];
+- every foreign key resolves, and a row's sentence belongs to the row's own document;
+- every claim lies inside one document and inside its sentence;
+- a note and the work it cites belong to one document;
+- no two documents share a sha256 or a path;
+- runs records the build (a finished run counting the documents stored).
+
+Span tables are read in document order, one document's text in memory at a time.
+"""
 from __future__ import annotations
 
+import collections
+import json
 import pathlib
 import sqlite3
 
-SPAN_TABLES = ["paragraphs", "sentences", "mentions", "dates", "money", "claims", "notes", "bibliography"]
-MAX_LISTED = 20
+SPAN_TABLES = ["paragraphs", "sentences", "mentions", "dates", "money", "percentages", "claims", "notes",
+               "bibliography"]
+# Tables whose rows point at a sentence (of their own document).
+SENTENCE_TABLES = ["mentions", "dates", "money", "percentages", "claims"]
+MAX_LISTED = 20  # per kind of violation; the rest are counted
+
+
+class _Problems:
+    """Violation lines, at most MAX_LISTED of each kind; the rest counted."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.listed: collections.Counter = collections.Counter()
+        self.more: collections.Counter = collections.Counter()
+
+    def add(self, kind: str, line: str) -> None:
+        if self.listed[kind] < MAX_LISTED:
+            self.listed[kind] += 1
+            self.lines.append(line)
+        else:
+            self.more[kind] += 1
+
+    def result(self) -> list[str]:
+        return self.lines + [f"{kind}: {n} more" for kind, n in self.more.items()]
 
 
 def check_database(db_path: pathlib.Path) -> list[str]:
     """Return one line per violation (empty when the database is consistent)."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    problems: list[str] = []
-    texts = dict(conn.execute("select id, text from documents"))
+    try:
+        return _check(conn)
+    finally:
+        conn.close()
+
+
+def _check(conn: sqlite3.Connection) -> list[str]:
+    problems = _Problems()
+    tables = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
+    missing = {"documents", "runs"} - tables
+    if missing:
+        return [f"{table}: table missing" for table in sorted(missing)]
     for table in SPAN_TABLES:
-        bad = 0
-        for row_id, doc_id, start, end, text in conn.execute(
-                f'select id, document_id, start, "end", text from {table}'):
-            source = texts.get(doc_id)
-            if source is None or source[start:end] != text:
-                bad += 1
-                if bad <= MAX_LISTED:
-                    problems.append(f"{table} {row_id}: text does not equal documents.text[{start}:{end}]")
-        if bad > MAX_LISTED:
-            problems.append(f"{table}: {bad - MAX_LISTED} more span mismatches")
+        if table in tables:
+            _check_spans(conn, table, problems)
     for table, row_id, parent, _ in conn.execute("pragma foreign_key_check"):
-        problems.append(f"{table} {row_id}: foreign key to {parent} does not resolve")
-    for (claim_id,) in conn.execute(
-            'select c.id from claims c left join sentences s on s.id = c.sentence_id '
-            'where s.id is null or s.document_id != c.document_id or c.start < s.start or c."end" > s."end"'):
-        problems.append(f"claims {claim_id}: not inside its sentence")
+        problems.add(f"{table} foreign keys", f"{table} {row_id}: foreign key to {parent} does not resolve")
+    for table in SENTENCE_TABLES:
+        if table in tables and "sentences" in tables:
+            for (row_id,) in conn.execute(
+                    f'select t.id from "{table}" t join sentences s on s.id = t.sentence_id '
+                    f'where s.document_id != t.document_id'):
+                problems.add(f"{table} sentences", f"{table} {row_id}: its sentence is in another document")
+    if "claims" in tables:
+        for (claim_id,) in conn.execute(
+                'select c.id from claims c left join sentences s on s.id = c.sentence_id '
+                'where s.id is null or s.document_id != c.document_id or c.start < s.start or c."end" > s."end"'):
+            problems.add("claims in sentences", f"claims {claim_id}: not inside its sentence")
+    if {"note_bibliography", "notes", "bibliography"} <= tables:
+        for note_id, bib_id in conn.execute(
+                "select nb.note_id, nb.bibliography_id from note_bibliography nb "
+                "join notes n on n.id = nb.note_id join bibliography b on b.id = nb.bibliography_id "
+                "where n.document_id != b.document_id"):
+            problems.add("note_bibliography", f"note_bibliography ({note_id}, {bib_id}): note and work in different documents")
     for sha, n in conn.execute("select sha256, count(*) from documents group by sha256 having count(*) > 1"):
-        problems.append(f"documents: {n} rows share sha256 {sha}")
-    if not conn.execute("select count(*) from runs where finished is not null").fetchone()[0]:
-        problems.append("runs: no finished build recorded")
-    conn.close()
-    return problems
+        problems.add("documents sha256", f"documents: {n} rows share sha256 {sha}")
+    _check_paths(conn, problems)
+    _check_runs(conn, problems)
+    return problems.result()
+
+
+def _check_spans(conn, table: str, problems: _Problems) -> None:
+    doc_id, text = None, None
+    for row_id, row_doc, start, end, stored in conn.execute(
+            f'select id, document_id, start, "end", text from "{table}" order by document_id, id'):
+        if row_doc != doc_id:
+            doc_id = row_doc
+            found = conn.execute("select text from documents where id = ?", (doc_id,)).fetchone()
+            text = found[0] if found else None
+        if text is None:
+            problems.add(f"{table} spans", f"{table} {row_id}: document {row_doc} does not exist")
+        elif start is None or end is None or not 0 <= start <= end <= len(text):
+            problems.add(f"{table} spans", f"{table} {row_id}: span [{start}:{end}] outside its document")
+        elif text[start:end] != stored:
+            problems.add(f"{table} spans", f"{table} {row_id}: text does not equal documents.text[{start}:{end}]")
+
+
+def _check_paths(conn, problems: _Problems) -> None:
+    owner: dict[str, int] = {}
+    columns = {row[1] for row in conn.execute("pragma table_info(documents)")}
+    query = "select id, path, paths from documents" if "paths" in columns else "select id, path, null from documents"
+    for doc_id, path, paths in conn.execute(query):
+        try:
+            names = json.loads(paths) if paths else [path]
+        except ValueError:
+            problems.add("documents paths", f"documents {doc_id}: paths is not a JSON list")
+            continue
+        if path not in names:
+            problems.add("documents paths", f"documents {doc_id}: path {path!r} missing from paths")
+        for name in names:
+            if name in owner:
+                problems.add("documents paths", f"documents {doc_id}: path {name!r} also belongs to document {owner[name]}")
+            owner[name] = doc_id
+
+
+def _check_runs(conn, problems: _Problems) -> None:
+    last = conn.execute("select id, n_documents from runs where finished is not null order by id desc limit 1").fetchone()
+    if last is None:
+        problems.add("runs", "runs: no finished build recorded")
+        return
+    stored = conn.execute("select count(*) from documents").fetchone()[0]
+    if last[1] != stored:
+        problems.add("runs", f"runs {last[0]}: records {last[1]} documents, the database holds {stored}")

@@ -198,7 +198,12 @@ def serve(db, port, host):
 @cli.command(context_settings=CONTEXT)
 @db_option
 def check(db):
-    """Verify a built database: spans match the text, references resolve. Exit 1 on violations.
+    """Verify a built database; list every violation and exit 1 when there is one.
+
+    Checks that every stored span's text equals documents.text[start:end], every foreign key
+    resolves, rows point at sentences of their own document, every claim lies inside its sentence,
+    no two documents share a sha256 or a path, and runs records the build. `build` runs the same
+    checks on the new database before it replaces the old one.
 
     \b
     Example:

@@ -56,7 +56,7 @@ class Settings:
 @dataclasses.dataclass
 class Outcome:
     result: Optional[DocResult] = None
-    error: Optional[str] = None  # why the file was rejected, naming it
+    error: Optional[str] = None  # why the file was rejected (the caller names the file)
     notes: list[str] = dataclasses.field(default_factory=list)  # things worth telling (corrupt cache entries)
 
 
@@ -185,7 +185,7 @@ def run_task(jobs: list[Job], settings: Settings) -> list[Outcome]:
         if entry is not None:
             cleaned, info, docbin = entry
             if info.get("error"):
-                outcomes[i].error = f"{job.rel}: {info['error']}"
+                outcomes[i].error = info["error"]
                 continue
             parsed[i] = (cleaned, info, _read_docbin(docbin, info["paragraphs"], settings.model))
             continue
@@ -195,7 +195,7 @@ def run_task(jobs: list[Job], settings: Settings) -> list[Outcome]:
             raw.path = job.rel
             cleaned = clean.clean_document(raw)
         except InputError as exc:
-            outcomes[i].error = f"{job.rel}: {exc.reason}"
+            outcomes[i].error = exc.reason
             _save_parse(store, job, None, {"error": exc.reason})
             continue
         except Exception as exc:  # a bug met on hostile content: report it, go on with the rest
@@ -281,4 +281,4 @@ def _write(store, outcome: Outcome, write) -> None:
 def _fail(outcome: Outcome, job: Job, stage: str, exc: BaseException) -> None:
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     place = f" at {pathlib.Path(where.filename).name}:{where.lineno}" if where else ""
-    outcome.error = f"{job.rel}: internal error while {stage} ({type(exc).__name__}: {exc}{place}); please report it"
+    outcome.error = f"internal error while {stage} ({type(exc).__name__}: {exc}{place}); please report it"
