@@ -169,7 +169,7 @@ def _label_note(para) -> None:
 def _split_bullets(paras) -> None:
     for para in paras:
         match = BULLET.match(para.text)
-        if match and not para.kind:
+        if match and not para.kind and para.text[match.end():].strip():  # a bullet alone stays text
             _drop_prefix(para, match.end())
             para.bullet = True
 

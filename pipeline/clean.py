@@ -57,8 +57,8 @@ def clean_emphasis(text: str) -> str:
 
 
 def clean_whitespace(text: str) -> str:
-    text = text.replace("\u00a0", " ").replace("\t", " ")
-    return re.sub(r"[ \r\n]+", " ", text).strip()
+    """Every run of whitespace (no-break and thin spaces, tabs, form feeds, line separators) -> one space."""
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def detach_markers(text: str) -> tuple[str, list[tuple[int, str, int | None]]]:
@@ -83,7 +83,11 @@ def detach_markers(text: str) -> tuple[str, list[tuple[int, str, int | None]]]:
             found.append((pos, raw, number))
         last = end
     out.append(text[last:])
-    return "".join(out), found
+    result = "".join(out)
+    if result.endswith(" ") and not text.endswith(" "):  # markers ended the text after a space
+        result = result.rstrip(" ")
+        found = [(min(pos, len(result)), raw, number) for pos, raw, number in found]
+    return result, found
 
 
 def resolve_mangled_markers(numbers: list[int | None]) -> list[int | None]:
@@ -203,11 +207,10 @@ def clean_paragraph_text(text: str) -> tuple[str, list[tuple[int, str, int | Non
     """Markup and whitespace out, markers detached. Table rows keep their line and cell breaks."""
     text = unicodedata.normalize("NFC", text)
     text = clean_escapes(text)
-    text = clean_emphasis(text)
     if "\t" in text:
-        text = "\n".join(re.sub(r"[ ]+", " ", line).strip() for line in text.split("\n"))
-    else:
-        text = clean_whitespace(text)
+        text = clean_emphasis("\n".join(re.sub(r"[ ]+", " ", line).strip() for line in text.split("\n")))
+    else:  # whitespace first: emphasis may span a line break (`*the quantum\nleap*`)
+        text = clean_emphasis(clean_whitespace(text))
     return detach_markers(text)
 
 

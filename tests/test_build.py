@@ -152,3 +152,24 @@ def test_a_very_long_paragraph_is_parsed_in_pieces_into_one_doc(nlp):
     assert context == "p0" and doc.text == text
     assert len(list(doc.sents)) == text.count("2023.")
     assert sum(1 for ent in doc.ents if ent.text == "Tokyo") == text.count("Tokyo")
+
+
+@pytest.mark.parametrize("level", ["result", "parse"])
+def test_a_corrupt_cache_entry_is_reported_rebuilt_and_not_trusted(project, level):
+    from pipeline import cache
+
+    db = project / "extracted" / "claims.db"
+    before = dump(db)
+    folder = project / "extracted" / "cache"
+    if level == "parse":  # results gone (a rule change), so the parses are read
+        shutil.rmtree(folder / "result")
+    entry = sorted((folder / level).iterdir())[0]
+    data = bytearray(entry.read_bytes())
+    data[-1] ^= 0x01
+    entry.write_bytes(bytes(data))
+    notes = []
+    report = run(project, jobs=1, on_note=notes.append)
+    assert len(notes) == 1 and entry.name in notes[0] and ("checksum" in notes[0])
+    assert report.processed == (1 if level == "result" else 3)
+    assert dump(db) == before
+    assert cache.Cache(folder).verify(entry), "the entry was not written again"
