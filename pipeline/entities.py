@@ -117,7 +117,7 @@ def find_acronyms(text: str) -> dict[str, str]:
         if not long:
             continue
         # A long form the text also writes in lower case is a common-noun phrase (a topic).
-        if long.lower() != long and re.search(rf"(?<![\w-]){re.escape(long.lower())}(?![\w-])", text):
+        if long.lower() != long and occurs_as_words(long.lower(), text):
             long = long.lower()
         if short not in found or (is_topic(long) and not is_topic(found[short])):
             found[short] = long
@@ -164,7 +164,36 @@ def is_not_a_name(text: str, document_text: str) -> bool:
         return True
     if " " in text or not text[:1].isupper() or text.isupper():
         return False
-    return re.search(rf"(?<![\w-]){re.escape(text.lower())}(?![\w-])", document_text) is not None
+    if WORD_RUN.fullmatch(text):
+        return text.lower() in _words_of(document_text)
+    return occurs_as_words(text.lower(), document_text)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_-"
+
+
+def occurs_as_words(phrase: str, text: str) -> bool:
+    """`phrase` occurs in `text` with no word character or hyphen right before or after it (the
+    regex `(?<![\w-])phrase(?![\w-])`, found with str.find: a regex with a look-behind scans the
+    whole text character by character, once per mention, which made long documents quadratic)."""
+    start = text.find(phrase)
+    while start != -1:
+        end = start + len(phrase)
+        if (start == 0 or not _is_word_char(text[start - 1])) and (end == len(text) or not _is_word_char(text[end])):
+            return True
+        start = text.find(phrase, start + 1)
+    return False
+
+
+WORD_RUN = re.compile(r"[\w-]+")
+
+
+@functools.lru_cache(maxsize=4)
+def _words_of(text: str) -> frozenset:
+    """Every maximal run of word characters and hyphens in a document: a one-word mention occurs as a
+    word exactly when it is one of them."""
+    return frozenset(WORD_RUN.findall(text))
 
 
 def merge_variants(names: set[str]) -> dict[str, str]:
