@@ -17,6 +17,7 @@ import argparse
 import os
 import pathlib
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -80,10 +81,15 @@ def run_build(raw: pathlib.Path, db: pathlib.Path, jobs: int) -> tuple[float, fl
     proc = subprocess.Popen(command, cwd=ROOT)
     sampler = MemorySampler(proc.pid)
     sampler.start()
-    code = proc.wait()
+    try:
+        code = proc.wait()
+    finally:
+        if proc.poll() is None:  # the benchmark was interrupted: stop the build (its workers die with it)
+            proc.kill()
+            proc.wait()
+        sampler.running = False
+        sampler.join()
     wall = time.perf_counter() - start
-    sampler.running = False
-    sampler.join()
     if code != 0:
         raise SystemExit(f"build failed with exit code {code}")
     return wall, sampler.peak_kb / 1024
@@ -121,7 +127,12 @@ def change_one_document(raw: pathlib.Path) -> pathlib.Path:
     return path
 
 
+def _stop(signum, frame):
+    raise SystemExit(f"interrupted by signal {signum}")
+
+
 def main(argv=None) -> None:
+    signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="2.5,5", help="corpus sizes in MB of text, comma-separated (default 2.5,5)")
     parser.add_argument("--jobs", type=int, default=build_stage.default_jobs(), help="worker processes (default: cores)")

@@ -7,6 +7,7 @@ full batches. Workers return plain DocResults; the parent process alone writes t
 """
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import gc
 import os
@@ -169,11 +170,47 @@ def _extract(rel, sha256, fmt, n_pages, encoding, cleaned: CleanDocument, docs) 
     return result
 
 
+class StreamedDocs(collections.abc.Mapping):
+    """paragraph index -> Doc of one document, each Doc pulled from a parse stream when extraction
+    asks for it (extract reads them in paragraph order, once): only the Doc being read is held, so a
+    long document costs the memory of its rows, not of all its Docs (~1.6 KB a token)."""
+
+    def __init__(self, keys: list[int], pull):
+        self._keys, self._pull, self._waiting, self._pulled = keys, pull, {}, 0
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self):
+        return len(self._keys)
+
+    def __getitem__(self, key):
+        if key in self._waiting:
+            return self._waiting.pop(key)
+        while self._pulled < len(self._keys):
+            pidx, doc = self._pull()
+            self._pulled += 1
+            if pidx == key:
+                return doc
+            self._waiting[pidx] = doc
+        raise KeyError(key)
+
+    def drain(self) -> None:
+        """Pull what extraction did not ask for, so the stream moves on to the next document."""
+        while self._pulled < len(self._keys):
+            self._pull()
+            self._pulled += 1
+        self._waiting.clear()
+
+
+class _ParseFailed(Exception):
+    """spaCy failed inside the shared parse stream (which is then dead)."""
+
+
 def run_task(jobs: list[Job], settings: Settings) -> list[Outcome]:
     """Produce the DocResults of a batch of documents, using and filling the cache."""
     store = cache_stage.Cache(pathlib.Path(settings.cache_dir)) if settings.cache_dir else None
     outcomes = [Outcome() for _ in jobs]
-    parsed: dict[int, tuple] = {}  # job index -> (cleaned, info, docs by paragraph)
     to_parse: dict[int, tuple] = {}  # job index -> (cleaned, info)
     for i, job in enumerate(jobs):
         entry = None
@@ -186,8 +223,8 @@ def run_task(jobs: list[Job], settings: Settings) -> list[Outcome]:
             cleaned, info, docbin = entry
             if info.get("error"):
                 outcomes[i].error = info["error"]
-                continue
-            parsed[i] = (cleaned, info, _read_docbin(docbin, info["paragraphs"], settings.model))
+            else:
+                _extract_cached(job, outcomes[i], cleaned, info, docbin, store, settings)
             continue
         try:
             raw = ingest.parse_file(pathlib.Path(job.file), pathlib.Path(settings.root),
@@ -202,67 +239,76 @@ def run_task(jobs: list[Job], settings: Settings) -> list[Outcome]:
             _fail(outcomes[i], job, "reading and cleaning", exc)
             continue
         to_parse[i] = (cleaned, {"format": raw.format, "n_pages": len(raw.pages), "encoding": raw.encoding})
-    if to_parse:
-        _parse(jobs, to_parse, parsed, outcomes, store, settings)
-    for i, (cleaned, info, docs) in parsed.items():
-        job = jobs[i]
-        try:
-            result = _extract(job.rel, job.sha256, info["format"], info["n_pages"], info.get("encoding"),
-                              cleaned, docs)
-        except Exception as exc:
-            _fail(outcomes[i], job, "extracting", exc)
-            continue
-        outcomes[i].result = result
-        if store is not None:
-            _write(store, outcomes[i], lambda: cache_stage.save_result(
-                store, store.path("result", job.sha256, job.result_key), result))
+    pending = list(to_parse.items())
+    while pending:  # one parse stream for all of them; restarted after a document spaCy fails on
+        pending = _parse_and_extract(jobs, pending, outcomes, store, settings)
     return outcomes
 
 
-def _parse(jobs, to_parse, parsed, outcomes, store, settings) -> None:
-    """spaCy over the prose of every document in `to_parse`, in one stream."""
-    model = get_model(settings.model)
-    items = [(text, (i, pidx)) for i, (cleaned, _) in to_parse.items() for pidx, text in extract.iter_prose(cleaned)]
-    docs: dict[int, dict] = {i: {} for i in to_parse}
+def _extract_cached(job: Job, outcome: Outcome, cleaned, info: dict, docbin: bytes, store, settings) -> None:
+    """A document whose parse is cached: extraction alone, over Docs read from the DocBin."""
+    from spacy.tokens import DocBin
+
+    order = info["paragraphs"]
+    stream = zip(order, DocBin().from_bytes(docbin).get_docs(_vocab(settings.model))) if order else iter(())
+    docs = StreamedDocs(order, lambda: next(stream))
     try:
-        for doc, (i, pidx) in parse_texts(model, items):
-            docs[i][pidx] = doc
-    except Exception:
-        if len(to_parse) == 1:
-            i = next(iter(to_parse))
-            _fail(outcomes[i], jobs[i], "parsing", _last_exception())
-            return
-        for i in to_parse:  # find the document spaCy fails on; parse the others
-            _parse(jobs, {i: to_parse[i]}, parsed, outcomes, store, settings)
+        result = _extract(job.rel, job.sha256, info["format"], info["n_pages"], info.get("encoding"), cleaned, docs)
+    except Exception as exc:
+        _fail(outcome, job, "extracting", exc)
         return
-    for i, (cleaned, info) in to_parse.items():
-        parsed[i] = (cleaned, info, docs[i])
+    _finish(job, outcome, result, store)
+
+
+def _parse_and_extract(jobs, pending: list, outcomes, store, settings) -> list:
+    """spaCy over the prose of the `pending` documents in one stream, each document extracted as
+    its Docs arrive. Returns the documents still to do when spaCy failed on one (it is reported)."""
+    from spacy.tokens import DocBin
+
+    model = get_model(settings.model)
+    items = [(text, (i, pidx)) for i, (cleaned, _) in pending for pidx, text in extract.iter_prose(cleaned)]
+    stream = parse_texts(model, items)
+    for n, (i, (cleaned, info)) in enumerate(pending):
+        job = jobs[i]
+        order = [pidx for pidx, _ in extract.iter_prose(cleaned)]
+        docbin = DocBin(attrs=DOCBIN_ATTRS, store_user_data=False) if store is not None else None
+
+        def pull():
+            try:
+                doc, (j, pidx) = next(stream)
+            except Exception as exc:
+                raise _ParseFailed() from exc
+            assert j == i, "parse stream out of order"
+            if docbin is not None:
+                docbin.add(doc)
+            return pidx, doc
+
+        docs = StreamedDocs(order, pull)
+        try:
+            result = _extract(job.rel, job.sha256, info["format"], info["n_pages"], info.get("encoding"), cleaned, docs)
+            docs.drain()
+        except _ParseFailed as failed:
+            _fail(outcomes[i], job, "parsing", failed.__cause__)
+            return pending[n + 1:]
+        except Exception as exc:
+            _fail(outcomes[i], job, "extracting", exc)
+            try:
+                docs.drain()
+            except _ParseFailed:
+                return pending[n + 1:]
+            continue
         if store is not None:
-            order = list(docs[i])
-            info = dict(info, paragraphs=order)
-            _write(store, outcomes[i], lambda: _save_parse(store, jobs[i], cleaned, info, _docbin(docs[i], order)))
+            parse_info = dict(info, paragraphs=order)
+            _write(store, outcomes[i], lambda: _save_parse(store, job, cleaned, parse_info, docbin.to_bytes()))
+        _finish(job, outcomes[i], result, store)
+    return []
 
 
-def _last_exception():
-    return sys.exc_info()[1]
-
-
-def _docbin(docs: dict, order: list[int]) -> bytes:
-    from spacy.tokens import DocBin
-
-    docbin = DocBin(attrs=DOCBIN_ATTRS, store_user_data=False)
-    for pidx in order:
-        docbin.add(docs[pidx])
-    return docbin.to_bytes()
-
-
-def _read_docbin(data: bytes, order: list[int], model: str) -> dict:
-    from spacy.tokens import DocBin
-
-    if not order:
-        return {}
-    docs = DocBin().from_bytes(data).get_docs(_vocab(model))
-    return dict(zip(order, docs))
+def _finish(job: Job, outcome: Outcome, result: DocResult, store) -> None:
+    outcome.result = result
+    if store is not None:
+        _write(store, outcome, lambda: cache_stage.save_result(
+            store, store.path("result", job.sha256, job.result_key), result))
 
 
 def _save_parse(store, job: Job, cleaned, info: dict, docbin: bytes = b"") -> None:
