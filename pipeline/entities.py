@@ -175,7 +175,7 @@ def _is_word_char(ch: str) -> bool:
 
 def occurs_as_words(phrase: str, text: str) -> bool:
     """`phrase` occurs in `text` with no word character or hyphen right before or after it (the
-    regex `(?<![\w-])phrase(?![\w-])`, found with str.find: a regex with a look-behind scans the
+    regex `(?<![\\w-])phrase(?![\\w-])`, found with str.find: a regex with a look-behind scans the
     whole text character by character, once per mention, which made long documents quadratic)."""
     start = text.find(phrase)
     while start != -1:
