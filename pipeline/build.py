@@ -141,13 +141,16 @@ class Producer:
         self.planned, self.settings, self.cache = planned, settings, cache
         self.tasks = group_tasks(planned)
         self.jobs = max(1, min(jobs, len(self.tasks)))
+        # With more than one core, even a single task goes to a worker: it loads the model and
+        # parses while this process writes the cached documents.
+        self.use_pool = jobs > 1 and bool(self.tasks)
         self.pool: Optional[concurrent.futures.Executor] = None
         self.futures: collections.deque = collections.deque()
         self.next_task = 0
 
     def start(self) -> None:
         """Start the workers (before the parent opens the database, so nothing is forked mid-write)."""
-        if self.tasks and self.jobs > 1:
+        if self.use_pool:
             context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                                   else "spawn")
             self.pool = concurrent.futures.ProcessPoolExecutor(self.jobs, mp_context=context, initializer=init_worker)
