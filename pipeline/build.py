@@ -261,13 +261,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
                 if on_file:
                     on_file(files_by_rel[rel], error)
 
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in db_path.parent.glob(f".{db_path.name}.*.tmp"):  # left by a killed build
-        if cache_stage.is_stale_temporary(stale):
-            stale.unlink(missing_ok=True)
-    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
-    if tmp.exists():
-        tmp.unlink()
+    tmp = _fresh_temporary(db_path)
     producer = Producer(planned, settings, jobs, cache)
     report.processed = len(planned) - report.cached
     run = {"started": started, "pipeline_version": PIPELINE_VERSION, "spacy_model": cache_stage.model_fingerprint(model),
@@ -285,6 +279,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
             raise BuildFailed(violations)
         _fsync(tmp)
         os.replace(tmp, db_path)
+        _fsync(db_path.parent)  # the rename itself
     finally:
         producer.close()
         if tmp.exists():
@@ -297,8 +292,20 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     return report
 
 
+def _fresh_temporary(db_path: pathlib.Path) -> pathlib.Path:
+    """The file the new database is written to, beside the old one; removes those left by killed builds."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in db_path.parent.glob(f".{db_path.name}.*.tmp"):
+        if cache_stage.is_stale_temporary(stale):
+            stale.unlink(missing_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    return tmp
+
+
 def _fsync(path: pathlib.Path) -> None:
-    """Make the new database durable before it replaces the old one (synchronous=off while writing)."""
+    """Flush a file (or a directory: its entries) to disk: the new database is durable before it
+    replaces the old one (it is written with synchronous=off), and so is the rename."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
