@@ -28,3 +28,13 @@ def corpus_db(tmp_path_factory):
     result = CliRunner().invoke(cli, ["build", str(RAW), "--db", str(db)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return db
+
+
+def copy_small_corpus(base: pathlib.Path, n: int = 3) -> pathlib.Path:
+    """A project folder with base/raw/ holding the n smallest text documents of raw/ (quick builds)."""
+    import shutil
+
+    (base / "raw").mkdir(parents=True)
+    for path in sorted(RAW.glob("*.txt"), key=lambda p: p.stat().st_size)[:n]:
+        shutil.copy(path, base / "raw" / path.name)
+    return base

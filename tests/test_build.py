@@ -7,7 +7,7 @@ import pytest
 
 from pipeline import build, extract, nlp, process
 
-from .conftest import RAW
+from .conftest import copy_small_corpus
 
 
 def dump(db) -> dict:
@@ -27,10 +27,7 @@ def run(project, **options):
 @pytest.fixture(scope="session")
 def warm(tmp_path_factory):
     """A project with three documents, built once: its cache is warm."""
-    base = tmp_path_factory.mktemp("warm")
-    (base / "raw").mkdir()
-    for path in sorted(RAW.glob("*.txt"), key=lambda p: p.stat().st_size)[:3]:
-        shutil.copy(path, base / "raw" / path.name)
+    base = copy_small_corpus(tmp_path_factory.mktemp("warm"))
     report = run(base, jobs=1)
     assert report.processed == 3 and not report.rejected
     return base

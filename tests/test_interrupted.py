@@ -16,7 +16,7 @@ import pytest
 
 from pipeline import check
 
-from .conftest import RAW, ROOT
+from .conftest import ROOT, copy_small_corpus
 
 SLOW_SECONDS = 120
 # Workers die with the build (PR_SET_PDEATHSIG), not when their task ends: a short grace only.
@@ -31,10 +31,7 @@ def _command(project, *extra):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A project with the three smallest documents of raw/, built once."""
-    base = tmp_path_factory.mktemp("interrupted")
-    (base / "raw").mkdir()
-    for path in sorted(RAW.glob("*.txt"), key=lambda p: p.stat().st_size)[:3]:
-        shutil.copy(path, base / "raw" / path.name)
+    base = copy_small_corpus(tmp_path_factory.mktemp("interrupted"))
     subprocess.run(_command(base), cwd=ROOT, check=True, timeout=SLOW_SECONDS)
     return base
 
