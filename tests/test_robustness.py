@@ -43,11 +43,11 @@ REJECTED = [
     ("whitespace only", b" \n\n\t \r\n", "no text (only whitespace)"),
     ("NUL bytes", b"text\x00\x00with zeros", "binary content, not text"),
     ("control bytes", bytes(range(1, 32)) * 20, "binary content, not text"),
-    ("a PNG image", b"\x89PNG\r\n\x1a\n" + bytes(200), "is a PNG image, not text"),
-    ("a .docx", b"PK\x03\x04" + bytes(200), "is a ZIP archive (.docx, .xlsx, .epub, ...); convert it to PDF or text"),
-    ("a PDF named .txt", b"%PDF-1.4\n%...", "is a PDF file; give it the .pdf extension, not text"),
+    ("a PNG image", b"\x89PNG\r\n\x1a\n" + bytes(200), "is a PNG image, not text; run OCR on it to get its text"),
+    ("a .docx", b"PK\x03\x04" + bytes(200), "is a ZIP archive (.docx, .xlsx, .epub, ...), not text; convert it to PDF or text"),
+    ("a PDF named .txt", b"%PDF-1.4\n%...", "is a PDF file, not text; give it the .pdf extension"),
     ("UTF-16 mark, odd length", codecs.BOM_UTF16_LE + "abc".encode("utf-16-le") + b"\x00",
-     "starts with a UTF-16 byte-order mark but is not valid UTF-16 (truncated data at byte 8; truncated?)"),
+     "starts with a UTF-16 byte-order mark but is not valid UTF-16 (truncated data at byte 8)"),
     ("UTF-16 mark, lone surrogate", codecs.BOM_UTF16_LE + b"\x00\xd8a\x00",
      "starts with a UTF-16 byte-order mark but is not valid UTF-16"),
 ]
@@ -155,7 +155,7 @@ def test_each_bad_file_gets_one_line_naming_it_and_the_reason(bad_input_build, n
 def test_a_50_mb_text_file_is_rejected_unread(bad_input_build):
     _, result = bad_input_build
     assert _rejections(result.output)[BIG_FILE] == (
-        "50.0 MB is over the 20 MB limit for text files; not read (split the file, or raise the limit with --max-file-mb)")
+        "50.0 MB is over the 10 MB limit for text files; not read (split the file, or raise the limit with --max-file-mb)")
 
 
 def test_legacy_and_utf16_text_is_stored_decoded(bad_input_build):

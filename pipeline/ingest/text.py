@@ -19,13 +19,16 @@ BYTE_ORDER_MARKS = [  # UTF-32 first: its little-endian mark starts like UTF-16'
     (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
 ]
 # Signatures of files that are not text, however they are named.
-FILE_SIGNATURES = [
-    (b"%PDF-", "a PDF file; give it the .pdf extension"),
-    (b"PK\x03\x04", "a ZIP archive (.docx, .xlsx, .epub, ...); convert it to PDF or text"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office file (.doc, .xls); convert it to PDF or text"),
-    (b"{\\rtf", "an RTF document; convert it to PDF or text"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-    (b"\x1f\x8b", "gzip-compressed; decompress it first"), (b"\x7fELF", "an executable"),
+FILE_SIGNATURES = [  # (first bytes, what the file is, what to do)
+    (b"%PDF-", "a PDF file", "give it the .pdf extension"),
+    (b"PK\x03\x04", "a ZIP archive (.docx, .xlsx, .epub, ...)", "convert it to PDF or text"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office file (.doc, .xls)", "convert it to PDF or text"),
+    (b"{\\rtf", "an RTF document", "convert it to PDF or text"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", "run OCR on it to get its text"),
+    (b"\xff\xd8\xff", "a JPEG image", "run OCR on it to get its text"),
+    (b"GIF8", "a GIF image", "run OCR on it to get its text"),
+    (b"\x1f\x8b", "gzip-compressed", "decompress it first"),
+    (b"\x7fELF", "an executable program", "remove it from the folder"),
 ]
 # Bytes that never appear in text (tab, newlines, form feed and escape excepted).
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
@@ -60,14 +63,14 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
                 text = data[len(mark):].decode(codec)
             except UnicodeDecodeError as exc:
                 raise InputError(name, f"starts with a {label} byte-order mark but is not valid {label} "
-                                       f"({exc.reason} at byte {exc.start + len(mark)}; truncated?)") from None
+                                       f"({exc.reason} at byte {exc.start + len(mark)})") from None
             _reject_control_characters(text, name)
             return text, label.lower()
     if data.startswith(codecs.BOM_UTF8):  # a mark, not text; what follows is decoded as usual
         data = data[len(codecs.BOM_UTF8):]
-    for signature, what in FILE_SIGNATURES:
+    for signature, what, advice in FILE_SIGNATURES:
         if data.startswith(signature):
-            raise InputError(name, f"is {what}, not text")
+            raise InputError(name, f"is {what}, not text; {advice}")
     codec = _utf16_without_mark(data[:SAMPLE_BYTES])
     if codec:
         try:
