@@ -84,10 +84,9 @@ class Planned:
     cached: bool = False
 
 
-def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str, cache: Optional[cache_stage.Cache],
-                   notes: Optional[list[str]] = None) -> tuple[list[Planned], list[tuple[str, str]]]:
-    """Group files by content (sha256) and look up their cache entries, in file order. A cache
-    entry that fails its checksum is deleted (and said in `notes`): the document is produced again."""
+def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
+                   cache: Optional[cache_stage.Cache]) -> tuple[list[Planned], list[tuple[str, str]]]:
+    """Group files by content (sha256) and look up their cache entries, in file order."""
     by_sha: dict[str, Planned] = {}
     duplicates = []
     for path in files:
@@ -104,14 +103,9 @@ def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str, ca
         parse_key, result_key = cache_stage.document_keys(sha, fmt, model)
         job = Job(str(path.resolve()), rel, sha, fmt, parse_key, result_key)
         weight = size * (PDF_BYTE_WEIGHT if fmt == "pdf" else 1)
-        cached = False
-        if cache is not None:
-            entry = cache.path("result", sha, result_key)
-            cached = cache.verify(entry)
-            if not cached and entry.exists():
-                cache.discard(entry)
-                if notes is not None:
-                    notes.append(f"{rel}: cache entry {entry.name} failed its checksum; produced again")
+        # Existence only: the entry's checksum is verified when it is read (reading every entry
+        # twice cost a tenth of a rebuild with nothing changed).
+        cached = cache is not None and cache.path("result", sha, result_key).exists()
         by_sha[sha] = Planned(job, [rel], weight, cached)
     return list(by_sha.values()), duplicates
 
@@ -147,6 +141,8 @@ class Producer:
         self.pool: Optional[concurrent.futures.Executor] = None
         self.futures: collections.deque = collections.deque()
         self.next_task = 0
+        self.recomputed = 0  # documents whose cached result turned out corrupt
+        self.corrupt: list[str] = []
 
     def start(self) -> None:
         """Start the workers (before the parent opens the database, so nothing is forked mid-write)."""
@@ -179,11 +175,11 @@ class Producer:
         for i, item in enumerate(self.planned):
             if item.cached:
                 outcome = self._load_cached(item)
-                if outcome is not None:
-                    yield item, outcome
-                    continue
-                # The entry went bad since planning: produce this document here.
-                yield item, run_task([item.job], self.settings)[0]
+                if outcome is None:  # the entry failed its checksum or is gone: produce the document here
+                    self.recomputed += 1
+                    outcome = run_task([item.job], self.settings)[0]
+                    outcome.notes.insert(0, self.corrupt.pop())
+                yield item, outcome
                 continue
             index, outcome = next(computed)
             assert index == i, "results out of plan order"
@@ -193,10 +189,12 @@ class Producer:
         path = self.cache.path("result", item.job.sha256, item.job.result_key)
         try:
             result = cache_stage.load_result(self.cache, path)
-        except cache_stage.CorruptEntry:
+        except cache_stage.CorruptEntry as exc:
             self.cache.discard(path)
+            self.corrupt.append(f"{item.job.rel}: cache entry not trusted ({exc}); produced again")
             return None
-        if result is None:
+        if result is None:  # removed since planning (another build pruned it)
+            self.corrupt.append(f"{item.job.rel}: cache entry gone; produced again")
             return None
         result.path = item.job.rel
         return Outcome(result)
@@ -230,17 +228,13 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     files = list(files) if files is not None else list(ingest.iter_source_files(raw_dir))
     root = raw_dir.resolve().parent
     cache = cache_stage.Cache(cache_dir or db_path.parent / "cache") if use_cache else None
-    plan_notes: list[str] = []
-    planned, duplicates = plan_documents(files, root, model, cache, plan_notes)
+    planned, duplicates = plan_documents(files, root, model, cache)
     report = BuildReport(str(db_path), files=len(files))
     report.cached = sum(1 for item in planned if item.cached)
     jobs = jobs or default_jobs()
     settings = Settings(model, str(cache.directory) if cache else None, str(root), int(max_file_mb * 1_000_000))
     files_by_rel = {ingest.relative_name(path, root): path for path in files}
     note = on_note or (lambda text: None)
-    for text in plan_notes:
-        report.notes.append(text)
-        note(text)
 
     rejected_paths: set[str] = set()
 
@@ -288,6 +282,8 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
         cache.prune({cache.path(level, item.job.sha256, key) for item in planned
                      for level, key in (("parse", item.job.parse_key), ("result", item.job.result_key))})
     report.duplicates = [(path, first) for path, first in duplicates if first not in rejected_paths]
+    report.cached -= producer.recomputed
+    report.processed += producer.recomputed
     report.seconds = time.monotonic() - clock
     return report
 
