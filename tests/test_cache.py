@@ -119,3 +119,17 @@ def test_corrupt_parse_entry_is_reported_by_name(tmp_path):
     path.write_bytes(_flip_last_byte(path.read_bytes()))
     with pytest.raises(cache.CorruptEntry, match=pathlib.Path(path).name):
         cache.load_parse(store, path)
+
+
+@pytest.mark.parametrize("source,expected", [
+    ("from . import dates, money\n", [(1, ""), (1, "dates"), (1, "money")]),
+    ("from .types import Claim, DateRow  # rows\n", [(1, "types"), (1, "types.Claim"), (1, "types.DateRow")]),
+    ("from . import (\n    claims as claim_rules,\n    notes,\n)\n", [(1, ""), (1, "claims"), (1, "notes")]),
+    ("from ..types import InputError\n", [(2, "types"), (2, "types.InputError")]),
+    ("from pipeline.facts import group_claims\n", [(0, "facts"), (0, "facts.group_claims")]),
+    ("import pipeline.money as m, json\n", [(0, "money")]),
+    ("    from .percentages import iter_percentages\n", [(1, "percentages"), (1, "percentages.iter_percentages")]),
+    ("import json\nfrom typing import Optional\nfrom pipelines import x\n", []),
+])
+def test_imports_are_found_in_every_form(source, expected):
+    assert cache.imported_modules(source) == expected
