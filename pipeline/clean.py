@@ -51,9 +51,16 @@ def clean_escapes(text: str) -> str:
 
 
 def clean_emphasis(text: str) -> str:
-    """Remove markdown emphasis: `**RAND**` -> `RAND`, `*qubits*` -> `qubits`; lone asterisks stay."""
-    text = re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"\1", text)
-    return re.sub(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])", r"\1", text)
+    """Remove markdown emphasis: `**RAND**` -> `RAND`, `*qubits*` -> `qubits`; lone asterisks stay.
+    Repeated until nothing changes, so nested emphasis (`***a***`, `****a****`) goes too."""
+    while True:
+        cleaned = re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"\1", text)
+        # A word character next to the asterisks makes them literal; a footnote marker does not.
+        cleaned = re.sub(rf"(?<![^\W{SUPERSCRIPT_DIGITS}])(?<!\*)\*(?=\S)([^*\n]+?)(?<=\S)\*"
+                         rf"(?![^\W{SUPERSCRIPT_DIGITS}])(?!\*)", r"\1", cleaned)
+        if cleaned == text:
+            return cleaned
+        text = cleaned
 
 
 def clean_whitespace(text: str) -> str:
@@ -68,13 +75,16 @@ def detach_markers(text: str) -> tuple[str, list[tuple[int, str, int | None]]]:
     number None; resolve_mangled_markers fills it from its neighbours.
     """
     out, found, last, pos = [], [], 0, 0
+    after_space = True  # the text kept so far is empty or ends in a space
     for match in MARKER_RE.finditer(text):
         if match.group() != MANGLED_MARKER and EXPONENT_BASE.search(text[max(0, match.start() - 8):match.start()]):
             continue
         before = text[last:match.start()]
         end = match.end()
+        if before:
+            after_space = before.endswith(" ")
         # A marker standing between spaces (or opening the text) takes one space with it.
-        if (not (pos + len(before)) or before.endswith(" ")) and text[end:end + 1] == " ":
+        if after_space and text[end:end + 1] == " ":
             end += 1
         out.append(before)
         pos += len(before)

@@ -46,9 +46,10 @@ def test_clean_document_offsets_hold_whatever_the_text(pages):
 
 
 @SETTINGS
-@given(TEXTS.map(lambda text: text.replace("\t", " ")))
+@given(TEXTS.map(lambda text: text.replace("\t", " ").replace("\\", "/")))
 def test_paragraph_cleaning_is_idempotent(text):
-    """Prose paragraphs (a tab makes a table row, whose empty cells are kept on purpose)."""
+    """Prose paragraphs. Not for tabs (a table row, whose empty cells are kept on purpose) nor
+    backslashes: undoing escapes cannot be idempotent (`\\\\$` is an escaped backslash before `$`)."""
     once, _ = clean.clean_paragraph_text(text)
     twice, markers = clean.clean_paragraph_text(once)
     assert twice == once and markers == []
