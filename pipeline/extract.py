@@ -7,12 +7,12 @@ Offsets in spaCy Docs are relative to their paragraph; everything stored is made
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 
 from . import claims as claim_rules
 from . import dates, entities, money, notes, percentages
-from .types import (Claim, CleanDocument, DateRow, DocResult, Mention, MoneyRow, PercentRow, RawDocument,
-                    Sentence)
+from .types import Claim, CleanDocument, DateRow, DocResult, Mention, RawDocument, Sentence
 
 # Paragraph kinds whose text goes through spaCy (the rest is classified away or parsed by rules).
 PROSE_KINDS = {"body", "list"}
@@ -60,6 +60,11 @@ def extract_document(raw: RawDocument, clean: CleanDocument, docs: dict[int, obj
     return result
 
 
+def _placed(row, sentence, base: int):
+    """A row found in a paragraph's text, placed in the document: its sentence, absolute offsets."""
+    return dataclasses.replace(row, sentence=sentence, start=base + row.start, end=base + row.end)
+
+
 def _page_at(para, offset: int):
     page = para.page
     for start, number in para.page_breaks:
@@ -105,12 +110,10 @@ def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations
     _extract_dates(result, doc, base, sentence_of, anchor)
 
     first_money = len(result.money)
-    for found in money.iter_money(doc_text, [sent.start_char for sent in doc.sents]):
-        result.money.append(MoneyRow(sentence_of(found.start), base + found.start, base + found.end, found.text,
-                                     found.amount, found.currency, found.qualifier, found.period))
-    for found in percentages.iter_percentages(doc_text):
-        result.percentages.append(PercentRow(sentence_of(found.start), base + found.start, base + found.end,
-                                             found.text, found.value, found.unit, found.value_end, found.qualifier))
+    for row in money.iter_money(doc_text, sent_starts):
+        result.money.append(_placed(row, sentence_of(row.start), base))
+    for row in percentages.iter_percentages(doc_text):
+        result.percentages.append(_placed(row, sentence_of(row.start), base))
 
     _extract_claims(result, para, doc, sent_index, first_mention, first_date, first_money, citations, marker_starts)
 

@@ -24,11 +24,14 @@ Decisions users rely on:
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from price_parser import Price
+
+from .types import MoneyRow
 
 SYMBOLS = {"US$": "USD", "U.S.$": "USD", "USD$": "USD", "$US": "USD", "$": "USD", "A$": "AUD", "AU$": "AUD", "C$": "CAD",
            "CA$": "CAD", "HK$": "HKD", "NZ$": "NZD", "S$": "SGD", "NT$": "TWD", "R$": "BRL", "MX$": "MXN",
@@ -61,6 +64,7 @@ QUALIFIERS_BEFORE = ["approximately", "about", "around", "roughly", "nearly", "a
 # Read right after the figure, in any order (`$5 million each per year`).
 QUALIFIERS_AFTER = ["each", "apiece", "per year", "a year", "per annum", "annually", "per month", "a month",
                     "monthly", "per capita", "per person", "per head", "or more", "or less", "or so", "-plus"]
+_QUALIFIERS_BEFORE_LONGEST_FIRST = sorted(QUALIFIERS_BEFORE, key=len, reverse=True)
 QUALIFIER_AFTER_RX = re.compile(
     r"^[\s,]*(" + "|".join(re.escape(w) for w in sorted(QUALIFIERS_AFTER, key=len, reverse=True))
     + r")\b(?!\s+(?:ago|earlier|later|before))", re.I)
@@ -108,16 +112,20 @@ BARE_AFTER = re.compile(rf"^\s*(?:[-–—]|\s(?:to|and|or)\s)\s*(?P<num>{_NUM})
 
 
 @dataclass
-class MoneyMatch:
+class _Figure:
+    """A money figure while its neighbours are read: the number and scale as written are kept because a
+    figure may borrow its scale from the next one (`$1.2 to $1.5 billion`). Becomes a MoneyRow."""
     start: int
     end: int
-    text: str
+    number: Optional[str]
     amount: Optional[float]
     currency: Optional[str]
-    qualifier: Optional[str] = None
-    period: Optional[str] = None
     scale: Optional[str] = None  # as written; None when the figure borrows its scale from a neighbour
     prefix_currency: bool = True  # the currency marker comes before the number
+
+
+def _is_year(number: Optional[str]) -> bool:
+    return bool(number) and re.fullmatch(r"(?:19|20)\d\d", number) is not None
 
 
 def parse_number(number: str) -> Optional[float]:
@@ -167,13 +175,13 @@ def _is_money(groups: dict, number: Optional[str], scale: Optional[str]) -> bool
     return bool(scale) or len(word) > 1 or bool(number and re.search(r"[,.]", number))
 
 
-def iter_money(text: str, sentence_starts: Optional[list[int]] = None) -> Iterator[MoneyMatch]:
-    """Yield MoneyMatch for each money figure in text (offsets relative to text), in text order.
+def iter_money(text: str, sentence_starts: Optional[list[int]] = None) -> Iterator[MoneyRow]:
+    """Yield a MoneyRow (sentence None, offsets relative to text) for each money figure, in text order.
 
-    `sentence_starts` (offsets in text, e.g. from spaCy) bound the search for a period stated at the
-    start of a sentence; without them a full stop before a capital letter does.
+    `sentence_starts` (sorted offsets in text, e.g. from spaCy) bound the search for a period stated at
+    the start of a sentence (`Over the next five years, ... $1 billion`).
     """
-    found: list[MoneyMatch] = []
+    found: list[_Figure] = []
     for match in MONEY_RX.finditer(text):
         groups = match.groupdict()
         number = next((groups[k] for k in ("num1", "num2", "num3", "num4", "numword", "num7") if groups[k]), None)
@@ -181,34 +189,26 @@ def iter_money(text: str, sentence_starts: Optional[list[int]] = None) -> Iterat
                      None)
         if not _is_money(groups, number, scale):
             continue
-        if (groups["num3"] or groups["num4"] or groups["num7"]) and not scale and re.fullmatch(r"(?:19|20)\d\d", number):
+        if (groups["num3"] or groups["num4"] or groups["num7"]) and not scale and _is_year(number):
             continue  # `in 2019 dollars` is a price base, not a figure
-        start, end = match.start(), match.end()
         vague = groups["vague"] or (groups["numword"] and NUMBER_WORDS.get(number.lower()) is None)
         amount = None if vague else parse_amount(number, scale)
         if amount is None and not vague:
             continue
-        prefix = bool(groups["sym"] or groups["code"])
-        found.append(MoneyMatch(start, end, text[start:end], amount, _currency(groups), scale=scale,
-                                prefix_currency=prefix))
+        found.append(_Figure(match.start(), match.end(), number, amount, _currency(groups), scale=scale,
+                             prefix_currency=bool(groups["sym"] or groups["code"])))
     found = _add_bare_neighbours(text, found)
     _share_scales(text, found)
     ranges = _mark_ranges(text, found)
+    starts = sentence_starts or [0]
     for item in found:
         qualifiers = read_qualifiers(text, item.start, item.end) + ranges.get(id(item), [])
-        item.qualifier = ", ".join(qualifiers) or None
-        item.period = read_period(text, item.start, item.end, _sentence_start(text, item.start, sentence_starts))
-    return iter(found)
+        sentence_start = starts[max(0, bisect.bisect_right(starts, item.start) - 1)]
+        yield MoneyRow(None, item.start, item.end, text[item.start:item.end], item.amount, item.currency,
+                       ", ".join(qualifiers) or None, read_period(text, item.start, item.end, sentence_start))
 
 
-def _sentence_start(text: str, offset: int, starts: Optional[list[int]]) -> int:
-    if starts:
-        return max((s for s in starts if s <= offset), default=0)
-    ends = [m.end() for m in re.finditer(r"[.!?]\s+(?=[A-Z“\"])", text[:offset])]
-    return ends[-1] if ends else 0
-
-
-def _add_bare_neighbours(text: str, found: list[MoneyMatch]) -> list[MoneyMatch]:
+def _add_bare_neighbours(text: str, found: list[_Figure]) -> list[_Figure]:
     """Numbers that borrow a neighbour's currency: `between 3 and 5 billion yen`, `$1.2-1.5 billion`."""
     extra = []
     for item in found:
@@ -218,35 +218,29 @@ def _add_bare_neighbours(text: str, found: list[MoneyMatch]) -> list[MoneyMatch]
             after = BARE_AFTER.match(text[item.end:item.end + 40])
             # only a bare number with its own scale (`$1.2-1.5 billion`) or after a dash (`$300-400`):
             # `gave $5 million to 30 universities` has no second figure
-            if after and (after["scale"] or re.match(r"\s*[-–—]", after.group(0))) and \
-                    not re.fullmatch(r"(?:19|20)\d\d", after["num"]):
+            if after and (after["scale"] or re.match(r"\s*[-–—]", after.group(0))) and not _is_year(after["num"]):
                 s, e = item.end + after.start("num"), item.end + after.end()
                 value = parse_amount(after["num"], after["scale"] or item.scale)
                 if value is not None:
-                    extra.append(MoneyMatch(s, e, text[s:e], value, item.currency, scale=after["scale"] or item.scale))
+                    extra.append(_Figure(s, e, after["num"], value, item.currency, scale=after["scale"] or item.scale))
                     if not item.scale and after["scale"]:
-                        item.amount = parse_amount(re.sub(r"^\D+", "", _number_of(item)), after["scale"])
+                        item.amount = parse_amount(item.number, after["scale"])
                         item.scale = after["scale"]
         else:
-            before = BARE_BEFORE.search(text[max(0, item.start - 40):item.start])
-            if before and not re.fullmatch(r"(?:19|20)\d\d", before["num"]):
-                s = item.start - (len(text[max(0, item.start - 40):item.start]) - before.start("num"))
-                e = s + len(before["num"])
+            window = text[max(0, item.start - 40):item.start]
+            before = BARE_BEFORE.search(window)
+            if before and not _is_year(before["num"]):
+                s = item.start - (len(window) - before.start("num"))
                 value = parse_amount(before["num"], item.scale)
                 if value is not None:
-                    extra.append(MoneyMatch(s, e, text[s:e], value, item.currency, scale=item.scale,
-                                            prefix_currency=False))
+                    extra.append(_Figure(s, s + len(before["num"]), before["num"], value, item.currency,
+                                         scale=item.scale, prefix_currency=False))
     taken = [(m.start, m.end) for m in found]
     extra = [m for m in extra if not any(s < m.end and m.start < e for s, e in taken)]
     return sorted(found + extra, key=lambda m: m.start)
 
 
-def _number_of(item: MoneyMatch) -> str:
-    match = re.search(_NUM, item.text)
-    return match.group(0) if match else ""
-
-
-def _share_scales(text: str, found: list[MoneyMatch]) -> None:
+def _share_scales(text: str, found: list[_Figure]) -> None:
     """A figure without a scale takes the next one's across a range or list gap (`$1.2 to $1.5 billion`,
     `$3, $4, and $5 billion`): read alone, `$1.2` would be a figure read wrong by a factor of a billion."""
     for left, right in reversed(list(zip(found, found[1:]))):
@@ -254,11 +248,11 @@ def _share_scales(text: str, found: list[MoneyMatch]) -> None:
         if left.scale or not right.scale or left.currency != right.currency or left.amount is None:
             continue
         if RANGE_GAP.fullmatch(gap) or LIST_GAP.fullmatch(gap):
-            left.amount = parse_amount(_number_of(left), right.scale)
+            left.amount = parse_amount(left.number, right.scale)
             left.scale = right.scale
 
 
-def _mark_ranges(text: str, found: list[MoneyMatch]) -> dict[int, list[str]]:
+def _mark_ranges(text: str, found: list[_Figure]) -> dict[int, list[str]]:
     marks = {}
     for left, right in zip(found, found[1:]):
         gap = text[left.end:right.start]
@@ -269,18 +263,24 @@ def _mark_ranges(text: str, found: list[MoneyMatch]) -> dict[int, list[str]]:
     return marks
 
 
-def read_qualifiers(text: str, start: int, end: int) -> list[str]:
-    """Qualifiers written around a figure: `about $5 million`, `$500 million each per year`."""
+def read_qualifiers(text: str, start: int, end: int, allowed: Optional[set[str]] = None) -> list[str]:
+    """Qualifiers written around a figure: `about $5 million`, `$500 million each per year`;
+    `allowed` keeps only those that make sense for the figure (percentages take fewer)."""
     found = []
     before = re.sub(r"\s+", " ", text[max(0, start - 30):start].lower()).rstrip()
-    for word in sorted(QUALIFIERS_BEFORE, key=len, reverse=True):
+    for word in _QUALIFIERS_BEFORE_LONGEST_FIRST:
+        name = "approximately" if word == "~" else word
+        if allowed is not None and name not in allowed:
+            continue
         if before.endswith(word) and (len(before) == len(word) or not before[-len(word) - 1].isalnum()
                                       or word == "~"):
-            found.append("approximately" if word == "~" else word)
+            found.append(name)
             break
     rest = text[end:end + 40]
     while match := QUALIFIER_AFTER_RX.match(rest):
-        found.append(match.group(1).lower().lstrip("-"))
+        word = match.group(1).lower().lstrip("-")
+        if allowed is None or word in allowed:
+            found.append(word)
         rest = rest[match.end():]
     return found
 

@@ -6,10 +6,10 @@ read as for money.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Iterator
 
 from .money import parse_number, read_qualifiers
+from .types import PercentRow
 
 _NUM = r"\d+(?:\.\d+)?"
 PERCENT_RX = re.compile(
@@ -24,24 +24,13 @@ PERCENT_QUALIFIERS = {"approximately", "about", "around", "roughly", "nearly", "
                       "a year", "annually", "per annum"}
 
 
-@dataclass
-class PercentMatch:
-    start: int
-    end: int
-    text: str
-    value: Optional[float]
-    unit: str  # percent or percentage points
-    value_end: Optional[float] = None
-    qualifier: Optional[str] = None
-
-
-def iter_percentages(text: str) -> Iterator[PercentMatch]:
-    """Yield each percentage in text (offsets relative to text), in text order."""
+def iter_percentages(text: str) -> Iterator[PercentRow]:
+    """Yield a PercentRow (sentence None, offsets relative to text) for each percentage, in text order."""
     for match in PERCENT_RX.finditer(text):
         unit = "percentage points" if match["unit"].lower().startswith("percentage") else "percent"
         value, end_value = parse_number(match["num"]), None
         if match["low"]:
             value, end_value = parse_number(match["low"]), value
-        qualifiers = read_qualifiers(text, match.start(), match.end())
-        yield PercentMatch(match.start(), match.end(), match.group(0), value, unit, end_value,
-                           ", ".join(q for q in qualifiers if q in PERCENT_QUALIFIERS) or None)
+        qualifiers = read_qualifiers(text, match.start(), match.end(), allowed=PERCENT_QUALIFIERS)
+        yield PercentRow(None, match.start(), match.end(), match.group(0), value, unit, end_value,
+                         ", ".join(qualifiers) or None)

@@ -156,3 +156,13 @@ def test_cases_other_parsers_miss(text, note):
     expected = {"USD 33.8 million": [("USD 33.8 million", 33.8e6, "USD", None, None)],
                 "in 2019 won a contract": [], "£2bn": [("£2bn", 2e9, "GBP", None, None)]}[text]
     assert rows(text) == expected, note
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the number as written is kept while a figure borrows its neighbour's scale: a leading dot stays
+    ("between $.5-.7 billion in 2023", [0.5e9, 0.7e9]),
+    ("$0.5-0.7 billion", [0.5e9, 0.7e9]),
+    ("$.5 to $.7 billion", [0.5e9, 0.7e9]),
+])
+def test_scale_borrowed_keeps_the_number_as_written(text, expected):
+    assert [m.amount for m in iter_money(text)] == pytest.approx(expected)
