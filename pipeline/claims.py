@@ -64,7 +64,6 @@ ASSESSMENT_WORDS = {"leader", "front-runner", "frontrunner", "source", "producer
 # Subject nouns that stand for money already mentioned (`These funds are designated for ...`).
 MONEY_NOUNS = {"fund", "funds", "funding", "investment", "investments", "grant", "grants", "budget", "money",
                "financing", "capital", "contribution", "contributions"}
-ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 # Common nouns that stand for actors a recommendation can be addressed to (`the three partners should`).
 ACTOR_NOUNS = {"partner", "country", "nation", "government", "state", "policymaker", "leader", "official",
                "ally", "administration", "agency", "company", "firm", "university", "congress", "lawmaker",

@@ -22,6 +22,8 @@ ALIASES_FILE = pathlib.Path(__file__).parent / "data" / "aliases.json"
 TOPICS_FILE = pathlib.Path(__file__).parent / "data" / "topics.txt"
 # Labels that name actors or things a claim can be about; numbers and dates have their own tables.
 MENTION_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "LAW", "EVENT", "PRODUCT", "WORK_OF_ART"}
+# Labels of those who do, say, pledge or sign things (claims' actors and speakers, facts' actors).
+ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 TOPIC = "TOPIC"
 # Last words of job titles, which the small model tags ORG (`National Security Advisor Jake Sullivan`).
 TITLE_WORDS = {"advisor", "adviser", "director", "secretary", "officer", "minister", "envoy", "ambassador",

@@ -17,7 +17,7 @@ from .types import Claim, CleanDocument, DateRow, DocResult, Mention, RawDocumen
 # Paragraph kinds whose text goes through spaCy (the rest is classified away or parsed by rules).
 PROSE_KINDS = {"body", "list"}
 # Entity labels a speaker can have (a region speaks through its institutions: `Europe ... announced`).
-SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC"}
+SPEAKER_LABELS = entities.ACTOR_LABELS | {"LOC"}
 # Entity labels that make a sentence specific enough to check (ORDINAL alone does not: `the first country`).
 NUMBER_LABELS = {"CARDINAL", "PERCENT", "QUANTITY", "MONEY"}
 
@@ -50,7 +50,8 @@ def extract_document(raw: RawDocument, clean: CleanDocument, docs: dict[int, obj
     )
     acronyms = abbreviations(clean)
     result.acronyms = acronyms
-    anchor = clean.metadata.published if clean.metadata.published and len(clean.metadata.published) >= 7 else None
+    # dates.parse_date itself decides whether the document's date is precise enough for an expression
+    anchor = clean.metadata.published
     citations = [m for m in clean.markers if m.role == "citation"]
     marker_starts = [m.start for m in citations]
     for pidx in sorted(docs):
@@ -75,11 +76,12 @@ def _page_at(para, offset: int):
 
 def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations, marker_starts) -> None:
     doc_text = doc.text  # Doc.text re-joins every token on each read: read it once
+    sents = list(doc.sents)  # doc.sents builds new spans on each pass: build them once
     base = para.start
     document_text = result.text
     sent_index = {}  # spaCy sentence start char -> index in result.sentences
     sent_starts = []
-    for sent in doc.sents:
+    for sent in sents:
         text = sent.text
         lead = len(text) - len(text.lstrip())
         text = text.strip()
@@ -94,7 +96,7 @@ def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations
         i = bisect.bisect_right(sent_starts, char) - 1
         return sent_index[sent_starts[i]] if i >= 0 else None
 
-    first_mention = len(result.mentions)
+    first = {name: len(getattr(result, name)) for name in ("mentions", "dates", "money", "percentages")}
     for ent in doc.ents:
         if ent.label_ not in entities.MENTION_LABELS:
             continue
@@ -105,35 +107,45 @@ def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations
             continue
         name, label = entities.canonical_name(surface, ent.label_, acronyms)
         result.mentions.append(Mention(sentence_of(start), base + start, base + end, surface, label, name))
-
-    first_date = len(result.dates)
-    _extract_dates(result, doc, base, sentence_of, anchor)
-
-    first_money = len(result.money)
+    _extract_dates(result, doc, doc_text, sents, base, sentence_of, anchor)
     for row in money.iter_money(doc_text, sent_starts):
         result.money.append(_placed(row, sentence_of(row.start), base))
     for row in percentages.iter_percentages(doc_text):
         result.percentages.append(_placed(row, sentence_of(row.start), base))
+    # the rows of this paragraph, by sentence (each row already knows its sentence)
+    by_sentence = {name: _group_by_sentence(getattr(result, name)[n:]) for name, n in first.items()}
+    _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence, citations, marker_starts)
 
-    _extract_claims(result, para, doc, sent_index, first_mention, first_date, first_money, citations, marker_starts)
+
+def _group_by_sentence(rows) -> dict:
+    grouped: dict = {}
+    for row in rows:
+        grouped.setdefault(row.sentence, []).append(row)
+    return grouped
 
 
-def _extract_dates(result: DocResult, doc, base: int, sentence_of, anchor) -> None:
+def _date_row(parsed, sentence, start: int, end: int, text: str, context: str = "body") -> DateRow:
+    return DateRow(sentence, start, end, text, parsed.value, parsed.granularity, parsed.is_relative,
+                   parsed.value_end, parsed.fuzzy, context=context)
+
+
+def _extract_dates(result: DocResult, doc, doc_text: str, sents, base: int, sentence_of, anchor) -> None:
     """Dates in one prose paragraph; a relative one is read in its sentence's tense (`will meet Thursday`)."""
-    doc_text = doc.text  # Doc.text re-joins every token on each read: read it once
-    prefer = {sent.start_char: dates.sentence_prefer(sent) for sent in doc.sents} if anchor else {}
+    tenses: dict = {}  # sentence start char -> 'past'/'future', worked out only where a date needs it
     for start, end in dates.iter_date_spans(doc):
         start, end = dates.trim_span(doc_text, start, end)
         if dates.is_not_a_date_here(doc_text, start, end):
             continue
-        span = doc.char_span(start, end, alignment_mode="expand")
-        tense = prefer.get(span.sent.start_char, "past") if span is not None and prefer else "past"
+        tense = "past"
+        if anchor:
+            sent = next((s for s in reversed(sents) if s.start_char <= start), None)
+            if sent is not None:
+                if sent.start_char not in tenses:
+                    tenses[sent.start_char] = dates.sentence_prefer(sent)
+                tense = tenses[sent.start_char]
         parsed = dates.parse_date(doc_text[start:end], anchor, tense)
-        if parsed is None:
-            continue
-        result.dates.append(DateRow(sentence_of(start), base + start, base + end, doc_text[start:end],
-                                    parsed.value, parsed.granularity, parsed.is_relative, parsed.value_end,
-                                    parsed.fuzzy))
+        if parsed is not None:
+            result.dates.append(_date_row(parsed, sentence_of(start), base + start, base + end, doc_text[start:end]))
 
 
 # Paragraph kinds that spaCy does not see but whose dates users may want (marked, to filter out).
@@ -149,40 +161,38 @@ def _extract_rule_dates(result: DocResult, clean: CleanDocument, anchor) -> None
             parsed = dates.parse_date(text, anchor)
             if parsed is None:
                 continue
-            result.dates.append(DateRow(None, para.start + start, para.start + end, text, parsed.value,
-                                        parsed.granularity, parsed.is_relative, parsed.value_end, parsed.fuzzy,
-                                        context=para.kind))
+            result.dates.append(_date_row(parsed, None, para.start + start, para.start + end, text, para.kind))
 
 
-def _extract_claims(result, para, doc, sent_index, first_mention, first_date, first_money, citations, marker_starts):
+def _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence, citations, marker_starts):
     base = para.start
-    mentions = result.mentions[first_mention:]
-    quotes = claim_rules.quote_regions(doc.text)
+    mentions = [m for rows in by_sentence["mentions"].values() for m in rows]
+    quotes = claim_rules.quote_regions(doc_text)
     actor_tokens = frozenset(
-        t.i for m in mentions if m.label in claim_rules.ACTOR_LABELS
+        t.i for m in mentions if m.label in entities.ACTOR_LABELS
         for t in doc.char_span(m.start - base, m.end - base, alignment_mode="expand") or ())
-    speakers = _speakers_for_quotes(doc, quotes, mentions, base, actor_tokens)
+    speakers = _speakers_for_quotes(sents, quotes, mentions, base, actor_tokens)
     antecedent = None
-    for sent in doc.sents:
+    for sent in sents:
         index = sent_index.get(sent.start_char)
         if index is None:
             continue
         row = result.sentences[index]
-        inside = lambda rows: [r for r in rows if row.start <= r.start < row.end]  # noqa: E731
-        in_sent = inside(mentions)
+        in_sent = by_sentence["mentions"].get(index, [])
+        dates_in = by_sentence["dates"].get(index, [])
         facts = claim_rules.SentenceFacts(
-            actors=[m.name for m in in_sent if m.label in claim_rules.ACTOR_LABELS],
-            has_date=bool(inside(result.dates[first_date:])),
-            future_bound=any((d.fuzzy or "").startswith("by") for d in inside(result.dates[first_date:])),
-            has_money=bool(inside(result.money[first_money:])),
+            actors=[m.name for m in in_sent if m.label in entities.ACTOR_LABELS],
+            has_date=bool(dates_in),
+            future_bound=any((d.fuzzy or "").startswith("by") for d in dates_in),
+            has_money=index in by_sentence["money"],
             has_number=any(ent.label_ in NUMBER_LABELS for ent in sent.ents),
-            has_percent=any(ent.label_ == "PERCENT" for ent in sent.ents),
+            has_percent=index in by_sentence["percentages"],
             quote_speaker=_quote_speaker(sent, quotes, speakers),
             antecedent=antecedent,
             actor_tokens=actor_tokens,
         )
+        root_subject = claim_rules.subject_of(claim_rules.main_verb(sent))
         info = claim_rules.classify_sentence(sent, facts, quotes)
-        subject_names = _subject_actors(sent, in_sent, base)
         if info is not None:
             speaker = facts.quote_speaker
             if speaker is None and info.speaker_token is not None:
@@ -199,21 +209,19 @@ def _extract_claims(result, para, doc, sent_index, first_mention, first_date, fi
                 info.object_head,
             ))
         # A pronoun subject in the next sentence refers to this sentence's actor subject, if any.
-        root_subject = claim_rules.subject_of(claim_rules.main_verb(sent))
+        subject_names = [m.name for m in _mentions_under(root_subject, in_sent, base, entities.ACTOR_LABELS)] \
+            if root_subject is not None else []
         if subject_names:
             antecedent = subject_names[0]
         elif root_subject is None or root_subject.lower_ not in claim_rules.PRONOUNS:
             antecedent = None
 
 
-def _subject_actors(sent, mentions, base) -> list[str]:
-    """Canonical names of the actors named in the sentence's main subject."""
-    subject = claim_rules.subject_of(claim_rules.main_verb(sent))
-    if subject is None:
-        return []
-    sub = list(subject.subtree)
+def _mentions_under(token, mentions, base: int, labels) -> list:
+    """The mentions of these labels inside the phrase a token heads."""
+    sub = list(token.subtree)
     lo, hi = base + sub[0].idx, base + sub[-1].idx + len(sub[-1].text)
-    return [m.name for m in mentions if lo <= m.start and m.end <= hi and m.label in claim_rules.ACTOR_LABELS]
+    return [m for m in mentions if lo <= m.start and m.end <= hi and m.label in labels]
 
 
 def _quote_speaker(sent, quotes, speakers):
@@ -238,22 +246,19 @@ def _name_for_token(token, mentions, base) -> str:
               if m.start <= base + h.idx < m.end and m.label in SPEAKER_LABELS]
     if headed:
         return ", ".join(dict.fromkeys(m.name for m in headed))
-    sub = list(token.subtree)
-    lo, hi = base + sub[0].idx, base + sub[-1].idx + len(sub[-1].text)
-    inside = [m for m in mentions if lo <= m.start and m.end <= hi and m.label in SPEAKER_LABELS]
+    inside = _mentions_under(token, mentions, base, SPEAKER_LABELS)
     person = next((m for m in inside if m.label == "PERSON"), None)
     if person or inside:
         return (person or inside[0]).name
-    words = [t.text for t in sub if t.dep_ not in ("det", "poss", "case") and not t.is_punct]
+    words = [t.text for t in token.subtree if t.dep_ not in ("det", "poss", "case") and not t.is_punct]
     return " ".join(words) or token.text
 
 
-def _speakers_for_quotes(doc, quotes, mentions, base, actor_tokens) -> list:
+def _speakers_for_quotes(sents, quotes, mentions, base, actor_tokens) -> list:
     """Who said each quotation: the speech verb's subject, outside the quotation, in the sentences it
     touches; a quotation with no attribution of its own continues the previous one's speaker within
     the paragraph (`“...,” X said. “...”`)."""
     speakers, last = [], None
-    sents = list(doc.sents)
     for qs, qe in quotes:
         speaker = None
         for sent in sents:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-ACTOR_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+from .entities import ACTOR_LABELS  # noqa: F401  (store groups claims' actors by it)
+
 # Labels of named things an event is about (an agreement, a law, a programme).
 THING_LABELS = {"LAW", "WORK_OF_ART", "EVENT", "PRODUCT"}
 # Kinds that report the same sort of event; quotes and recommendations are not grouped.

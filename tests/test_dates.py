@@ -180,3 +180,15 @@ def test_context_decides(text, span, expected):
 def test_dates_in_notes_and_bibliography(text, expected):
     found = [(t, parse_date(t).value) for _, _, t in iter_rule_dates(text)]
     assert found == expected
+
+
+def test_a_year_only_publication_date_resolves_year_level_expressions(nlp):
+    from pipeline import build
+    from pipeline.types import Page, RawDocument
+
+    text = ("The agency expanded its quantum programme last year and will meet partners on Thursday.\n\n"
+            "© 2023 Example Press")
+    result = build.process_document(RawDocument("raw/t.txt", "0" * 64, "txt", [Page(1, text)]), nlp)
+    assert result.metadata.published == "2023"
+    values = {d.text: d.value for d in result.dates}
+    assert values == {"last year": "2022", "Thursday": None}  # a weekday needs a day-precise date
