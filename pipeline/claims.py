@@ -80,12 +80,18 @@ SELF_REFERENCE = re.compile(
 AUTHOR_PRONOUNS = {"i", "we"}
 PRESCRIPTIVE = {"should", "must", "ought", "shall"}
 HEDGED = {"could", "may", "might", "would", "can"}
-HEDGE_WORDS = {"likely", "possibly", "perhaps", "probably", "potentially", "arguably", "reportedly", "reportedly"}
+NOT_ASSERTING = HEDGED | PRESCRIPTIVE
+HEDGE_WORDS = {"likely", "possibly", "perhaps", "probably", "potentially", "arguably", "reportedly"}
 # Verbs that announce the future when a to-infinitive follows: `plans to`, `is expected to`, `is poised to`.
 PREDICTIVE_VERBS = {"expect", "project", "poise", "set", "slate", "schedule", "plan", "intend", "aim", "go",
                     "forecast", "predict", "anticipate", "target"}
 QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 MIN_QUOTE_CHARS = 25
+
+
+# Unions the rules test against, made once.
+REPORTING_VERBS = SPEECH_VERBS | FINDING_VERBS
+ADDRESSEE_NOUNS = ACTOR_NOUNS | PERSON_NOUNS
 
 
 @dataclass
@@ -144,11 +150,10 @@ def subject_of(verb):
     return None
 
 
-def modality_of(sent, future_bound: bool = False) -> str:
-    """Modality of the main clause (words inside an embedded clause or a quotation's own relative
-    clause, like `technologies that are set to play`, do not count). `future_bound`: the sentence
-    has a date like `by 2030`."""
-    verbs = main_predicates(sent)
+def modality_of(verbs: list, future_bound: bool = False) -> str:
+    """Modality of the main clause, given its predicates (main_predicates): words inside an embedded
+    clause or a quotation's own relative clause (`technologies that are set to play`) do not count.
+    `future_bound`: the sentence has a date like `by 2030`."""
     root = verbs[0]
     heads = [root] + [v for v in verbs[1:] if v.dep_ == "conj"]
     auxes = {c.lower_ for v in heads for c in v.children if c.dep_ in ("aux", "auxpass")}
@@ -156,7 +161,7 @@ def modality_of(sent, future_bound: bool = False) -> str:
         return "prescriptive"
     if auxes & {"will", "'ll"} or any(v.lemma_.lower() in PREDICTIVE_VERBS and _has_to_complement(v) for v in heads):
         return "predicted"
-    if auxes & HEDGED or any(c.lower_ in HEDGE_WORDS for v in heads for c in v.subtree if c.head in heads):
+    if auxes & HEDGED or any(t.lower_ in HEDGE_WORDS for t in [root, *(c for v in heads for c in v.children)]):
         return "hedged"
     if future_bound and not _is_past(root):
         return "predicted"  # `... to cut emissions by 2030`
@@ -181,8 +186,8 @@ def object_of(verb):
     return obj
 
 
-def svo(sent) -> tuple[Optional[str], Optional[str], Optional[str]]:
-    verb = main_verb(sent)
+def svo(verb) -> tuple[Optional[str], Optional[str], Optional[str]]:
+    """Subject, predicate (lemma, with its particle) and object of the main verb, as text."""
     subject, obj = subject_of(verb), object_of(verb)
     predicate = verb.lemma_ or verb.lower_
     particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
@@ -232,7 +237,7 @@ def speaker_of(verb):
 def names_actor(token, actor_tokens) -> bool:
     """The phrase's head (or a head coordinated with it) is part of an actor's name, or is a person noun."""
     heads = [token] + [c for c in token.children if c.dep_ == "conj"]
-    return any(h.i in actor_tokens or h.lemma_.lower() in ACTOR_NOUNS | PERSON_NOUNS for h in heads)
+    return any(h.i in actor_tokens or h.lemma_.lower() in ADDRESSEE_NOUNS for h in heads)
 
 
 def reported_speech(sent, quotes: list[tuple[int, int]] = (), actor_tokens=frozenset()):
@@ -244,7 +249,7 @@ def reported_speech(sent, quotes: list[tuple[int, int]] = (), actor_tokens=froze
 
     for token in sent:
         lemma = token.lemma_.lower()
-        if lemma in SPEECH_VERBS | FINDING_VERBS and token.pos_ == "VERB" and outside(token):
+        if lemma in REPORTING_VERBS and token.pos_ == "VERB" and outside(token):
             subject = speaker_of(token)
             if subject is None or subject.lower_ in ("it", "this", "that", "which", "i", "we") or not outside(subject):
                 continue
@@ -261,61 +266,68 @@ def reported_speech(sent, quotes: list[tuple[int, int]] = (), actor_tokens=froze
 def classify_sentence(sent, facts: SentenceFacts, quotes: list[tuple[int, int]] = ()) -> Optional[ClaimInfo]:
     """ClaimInfo when the sentence is a claim, else None. `quotes` are the paragraph's quotation
     spans (offsets into sent.doc.text)."""
-    info = _classify(sent, facts, quotes)
-    if info is not None:
-        heads = [h for h in (object_of(v) for v in main_predicates(sent)) if h is not None]
-        if any(h.ent_type_ == "MONEY" for h in heads):
-            info.object_head = "money"  # `pledged $150 million`: the amount is compared, not the word
-        else:
-            head = next((h for h in heads if h.pos_ in ("NOUN", "PROPN")), None)
-            info.object_head = head.lemma_.lower() if head is not None else None
-    return info
-
-
-def _classify(sent, facts: SentenceFacts, quotes) -> Optional[ClaimInfo]:
     text = sent.text.strip()
     if not text or text.endswith("?") or not any(t.pos_ in ("VERB", "AUX") for t in sent):
         return None
     if sum(1 for t in sent if t.is_alpha) < 3:  # a fragment, not a statement
         return None
-    modality = modality_of(sent, facts.future_bound)
-    subject, predicate, obj = svo(sent)
     verbs = main_predicates(sent)
+    modality = modality_of(verbs, facts.future_bound)
+    kind, speaker = _kind_of(sent, verbs, modality, facts, quotes)
+    if kind is None:
+        return None
+    subject, predicate, obj = svo(verbs[0])
+    return ClaimInfo(kind, modality, subject, predicate, obj, speaker, _object_head(verbs))
+
+
+def _object_head(verbs) -> Optional[str]:
+    """What was done to, for grouping claims into facts: `pledged $150 million` -> money (the amount is
+    compared, not the word), `announced a partnership` -> partnership."""
+    heads = [h for h in (object_of(v) for v in verbs) if h is not None]
+    if any(h.ent_type_ == "MONEY" for h in heads):
+        return "money"
+    head = next((h for h in heads if h.pos_ in ("NOUN", "PROPN")), None)
+    return head.lemma_.lower() if head is not None else None
+
+
+def _unless_unfunded(kind: Optional[str], instead: str, money_evidence: bool) -> Optional[str]:
+    """Funding needs money in the sentence: `committed to integrating AI` is not funding."""
+    return instead if kind == "funding" and not money_evidence else kind
+
+
+def _kind_of(sent, verbs, modality: str, facts: SentenceFacts, quotes):
+    """(kind, speaker token) of a claim, or (None, None) when the sentence is not one."""
     root = verbs[0]
-    has_actor = bool(facts.actors) or (facts.antecedent is not None and _is_actor_phrase(subject_of(root), facts))
+    root_subject = subject_of(root)
+    actor_subject = _is_actor_phrase(root_subject, facts)
+    has_actor = bool(facts.actors) or actor_subject
     has_anchor = has_actor or facts.has_date or facts.has_money or facts.has_number
+    money_words = any(t.lower_ in MONEY_NOUNS for t in sent)
+    money_evidence = facts.has_money or money_words
 
     if facts.quote_speaker:
-        return ClaimInfo("quote", modality, subject, predicate, obj)
-    root_subject = subject_of(root)
+        return "quote", None
     if root_subject is not None and (root_subject.lower_ in AUTHOR_PRONOUNS or SELF_REFERENCE.search(phrase(root_subject))):
-        return None
-    if SELF_REFERENCE.search(text[:60]) and root_subject is not None and root_subject.lower_ in AUTHOR_PRONOUNS | {"it"}:
-        return None
+        return None, None
+    if root_subject is not None and root_subject.lower_ == "it" and SELF_REFERENCE.search(sent.text.strip()[:60]):
+        return None, None
     speech_verb, speaker = reported_speech(sent, quotes, facts.actor_tokens)
     if speech_verb is not None and (speech_verb in verbs or speech_verb.lower_ == "according"):
         lemma = speech_verb.lemma_.lower()
         inner = [c for c in speech_verb.children if c.dep_ in ("ccomp", "xcomp")]
-        announced = lemma in ANNOUNCE_VERBS
         kind = None
         if inner and (lemma in SPEECH_VERBS or any(c.dep_ == "ccomp" for c in inner)):
             # reported speech, `X said (that) ...`: its kind is what was reported
-            kind = _event_kind(inner) or _noun_kind(*inner) or (ANNOUNCE_VERBS.get(lemma) or "quote")
-        elif announced or speech_verb.lower_ == "according":
+            kind = _event_kind(inner) or _noun_kind(*inner) or ANNOUNCE_VERBS.get(lemma) or "quote"
+        elif lemma in ANNOUNCE_VERBS or speech_verb.lower_ == "according":
             # `X announced a partnership`, `X pledged $150 million`: an event X made public
             kind = EVENT_VERBS.get(lemma) or _noun_kind(speech_verb) or ANNOUNCE_VERBS.get(lemma, "quote")
-        if kind == "funding" and not facts.has_money and not any(t.lower_ in MONEY_NOUNS for t in sent):
-            kind = "plan"
         if kind:
-            return ClaimInfo(kind, modality, subject, predicate, obj, speaker)
+            return _unless_unfunded(kind, "plan", money_evidence), speaker
     if speech_verb is not None and speech_verb.lower_ == "according":
-        return ClaimInfo(_event_kind(verbs) or "quote", modality, subject, predicate, obj, speaker)
+        return _event_kind(verbs) or "quote", speaker
 
-    kind = _event_kind(verbs)
-    actor_subject = _is_actor_phrase(root_subject, facts)
-    money_words = any(t.lower_ in MONEY_NOUNS for t in sent)
-    if kind == "funding" and not (facts.has_money or money_words):
-        kind = "event"  # `committed to integrating AI`, `contributed to the alliance's resilience`
+    kind = _unless_unfunded(_event_kind(verbs), "event", money_evidence)
     if kind and facts.has_percent:
         kind = "statistic"
     elif kind in ("plan", "event") and facts.has_money:
@@ -324,34 +336,27 @@ def _classify(sent, facts: SentenceFacts, quotes) -> Optional[ClaimInfo]:
     speculative = modality == "hedged" or (
         modality == "predicted" and not (has_actor or facts.has_date or facts.has_money))
     if kind and (has_anchor or money_words) and not (speculative and not actor_subject):
-        if modality == "prescriptive":
-            kind = "recommendation"
-        return ClaimInfo(kind, modality, subject, predicate, obj)
+        return ("recommendation" if modality == "prescriptive" else kind), None
     if modality == "prescriptive" and (actor_subject or (root_subject is not None and root_subject.lemma_.lower() in ACTOR_NOUNS)):
-        return ClaimInfo("recommendation", modality, subject, predicate, obj)
+        return "recommendation", None
     if actor_subject and modality == "asserted" and root.lemma_ in ("be", "have", "remain", "become", "hold"):
-        complements = [c for c in root.children if c.dep_ in ("attr", "acomp", "advmod", "prep", "dobj")]
-        words = {w.lower_ for c in complements for w in c.subtree}
-        numbers = any(w.like_num or w.ent_type_ in ("CARDINAL", "PERCENT", "MONEY", "QUANTITY")
-                      for c in complements for w in c.subtree)
-        superlative = any(w.tag_ == "JJS" for c in complements for w in c.subtree)
-        if words & ASSESSMENT_WORDS or superlative:
-            return ClaimInfo("assessment", modality, subject, predicate, obj)
-        if numbers:
-            return ClaimInfo("statistic", modality, subject, predicate, obj)
+        words = [w for c in root.children if c.dep_ in ("attr", "acomp", "advmod", "prep", "dobj") for w in c.subtree]
+        if {w.lower_ for w in words} & ASSESSMENT_WORDS or any(w.tag_ == "JJS" for w in words):
+            return "assessment", None
+        if any(w.like_num or w.ent_type_ in ("CARDINAL", "PERCENT", "MONEY", "QUANTITY") for w in words):
+            return "statistic", None
     if facts.has_percent and has_actor and modality == "asserted":
-        return ClaimInfo("statistic", modality, subject, predicate, obj)
+        return "statistic", None
     if modality in ("asserted", "predicted"):
         # Fallbacks for events outside the main clause or without a listed verb.
-        embedded = _embedded_event(sent, facts)
+        embedded = _embedded_event(sent, facts, money_evidence)
         if embedded:
-            return ClaimInfo(embedded, modality, subject, predicate, obj)
+            return embedded, None
         if actor_subject and facts.has_date and _is_past(root):
-            return ClaimInfo(kind or "event", modality, subject, predicate, obj)  # `In 2024, X assumed the chair`
+            return kind or "event", None  # `In 2024, X assumed the chair`
         if facts.has_money and has_actor:
-            return ClaimInfo("funding" if money_words or _event_kind(list(sent)) == "funding" else "statistic",
-                             modality, subject, predicate, obj)
-    return None
+            return ("funding" if money_words or _event_kind(list(sent)) == "funding" else "statistic"), None
+    return None, None
 
 
 def _is_past(verb) -> bool:
@@ -367,14 +372,14 @@ def _in_condition(token) -> bool:
     return False
 
 
-def _embedded_event(sent, facts: SentenceFacts) -> Optional[str]:
+def _embedded_event(sent, facts: SentenceFacts, money_evidence: bool) -> Optional[str]:
     """Kind of an event verb anywhere in the sentence whose own doer is an actor: `the Lab, jointly
     funded by MSIT`, `when Washington and Seoul opened a new chapter in 2021`."""
     for token in sent:
         kind = EVENT_VERBS.get(token.lemma_.lower())
         if not kind or token.pos_ != "VERB" or _in_condition(token):
             continue
-        if any(c.lower_ in HEDGED | PRESCRIPTIVE for c in token.children if c.dep_ == "aux"):
+        if any(c.lower_ in NOT_ASSERTING for c in token.children if c.dep_ == "aux"):
             continue
         doer = next((c for c in token.children if c.dep_ == "nsubj"), None)
         if doer is None:
@@ -383,8 +388,7 @@ def _embedded_event(sent, facts: SentenceFacts) -> Optional[str]:
         if doer is None and token.dep_ == "advcl" and token.tag_ == "VBG":
             doer = subject_of(token.head)  # `..., announcing the launch of`: the main subject announces
         if doer is not None and any(t.i in facts.actor_tokens for t in doer.subtree):
-            if kind == "funding" and not (facts.has_money or any(t.lower_ in MONEY_NOUNS for t in sent)):
-                kind = "event"
+            kind = _unless_unfunded(kind, "event", money_evidence)
             if kind == "assessment" and doer.head.dep_ == "agent":
                 kind = "event"  # `a forum led by the Ambassador` organises, it does not rank
             return kind
