@@ -131,11 +131,21 @@ def is_topic(long_form: str) -> bool:
     return long_form[:1].islower()
 
 
+class Acronyms(dict):
+    """A document's acronyms (short -> long form), with the lookups canonical_name needs made once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name_forms = {v for v in self.values() if not is_topic(v)}
+        self.topic_forms = {v.lower(): v for v in self.values() if is_topic(v)}
+
+
 def canonical_name(text: str, label: str, acronyms: dict[str, str] | None = None) -> tuple[str, str]:
-    """(canonical name, label) for a trimmed mention."""
+    """(canonical name, label) for a trimmed mention; `acronyms` are the document's (an Acronyms, or a
+    plain dict for a one-off lookup)."""
     text = re.sub(r"\s+", " ", text).strip()
     table = alias_table()
-    acronyms = acronyms or {}
+    acronyms = acronyms if isinstance(acronyms, Acronyms) else Acronyms(acronyms or {})
     topic_acronyms, topic_names = topic_table()
     if text in acronyms:
         long = acronyms[text]
@@ -146,13 +156,11 @@ def canonical_name(text: str, label: str, acronyms: dict[str, str] | None = None
         return text if text in topic_acronyms else text.lower(), TOPIC
     if text in table:
         return table[text], label
-    longs = {v for v in acronyms.values() if not is_topic(v)}
     match = QUALIFIER_PREFIX.match(text)
-    if match and text[match.end():] in longs:
+    if match and text[match.end():] in acronyms.name_forms:
         return text[match.end():], label
-    lowered = {v.lower(): v for v in acronyms.values() if is_topic(v)}
-    if text.lower() in lowered:
-        return lowered[text.lower()], TOPIC
+    if text.lower() in acronyms.topic_forms:
+        return acronyms.topic_forms[text.lower()], TOPIC
     return text, label
 
 

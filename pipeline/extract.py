@@ -48,8 +48,8 @@ def extract_document(raw: RawDocument, clean: CleanDocument, docs: dict[int, obj
         path=raw.path, sha256=raw.sha256, format=raw.format, n_pages=len(raw.pages),
         metadata=clean.metadata, text=clean.text, paragraphs=clean.paragraphs, markers=clean.markers,
     )
-    acronyms = abbreviations(clean)
-    result.acronyms = acronyms
+    acronyms = entities.Acronyms(abbreviations(clean))
+    result.acronyms = dict(acronyms)
     # dates.parse_date itself decides whether the document's date is precise enough for an expression
     anchor = clean.metadata.published
     citations = [m for m in clean.markers if m.role == "citation"]
