@@ -12,7 +12,7 @@ import re
 
 from . import claims as claim_rules
 from . import dates, entities, money, notes, percentages
-from .types import Claim, CleanDocument, DateRow, DocResult, Mention, RawDocument, Sentence
+from .types import Claim, CleanDocument, DateRow, DocResult, Mention, Sentence, Source
 
 # Paragraph kinds whose text goes through spaCy (the rest is classified away or parsed by rules).
 PROSE_KINDS = {"body", "list"}
@@ -42,11 +42,12 @@ def abbreviations(clean: CleanDocument) -> dict[str, str]:
     return found
 
 
-def extract_document(raw: RawDocument, clean: CleanDocument, docs: dict[int, object]) -> DocResult:
+def extract_document(source: Source, clean: CleanDocument, docs: dict[int, object]) -> DocResult:
     """Build the DocResult of one document; `docs` maps paragraph index -> spaCy Doc."""
     result = DocResult(
-        path=raw.path, sha256=raw.sha256, format=raw.format, n_pages=len(raw.pages),
+        path=source.path, sha256=source.sha256, format=source.format, n_pages=source.n_pages,
         metadata=clean.metadata, text=clean.text, paragraphs=clean.paragraphs, markers=clean.markers,
+        encoding=source.encoding, paths=[source.path],
     )
     acronyms = entities.Acronyms(abbreviations(clean))
     result.acronyms = dict(acronyms)

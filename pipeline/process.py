@@ -18,7 +18,7 @@ from typing import Optional
 
 from . import cache as cache_stage
 from . import clean, extract, ingest, nlp
-from .types import CleanDocument, DocResult, InputError, RawDocument
+from .types import DocResult, InputError, RawDocument, Source
 
 # Characters of text per nlp.pipe batch. spaCy's working memory grows with the tokens in a batch
 # (the parser's precomputed features take ~4 KB a token), so batches are cut by characters, not by
@@ -160,14 +160,13 @@ def process_document(raw: RawDocument, model) -> DocResult:
     cleaned = clean.clean_document(raw)
     prose = list(extract.iter_prose(cleaned))
     docs = {pidx: doc for doc, pidx in parse_texts(model, [(text, pidx) for pidx, text in prose])}
-    return _extract(raw.path, raw.sha256, raw.format, len(raw.pages), raw.encoding, cleaned, docs)
+    source = Source(raw.path, raw.sha256, raw.format, len(raw.pages), raw.encoding)
+    return extract.extract_document(source, cleaned, docs)
 
 
-def _extract(rel, sha256, fmt, n_pages, encoding, cleaned: CleanDocument, docs) -> DocResult:
-    raw = RawDocument(rel, sha256, fmt, pages=[])
-    result = extract.extract_document(raw, cleaned, docs)
-    result.n_pages, result.encoding, result.paths = n_pages, encoding, [rel]
-    return result
+def _source(job, info: dict) -> Source:
+    """The file's facts a cached parse keeps (format, pages, encoding), with the job's path and hash."""
+    return Source(job.rel, job.sha256, info["format"], info["n_pages"], info.get("encoding"))
 
 
 class StreamedDocs(collections.abc.Mapping):
@@ -253,7 +252,7 @@ def _extract_cached(job: Job, outcome: Outcome, cleaned, info: dict, docbin: byt
     stream = zip(order, DocBin().from_bytes(docbin).get_docs(_vocab(settings.model))) if order else iter(())
     docs = StreamedDocs(order, lambda: next(stream))
     try:
-        result = _extract(job.rel, job.sha256, info["format"], info["n_pages"], info.get("encoding"), cleaned, docs)
+        result = extract.extract_document(_source(job, info), cleaned, docs)
     except Exception as exc:
         _fail(outcome, job, "extracting", exc)
         return
@@ -285,7 +284,7 @@ def _parse_and_extract(jobs, pending: list, outcomes, store, settings) -> list:
 
         docs = StreamedDocs(order, pull)
         try:
-            result = _extract(job.rel, job.sha256, info["format"], info["n_pages"], info.get("encoding"), cleaned, docs)
+            result = extract.extract_document(_source(job, info), cleaned, docs)
             docs.drain()
         except _ParseFailed as failed:
             _fail(outcomes[i], job, "parsing", failed.__cause__)

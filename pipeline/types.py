@@ -163,6 +163,16 @@ class BibEntry:
 
 
 @dataclass
+class Source:
+    """What is known of a document's file before extraction (from ingest, or from the parse cache)."""
+    path: str
+    sha256: str
+    format: str
+    n_pages: int
+    encoding: Optional[str] = None
+
+
+@dataclass
 class DocResult:
     """Everything extracted from one document; what the per-document cache holds."""
     path: str
