@@ -76,6 +76,24 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth
             "nineteenth": 19, "twentieth": 20, "twenty-first": 21, "twenty-second": 22}
 RANGE_CONNECTOR = r"(?:\s*[-–—]\s*|\s+(?:to|through|thru|until|till)\s+)"
 
+# Patterns the readers below use, compiled once (they embed the month and year patterns above).
+ISO_DAY = re.compile(rf"{YEAR_RX}-\d\d-\d\d")
+DAYS_OF_ONE_MONTH = re.compile(
+    rf"({MONTH_RX})\s+(\d{{1,2}})(?:st|nd|rd|th)?{DASH_RX}(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({YEAR_RX})", re.I)
+BETWEEN_AND = re.compile(r"(?:between\s+)?(.+?)\s+and\s+(.+)", re.I)
+CONNECTED_RANGE = re.compile(rf"(.+?){RANGE_CONNECTOR}(.+)", re.I)
+SPLIT_YEAR = re.compile(rf"({YEAR_RX})/(\d\d|{YEAR_RX})")
+MONTH_WORD = re.compile(rf"\b{MONTH_NAME}\b", re.I)
+YEAR = re.compile(YEAR_RX)
+PLAIN_YEAR = re.compile(rf"(?:the\s+)?(?:year\s+)?({YEAR_RX})", re.I)
+FISCAL_YEAR = re.compile(rf"(?:fy|fiscal\s+year|financial\s+year)\s*['’]?({YEAR_RX}|\d\d)", re.I)
+QUARTER = re.compile(rf"(?:the\s+)?Q([1-4])\s*(?:of\s+)?({YEAR_RX})", re.I)
+NAMED_QUARTER = re.compile(rf"(?:the\s+)?(first|second|third|fourth|final|last)\s+quarter\s+of\s+({YEAR_RX})", re.I)
+HALF = re.compile(rf"(?:the\s+)?(?:H([12])\s*|(first|second)\s+half\s+of\s+)({YEAR_RX})", re.I)
+ABBREVIATED_MONTH_END = re.compile(rf"\b{MONTH_NAME}\.$", re.I)
+LEADING_WORD = re.compile(r"^(in|on|during|at|the)\s+(?=\S)", re.I)
+DIGIT_OR_MONTH = re.compile(r"\d|" + MONTH_RX, re.I)
+
 # Explicit dates, ranges, decades: what the rule pass finds (and what supplements spaCy in prose).
 _EXPLICIT = (
     rf"{YEAR_RX}-[01]\d-[0-3]\d"
@@ -146,18 +164,17 @@ def _split_fuzzy(raw: str) -> tuple[str, Optional[str]]:
 def _parse_range(core: str, anchor, prefer) -> Optional[DateValue]:
     """`2014–2017`, `2014-17`, `from 2021 to 2023`, `between 2021 and 2023`, `June–August 2023`,
     `19–21 December 2019`, `December 19–21, 2019`, `December 2019 to March 2020`."""
-    if re.fullmatch(rf"{YEAR_RX}-\d\d-\d\d", core):
+    if ISO_DAY.fullmatch(core):
         return None
-    if m := re.fullmatch(rf"({MONTH_RX})\s+(\d{{1,2}})(?:st|nd|rd|th)?{DASH_RX}(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({YEAR_RX})",
-                         core, re.I):
+    if m := DAYS_OF_ONE_MONTH.fullmatch(core):
         left, right = f"{m[1]} {m[2]}, {m[4]}", f"{m[1]} {m[3]}, {m[4]}"
-    elif m := re.fullmatch(rf"(?:between\s+)?(.+?)\s+and\s+(.+)", core, re.I):
+    elif m := BETWEEN_AND.fullmatch(core):
         if not core.lower().startswith("between"):
             return None
         left, right = m[1], m[2]
-    elif m := re.fullmatch(rf"(.+?){RANGE_CONNECTOR}(.+)", core, re.I):
+    elif m := CONNECTED_RANGE.fullmatch(core):
         left, right = m[1], m[2]
-    elif m := re.fullmatch(rf"({YEAR_RX})/(\d\d|{YEAR_RX})", core):
+    elif m := SPLIT_YEAR.fullmatch(core):
         left, right = m[1], m[2]  # 2023/24: an academic or fiscal year across two calendar years
     else:
         return None
@@ -188,13 +205,13 @@ def _parse_point(core: str, anchor, prefer) -> Optional[DateValue]:
     for rule in (_rule_year, _rule_decade, _rule_century, _rule_fiscal, _rule_part_of_year):
         if (found := rule(core)) is not None:
             return found
-    if not (re.search(rf"\b{MONTH_NAME}\b", core, re.I) or re.search(YEAR_RX, core) or RELATIVE_CUES.search(core)):
+    if not (MONTH_WORD.search(core) or YEAR.search(core) or RELATIVE_CUES.search(core)):
         return None  # dateparser reads some plain words as dates; a date needs one of these
     return _read_with_dateparser(core, anchor, prefer)
 
 
 def _rule_year(core: str) -> Optional[DateValue]:
-    if m := re.fullmatch(rf"(?:the\s+)?(?:year\s+)?({YEAR_RX})", core, re.I):
+    if m := PLAIN_YEAR.fullmatch(core):
         return DateValue(m[1], "year")
     return None
 
@@ -222,7 +239,7 @@ def _rule_century(core: str) -> Optional[DateValue]:
 
 
 def _rule_fiscal(core: str) -> Optional[DateValue]:
-    if m := re.fullmatch(rf"(?:fy|fiscal\s+year|financial\s+year)\s*['’]?({YEAR_RX}|\d\d)", core, re.I):
+    if m := FISCAL_YEAR.fullmatch(core):
         year = m[1] if len(m[1]) == 4 else "20" + m[1]
         return DateValue(year, "year", fuzzy="fiscal year")
     return None
@@ -231,11 +248,11 @@ def _rule_fiscal(core: str) -> Optional[DateValue]:
 def _rule_part_of_year(core: str) -> Optional[DateValue]:
     """Quarters and halves as month ranges: `Q3 2022`, `the third quarter of 2022`, `the first half of 2023`."""
     quarter = half = None
-    if m := re.fullmatch(rf"(?:the\s+)?Q([1-4])\s*(?:of\s+)?({YEAR_RX})", core, re.I):
+    if m := QUARTER.fullmatch(core):
         quarter, year = int(m[1]), m[2]
-    elif m := re.fullmatch(rf"(?:the\s+)?(first|second|third|fourth|final|last)\s+quarter\s+of\s+({YEAR_RX})", core, re.I):
+    elif m := NAMED_QUARTER.fullmatch(core):
         quarter, year = {"final": 4, "last": 4}.get(m[1].lower()) or ORDINALS[m[1].lower()], m[2]
-    elif m := re.fullmatch(rf"(?:the\s+)?(?:H([12])\s*|(first|second)\s+half\s+of\s+)({YEAR_RX})", core, re.I):
+    elif m := HALF.fullmatch(core):
         half, year = int(m[1] or ORDINALS[m[2].lower()]), m[3]
     else:
         return None
@@ -347,13 +364,13 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Tidy a date span: drop a leading preposition or article (`in December 2019` -> `December 2019`)
     and trailing punctuation; take in a bound word just before it (`by around 2039`, `since 2019`)."""
     piece = text[start:end]
-    match = re.match(r"^(in|on|during|at|the)\s+(?=\S)", piece, re.I)
-    if match and re.search(r"\d|" + MONTH_RX, piece[match.end():], re.I):
+    match = LEADING_WORD.match(piece)
+    if match and DIGIT_OR_MONTH.search(piece[match.end():]):
         start += match.end()
     if re.search(r"\d['’]s$|[a-z]['’]s$", text[start:end]) and not re.search(r"\d0['’]s$", text[start:end]):
         end -= 2  # `December 2019's` -> `December 2019`; `the 1990's` is a decade
     while end > start and text[end - 1] in " ,;:.":
-        if text[end - 1] == "." and re.search(rf"\b{MONTH_NAME}\.$", text[start:end], re.I):
+        if text[end - 1] == "." and ABBREVIATED_MONTH_END.search(text[start:end]):
             break  # keep the dot of an abbreviated month (`Dec.`)
         end -= 1
     if bound := BOUND_BEFORE.search(text[max(0, start - 10):start]):
