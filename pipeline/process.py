@@ -232,7 +232,7 @@ def run_task(jobs: list[Job], settings: Settings) -> list[Outcome]:
             cleaned = clean.clean_document(raw)
         except InputError as exc:
             outcomes[i].error = exc.reason
-            _save_parse(store, job, None, {"error": exc.reason})
+            _save(store, job, outcomes[i], "parse", None, {"error": exc.reason})
             continue
         except Exception as exc:  # a bug met on hostile content: report it, go on with the rest
             _fail(outcomes[i], job, "reading and cleaning", exc)
@@ -297,30 +297,31 @@ def _parse_and_extract(jobs, pending: list, outcomes, store, settings) -> list:
                 return pending[n + 1:]
             continue
         if store is not None:
-            parse_info = dict(info, paragraphs=order)
-            _write(store, outcomes[i], lambda: _save_parse(store, job, cleaned, parse_info, docbin.to_bytes()))
+            _save(store, job, outcomes[i], "parse", cleaned, dict(info, paragraphs=order), docbin.to_bytes())
         _finish(job, outcomes[i], result, store)
     return []
 
 
 def _finish(job: Job, outcome: Outcome, result: DocResult, store) -> None:
     outcome.result = result
-    if store is not None:
-        _write(store, outcome, lambda: cache_stage.save_result(
-            store, store.path("result", job.sha256, job.result_key), result))
+    _save(store, job, outcome, "result", result)
 
 
-def _save_parse(store, job: Job, cleaned, info: dict, docbin: bytes = b"") -> None:
-    if store is not None:
-        cache_stage.save_parse(store, store.path("parse", job.sha256, job.parse_key), cleaned, info, docbin)
+# What each level's entry is written with (cache.py).
+SAVERS = {"parse": cache_stage.save_parse, "result": cache_stage.save_result}
 
 
-def _write(store, outcome: Outcome, write) -> None:
-    """Cache writes are an optimisation: a full disk is reported, not fatal."""
+def _save(store, job: Job, outcome: Outcome, level: str, *payload) -> None:
+    """Write one of the job's cache entries (none without a cache). Every cache write goes through
+    here: the cache is an optimisation, so a write that fails (a full disk) is a note on the
+    document, never the end of the build."""
+    if store is None:
+        return
+    key = job.parse_key if level == "parse" else job.result_key
     try:
-        write()
+        SAVERS[level](store, store.path(level, job.sha256, key), *payload)
     except OSError as exc:
-        outcome.notes.append(f"cache not written ({exc})")
+        outcome.notes.append(f"{job.rel}: cache entry not written ({exc})")
 
 
 def _fail(outcome: Outcome, job: Job, stage: str, exc: BaseException) -> None:

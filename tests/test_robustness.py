@@ -199,6 +199,35 @@ def test_a_file_name_with_a_newline_stays_on_one_line(tmp_path):
     assert "rejected: raw/two\\nlines.txt: empty file (0 bytes)" in result.output.splitlines()
 
 
+# file -> (content, rejected): a full disk while the cache is written must not end the build
+FULL_DISK = [
+    ("empty.pdf", b"", True),  # its rejection is cached too
+    ("good.txt", SENTENCE.format("Norway").encode(), False),
+]
+
+
+@pytest.mark.parametrize("name,content,rejected", FULL_DISK, ids=[f[0] for f in FULL_DISK])
+def test_a_full_disk_while_caching_is_a_note_and_the_build_goes_on(tmp_path, monkeypatch, name, content, rejected):
+    import errno
+
+    from pipeline import build, cache
+
+    def disk_full(self, path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(cache.Cache, "write", disk_full)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / name).write_bytes(content)
+    (raw / "other.txt").write_text(SENTENCE.format("Peru"), encoding="utf-8")
+    report = build.build(raw, tmp_path / "claims.db", jobs=1)
+    assert [r.startswith(f"raw/{name}: ") for r in report.rejected] == ([True] if rejected else [])
+    assert report.documents == (1 if rejected else 2)
+    assert any(note.startswith(f"raw/{name}: cache entry not written") and "No space left" in note
+               for note in report.notes), report.notes
+    assert check.check_database(tmp_path / "claims.db") == []
+
+
 # --- check ------------------------------------------------------------------------------------
 
 VIOLATIONS = [
