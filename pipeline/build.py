@@ -141,8 +141,9 @@ class Producer:
         self.pool: Optional[concurrent.futures.Executor] = None
         self.futures: collections.deque = collections.deque()
         self.next_task = 0
-        self.recomputed = 0  # documents whose cached result turned out corrupt
-        self.corrupt: list[str] = []
+        # Documents yielded so far, read from the cache or produced (a cached entry found corrupt
+        # is produced again): counted as yielded, so the runs row and the report say the same.
+        self.n_cached = self.n_produced = 0
 
     def start(self) -> None:
         """Start the workers (before the parent opens the database, so nothing is forked mid-write)."""
@@ -174,30 +175,31 @@ class Producer:
         computed = self._computed()
         for i, item in enumerate(self.planned):
             if item.cached:
-                outcome = self._load_cached(item)
-                if outcome is None:  # the entry failed its checksum or is gone: produce the document here
-                    self.recomputed += 1
-                    outcome = run_task([item.job], self.settings)[0]
-                    outcome.notes.insert(0, self.corrupt.pop())
-                yield item, outcome
-                continue
-            index, outcome = next(computed)
-            assert index == i, "results out of plan order"
+                outcome, note = self._load_cached(item)
+                if outcome is not None:
+                    self.n_cached += 1
+                    yield item, outcome
+                    continue
+                # the entry failed its checksum or is gone: produce the document here
+                outcome = run_task([item.job], self.settings)[0]
+                outcome.notes.insert(0, note)
+            else:
+                index, outcome = next(computed)
+                assert index == i, "results out of plan order"
+            self.n_produced += 1
             yield item, outcome
 
-    def _load_cached(self, item: Planned) -> Optional[Outcome]:
+    def _load_cached(self, item: Planned) -> tuple[Optional[Outcome], Optional[str]]:
+        """(the cached outcome, None), or (None, why it cannot be used)."""
         path = self.cache.path("result", item.job.sha256, item.job.result_key)
         try:
             result = cache_stage.load_result(self.cache, path)
         except cache_stage.CorruptEntry as exc:
             self.cache.discard(path)
-            self.corrupt.append(f"{item.job.rel}: cache entry not trusted ({exc}); produced again")
-            return None
+            return None, f"{item.job.rel}: cache entry not trusted ({exc}); produced again"
         if result is None:  # removed since planning (another build pruned it)
-            self.corrupt.append(f"{item.job.rel}: cache entry gone; produced again")
-            return None
-        result.path = item.job.rel
-        return Outcome(result)
+            return None, f"{item.job.rel}: cache entry gone; produced again"
+        return Outcome(result), None
 
     def close(self) -> None:
         if self.pool is not None:
@@ -230,7 +232,6 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     cache = cache_stage.Cache(cache_dir or db_path.parent / "cache") if use_cache else None
     planned, duplicates = plan_documents(files, root, model, cache)
     report = BuildReport(str(db_path), files=len(files))
-    report.cached = sum(1 for item in planned if item.cached)
     jobs = jobs or default_jobs()
     settings = Settings(model, str(cache.directory) if cache else None, str(root), int(max_file_mb * 1_000_000))
     files_by_rel = {ingest.relative_name(path, root): path for path in files}
@@ -257,14 +258,14 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
 
     tmp = _fresh_temporary(db_path)
     producer = Producer(planned, settings, jobs, cache)
-    report.processed = len(planned) - report.cached
     run = {"started": started, "pipeline_version": PIPELINE_VERSION, "spacy_model": cache_stage.model_fingerprint(model),
-           "n_files": len(files), "n_cached": report.cached, "n_processed": report.processed, "jobs": producer.jobs,
+           "n_files": len(files), "jobs": producer.jobs,
            "fingerprints": json.dumps({stage: cache_stage.stage_fingerprint(stage) for stage in cache_stage.STAGE_MODULES})}
     try:
         producer.start()
         previous = store.read_runs(str(db_path))
         report.counts = store.save_database(str(tmp), results(), run, previous_runs=previous, finish=lambda: dict(
+            n_cached=producer.n_cached, n_processed=producer.n_produced,
             n_rejected=len(report.rejected), rejected=json.dumps(report.rejected, ensure_ascii=False),
             seconds=round(time.monotonic() - clock, 3)))
         producer.close()
@@ -282,8 +283,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
         cache.prune({cache.path(level, item.job.sha256, key) for item in planned
                      for level, key in (("parse", item.job.parse_key), ("result", item.job.result_key))})
     report.duplicates = [(path, first) for path, first in duplicates if first not in rejected_paths]
-    report.cached -= producer.recomputed
-    report.processed += producer.recomputed
+    report.cached, report.processed = producer.n_cached, producer.n_produced
     report.seconds = time.monotonic() - clock
     return report
 

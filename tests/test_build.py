@@ -168,5 +168,9 @@ def test_a_corrupt_cache_entry_is_reported_rebuilt_and_not_trusted(project, leve
     report = run(project, jobs=1, on_note=notes.append)
     assert len(notes) == 1 and entry.name in notes[0] and ("checksum" in notes[0])
     assert report.processed == (1 if level == "result" else 3)
+    conn = sqlite3.connect(db)
+    last_run = conn.execute("select n_cached, n_processed from runs order by id desc limit 1").fetchone()
+    assert last_run == (report.cached, report.processed), "the runs row and the report disagree"
+    conn.close()
     assert dump(db) == before
     assert cache.Cache(folder).verify(entry), "the entry was not written again"
