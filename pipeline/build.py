@@ -219,14 +219,14 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     `on_file(path, error)` is called once per file as its document is stored (error: the reason it
     was rejected); `on_note(text)` for things worth telling that are not errors. The cache lives in
     `cache_dir` (default: a `cache` folder beside the database). Raises BuildFailed when the new
-    database fails its checks (the old one is kept).
+    database fails its checks (the old one is kept), nlp.ModelNotFound when a document needs a
+    model that is not installed (nlp.ensure_model checks that up front, as the CLI does).
     """
     clock = time.monotonic()
     started = store.now()
     raw_dir, db_path = pathlib.Path(raw_dir), pathlib.Path(db_path)
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"{raw_dir} is not a directory")
-    nlp.ensure_model(model)
     files = list(files) if files is not None else list(ingest.iter_source_files(raw_dir))
     root = raw_dir.resolve().parent
     cache = cache_stage.Cache(cache_dir or db_path.parent / "cache") if use_cache else None

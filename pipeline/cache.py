@@ -27,7 +27,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
-import importlib.util
 import json
 import os
 import pathlib
@@ -38,7 +37,7 @@ import zlib
 from dataclasses import fields, is_dataclass
 from typing import Optional
 
-from . import PIPELINE_VERSION
+from . import PIPELINE_VERSION, nlp
 from .types import CleanDocument, DocResult
 
 PACKAGE_DIR = pathlib.Path(__file__).parent
@@ -144,18 +143,16 @@ def stage_fingerprint(stage: str) -> str:
     return digest.hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=None)
 def model_fingerprint(model: str) -> str:
-    """Name and version of a spaCy pipeline, read from its meta.json without importing spaCy."""
-    path = pathlib.Path(model)
-    if not (path / "meta.json").is_file():
-        try:
-            spec = importlib.util.find_spec(model)
-        except (ImportError, ValueError):
-            spec = None
-        path = pathlib.Path(spec.origin).parent if spec and spec.origin else path
+    """Name and version of a spaCy pipeline, read from its meta.json without importing spaCy
+    (once per process: every document's keys include it)."""
+    folder = nlp.model_folder(model)
     try:
-        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8")) if folder else None
     except (OSError, ValueError):
+        meta = None
+    if meta is None:
         return model  # not installed: loading it fails later with a clear message
     return f"{meta.get('lang', 'xx')}_{meta.get('name', model)}-{meta.get('version', '0')}"
 

