@@ -8,7 +8,8 @@ old one) and by `claims-pipeline check`.
 - no two documents share a sha256 or a path;
 - runs records the build (a finished run counting the documents stored).
 
-Span tables are read in document order, one document's text in memory at a time.
+Span tables (those with document_id, start, end and text columns) are read document by document,
+one document's text in memory at a time.
 """
 from __future__ import annotations
 
@@ -17,10 +18,10 @@ import json
 import pathlib
 import sqlite3
 
-SPAN_TABLES = ["paragraphs", "sentences", "mentions", "dates", "money", "percentages", "claims", "notes",
-               "bibliography"]
-# Tables whose rows point at a sentence (of their own document).
-SENTENCE_TABLES = ["mentions", "dates", "money", "percentages", "claims"]
+# A table whose rows have these columns holds spans of documents.text; one with these, rows
+# pointing at a sentence of their own document.
+SPAN_COLUMNS = {"document_id", "start", "end", "text"}
+SENTENCE_COLUMNS = {"document_id", "sentence_id"}
 MAX_LISTED = 20  # per kind of violation; the rest are counted
 
 
@@ -43,6 +44,20 @@ class _Problems:
         return self.lines + [f"{kind}: {n} more" for kind, n in self.more.items()]
 
 
+def read_columns(db: pathlib.Path) -> dict[str, set[str]]:
+    """table -> column names of a database file, read without writing anything to it."""
+    conn = sqlite3.connect(f"file:{pathlib.Path(db).resolve()}?mode=ro&immutable=1", uri=True)
+    try:
+        return _columns(conn)
+    finally:
+        conn.close()
+
+
+def _columns(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    tables = [row[0] for row in conn.execute("select name from sqlite_master where type in ('table', 'view')")]
+    return {table: {row[1] for row in conn.execute(f'pragma table_info("{table}")')} for table in tables}
+
+
 def check_database(db_path: pathlib.Path) -> list[str]:
     """Return one line per violation (empty when the database is consistent)."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
@@ -54,27 +69,26 @@ def check_database(db_path: pathlib.Path) -> list[str]:
 
 def _check(conn: sqlite3.Connection) -> list[str]:
     problems = _Problems()
-    tables = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
-    missing = {"documents", "runs"} - tables
+    columns = _columns(conn)
+    missing = {"documents", "runs"} - set(columns)
     if missing:
         return [f"{table}: table missing" for table in sorted(missing)]
-    for table in SPAN_TABLES:
-        if table in tables:
-            _check_spans(conn, table, problems)
+    _check_spans(conn, sorted(t for t, names in columns.items() if SPAN_COLUMNS <= names), problems)
     for table, row_id, parent, _ in conn.execute("pragma foreign_key_check"):
         problems.add(f"{table} foreign keys", f"{table} {row_id}: foreign key to {parent} does not resolve")
-    for table in SENTENCE_TABLES:
-        if table in tables and "sentences" in tables:
+    # Claims are held to more below: inside their sentence (so in its document too), reported there once.
+    for table in sorted(t for t, names in columns.items() if SENTENCE_COLUMNS <= names and t != "claims"):
+        if "sentences" in columns:
             for (row_id,) in conn.execute(
                     f'select t.id from "{table}" t join sentences s on s.id = t.sentence_id '
                     f'where s.document_id != t.document_id'):
                 problems.add(f"{table} sentences", f"{table} {row_id}: its sentence is in another document")
-    if "claims" in tables:
+    if "claims" in columns:
         for (claim_id,) in conn.execute(
                 'select c.id from claims c left join sentences s on s.id = c.sentence_id '
                 'where s.id is null or s.document_id != c.document_id or c.start < s.start or c."end" > s."end"'):
             problems.add("claims in sentences", f"claims {claim_id}: not inside its sentence")
-    if {"note_bibliography", "notes", "bibliography"} <= tables:
+    if {"note_bibliography", "notes", "bibliography"} <= set(columns):
         for note_id, bib_id in conn.execute(
                 "select nb.note_id, nb.bibliography_id from note_bibliography nb "
                 "join notes n on n.id = nb.note_id join bibliography b on b.id = nb.bibliography_id "
@@ -82,31 +96,32 @@ def _check(conn: sqlite3.Connection) -> list[str]:
             problems.add("note_bibliography", f"note_bibliography ({note_id}, {bib_id}): note and work in different documents")
     for sha, n in conn.execute("select sha256, count(*) from documents group by sha256 having count(*) > 1"):
         problems.add("documents sha256", f"documents: {n} rows share sha256 {sha}")
-    _check_paths(conn, problems)
+    _check_paths(conn, "paths" in columns["documents"], problems)
     _check_runs(conn, problems)
     return problems.result()
 
 
-def _check_spans(conn, table: str, problems: _Problems) -> None:
-    doc_id, text = None, None
-    for row_id, row_doc, start, end, stored in conn.execute(
-            f'select id, document_id, start, "end", text from "{table}" order by document_id, id'):
-        if row_doc != doc_id:
-            doc_id = row_doc
-            found = conn.execute("select text from documents where id = ?", (doc_id,)).fetchone()
-            text = found[0] if found else None
-        if text is None:
+def _check_spans(conn, tables: list[str], problems: _Problems) -> None:
+    """Every span of every table, document by document: each document's text is read once."""
+    for doc_id, text in conn.execute("select id, text from documents order by id"):
+        text = text or ""
+        for table in tables:
+            for row_id, start, end, stored in conn.execute(
+                    f'select id, start, "end", text from "{table}" where document_id = ? order by id', (doc_id,)):
+                if start is None or end is None or not 0 <= start <= end <= len(text):
+                    problems.add(f"{table} spans", f"{table} {row_id}: span [{start}:{end}] outside its document")
+                elif text[start:end] != stored:
+                    problems.add(f"{table} spans", f"{table} {row_id}: text does not equal documents.text[{start}:{end}]")
+    for table in tables:
+        for row_id, row_doc in conn.execute(
+                f'select id, document_id from "{table}" where document_id is null '
+                f'or document_id not in (select id from documents) order by id'):
             problems.add(f"{table} spans", f"{table} {row_id}: document {row_doc} does not exist")
-        elif start is None or end is None or not 0 <= start <= end <= len(text):
-            problems.add(f"{table} spans", f"{table} {row_id}: span [{start}:{end}] outside its document")
-        elif text[start:end] != stored:
-            problems.add(f"{table} spans", f"{table} {row_id}: text does not equal documents.text[{start}:{end}]")
 
 
-def _check_paths(conn, problems: _Problems) -> None:
+def _check_paths(conn, has_paths: bool, problems: _Problems) -> None:
     owner: dict[str, int] = {}
-    columns = {row[1] for row in conn.execute("pragma table_info(documents)")}
-    query = "select id, path, paths from documents" if "paths" in columns else "select id, path, null from documents"
+    query = "select id, path, paths from documents" if has_paths else "select id, path, null from documents"
     for doc_id, path, paths in conn.execute(query):
         try:
             names = json.loads(paths) if paths else [path]

@@ -12,7 +12,6 @@ import html
 import json
 import pathlib
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ import tempfile
 import yaml
 from datasette.utils import tilde_encode
 
+from .check import read_columns
 from .datasette import METADATA, PLUGINS, STATIC, STATIC_MOUNT, TEMPLATES, queries
 
 # The name metadata.yml is written for
@@ -31,16 +31,6 @@ SETTINGS = {"default_page_size": 50, "max_returned_rows": 5000, "sql_time_limit_
 def database_name(db: pathlib.Path) -> str:
     """The name Datasette gives a database file: its stem."""
     return pathlib.Path(db).stem
-
-
-def read_columns(db: pathlib.Path) -> dict[str, set[str]]:
-    """table -> column names, read without writing anything to the file."""
-    conn = sqlite3.connect(f"file:{pathlib.Path(db).resolve()}?mode=ro&immutable=1", uri=True)
-    try:
-        tables = [row[0] for row in conn.execute("select name from sqlite_master where type in ('table', 'view')")]
-        return {table: {row[1] for row in conn.execute(f'pragma table_info("{table}")')} for table in tables}
-    finally:
-        conn.close()
 
 
 def build_metadata(db: pathlib.Path, template: pathlib.Path = METADATA) -> dict:

@@ -268,6 +268,27 @@ def test_check_lists_each_kind_of_violation_and_exits_1(corpus_db, tmp_path, nam
     assert message in result.output, result.output
 
 
+# violation -> the row it breaks: that row gets exactly one line
+ONCE = [
+    ("claim in another document's sentence", "claims", "select min(id) from claims"),
+    ("mention in another document's sentence", "mentions", "select 1"),
+    ("claim span moved", "claims", "select min(id) from claims"),
+]
+
+
+@pytest.mark.parametrize("name,table,row_sql", ONCE, ids=[o[0] for o in ONCE])
+def test_check_reports_a_broken_row_once(corpus_db, tmp_path, name, table, row_sql):
+    broken = tmp_path / "broken.db"
+    shutil.copy(corpus_db, broken)
+    conn = sqlite3.connect(broken)
+    conn.execute(dict((v[0], v[1]) for v in VIOLATIONS)[name])
+    row_id = conn.execute(row_sql).fetchone()[0]
+    conn.commit()
+    conn.close()
+    lines = check.check_database(broken)
+    assert [line for line in lines if line.startswith(f"{table} {row_id}:")] == lines and len(lines) == 1, lines
+
+
 def test_check_counts_what_it_does_not_list(corpus_db, tmp_path):
     broken = tmp_path / "broken.db"
     shutil.copy(corpus_db, broken)
