@@ -12,7 +12,7 @@ from typing import Optional
 from markupsafe import Markup, escape
 
 from . import REQUIRED_TABLES
-from .queries import FLAG_COLUMNS
+from .queries import FLAG_COLUMNS, inside
 from .spans import Span, render_spans, safe_url, span
 
 # Claim columns shown as "what the claim says", in this order, when present and not empty
@@ -38,8 +38,9 @@ def _open(datasette, database: str):
     return datasette.get_database(database), functools.partial(datasette.urls.row, database)
 
 
-def _inside(table: str) -> str:
-    return f'select * from {table} where document_id = :doc and start >= :start and "end" <= :end order by start'
+def _inside_claim(table: str, columns: str = "x.*", join: str = "") -> str:
+    """SQL: the rows of `table` (as x) inside the claim whose id is the one parameter, in order."""
+    return f'select {columns} from claims c join {table} x on {inside("x", "c")} {join} where c.id = ? order by x.start'
 
 
 async def claim_page(datasette, database: str, claim_id) -> Optional[dict]:
@@ -54,14 +55,12 @@ async def claim_page(datasette, database: str, claim_id) -> Optional[dict]:
     if sentence:
         paragraph = await _one(db, "select * from paragraphs where id = ?", [sentence["paragraph_id"]])
     else:
-        paragraph = await _one(db, 'select * from paragraphs where document_id = ? and start <= ? and "end" >= ?',
-                               [claim["document_id"], claim["start"], claim["end"]])
-    where = {"doc": claim["document_id"], "start": claim["start"], "end": claim["end"]}
-    mentions = await _rows(db, 'select m.*, e.name, e.label as entity_label from mentions m '
-                               'join entities e on e.id = m.entity_id where m.document_id = :doc '
-                               'and m.start >= :start and m."end" <= :end order by m.start', where)
-    dates = await _rows(db, _inside("dates"), where)
-    money = await _rows(db, _inside("money"), where)
+        paragraph = await _one(db, f'select p.* from claims c join paragraphs p on {inside("c", "p")} where c.id = ?',
+                               [claim["id"]])
+    mentions = await _rows(db, _inside_claim("mentions", "x.*, e.name, e.label as entity_label",
+                                             "join entities e on e.id = x.entity_id"), [claim["id"]])
+    dates = await _rows(db, _inside_claim("dates"), [claim["id"]])
+    money = await _rows(db, _inside_claim("money"), [claim["id"]])
     for item, table in [(m, "mentions") for m in mentions] + [(d, "dates") for d in dates] + \
                        [(m, "money") for m in money]:
         item["url"] = row(table, item["id"])

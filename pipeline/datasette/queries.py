@@ -13,12 +13,12 @@ FLAG_COLUMNS = ("unsourced", "single_source", "conflict")
 _CLAIM_PLACE = """coalesce(d.title, d.path) as document, s.page"""
 _CLAIM_JOINS = """join documents d on d.id = c.document_id
 left join sentences s on s.id = c.sentence_id"""
-_INSIDE = "{inner}.document_id = {outer}.document_id and {inner}.start >= {outer}.start and {inner}.\"end\" <= {outer}.\"end\""
 
 
-def _inside(inner: str, outer: str) -> str:
+def inside(inner: str, outer: str) -> str:
     """SQL: row `inner` lies inside the span of row `outer` (same document)."""
-    return _INSIDE.format(inner=inner, outer=outer)
+    return (f'{inner}.document_id = {outer}.document_id and {inner}.start >= {outer}.start '
+            f'and {inner}."end" <= {outer}."end"')
 
 
 def money_claims() -> dict:
@@ -30,7 +30,7 @@ def money_claims() -> dict:
         "sql": f"""select m.amount, m.currency, m.text as figure, m.qualifier, c.id as claim_id, c.text as claim,
   c.kind, {_CLAIM_PLACE}
 from money m
-join claims c on {_inside('m', 'c')}
+join claims c on {inside('m', 'c')}
 {_CLAIM_JOINS}
 order by m.amount is null, m.amount desc, m.id""",
     }
@@ -47,7 +47,7 @@ def claims_mentioning(columns: dict[str, set[str]]) -> dict:
   c.text as claim, c.kind, c.modality, {_CLAIM_PLACE}
 from entities e
 join mentions m on m.entity_id = e.id
-join claims c on {_inside('m', 'c')}
+join claims c on {inside('m', 'c')}
 {_CLAIM_JOINS}
 where :entity != '' and (e.name = :entity collate nocase{alias})
 group by c.id, e.id
@@ -87,7 +87,7 @@ order by f.n_documents desc, f.id, c.document_id, c.start""",
 
 
 def conflicting_figures(columns: dict[str, set[str]]) -> dict:
-    listed = "(select group_concat({expr}, '; ') from {table} x where " + _inside("x", "c") + ") as {name}"
+    listed = "(select group_concat({expr}, '; ') from {table} x where " + inside("x", "c") + ") as {name}"
     select = f"""select c.fact_id, f.summary, c.id as claim_id,
   {listed.format(expr="x.text", table="money", name="money")},
   {listed.format(expr="coalesce(x.value, x.text)", table="dates", name="dates")},
@@ -106,7 +106,7 @@ order by c.fact_id, c.document_id, c.start"""
                "flag, so the query compares the figures of each fact's claims across documents).")
         sql = f"""with figures as (
   select c.fact_id, c.document_id, m.amount, m.currency
-  from claims c join money m on {_inside('m', 'c')}
+  from claims c join money m on {inside('m', 'c')}
   where c.fact_id is not null),
 per_document as (
   select fact_id, document_id, group_concat(currency || ' ' || amount, ', ') as amounts
@@ -115,7 +115,7 @@ per_document as (
 conflicts as (
   select fact_id from per_document group by fact_id having count(*) >= 2 and count(distinct amounts) >= 2)
 {select}
-where c.fact_id in (select fact_id from conflicts) and exists (select 1 from money m where {_inside('m', 'c')})
+where c.fact_id in (select fact_id from conflicts) and exists (select 1 from money m where {inside('m', 'c')})
 order by c.fact_id, c.document_id, c.start"""
     return {"title": "Conflicting figures", "description": how, "sql": sql}
 
