@@ -162,7 +162,7 @@ def save_database(db_path: str, results: Iterable[DocResult], run: dict, previou
         run = dict(run, **(finish() if finish else {}))
         run.update(id=max((r["id"] for r in runs), default=0) + 1, finished=now(),
                    n_documents=loader.counts["documents"])
-        db["runs"].insert_all(runs + [run], alter=True)  # sqlite-utils: older builds' columns may differ
+        db["runs"].insert_all(runs + [run])
     ensure_indexes(db)
     ensure_search(db)
     counts = {table: loader.counts.get(table, 0) for table in SCHEMA}
@@ -177,11 +177,17 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
 
 
 @functools.lru_cache(maxsize=None)
+def _shared_fields(table: str, cls: type, given: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns of `table`, other than those `given`, filled from the same-named fields of dataclass `cls`."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return tuple(c for c in SCHEMA[table][0] if c in names and c not in given)
+
+
+@functools.lru_cache(maxsize=None)
 def _insert_plan(table: str, cls: type, given: tuple[str, ...]):
     """(INSERT statement, getter) for rows of `table` made of the values `given` (ids, in that
     order) followed by the same-named fields of dataclass `cls`, read with one attrgetter call."""
-    names = {f.name for f in dataclasses.fields(cls)}
-    shared = tuple(c for c in SCHEMA[table][0] if c in names and c not in given)
+    shared = _shared_fields(table, cls, given)
     sql = _insert_sql(table, given + shared)
     if not shared:
         return sql, lambda item: ()
@@ -288,19 +294,9 @@ class Loader:
             self.flush()
 
 
-@functools.lru_cache(maxsize=None)
-def _shared_fields(table: str, cls: type) -> tuple[str, ...]:
-    names = {f.name for f in dataclasses.fields(cls)}
-    return tuple(c for c in SCHEMA[table][0] if c in names)
-
-
 def _row(table: str, item, **values) -> dict:
     """A row of `table` as a dict: `values`, then the item's fields named like the table's columns."""
-    row = dict(values)
-    for name in _shared_fields(table, type(item)):
-        if name not in row:
-            row[name] = getattr(item, name)
-    return row
+    return dict(values, **{name: getattr(item, name) for name in _shared_fields(table, type(item), tuple(values))})
 
 
 class EntityIndex:
@@ -376,10 +372,9 @@ class SpanIndex:
         return [x for x in items[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)] if x.end <= end]
 
 
-def claim_ref(result: DocResult, claim, row: dict, spans: Optional[SpanIndex] = None) -> fact_rules.ClaimRef:
+def claim_ref(result: DocResult, claim, row: dict, spans: SpanIndex) -> fact_rules.ClaimRef:
     """What the cross-document steps need to know of a claim: its ids and rule outputs (not its
     text), and the canonical actors, named things, object, dates and amounts inside it."""
-    spans = spans or SpanIndex(result)
     mentions = spans.inside("mentions", claim.start, claim.end)
     return fact_rules.ClaimRef(
         row={k: row.get(k) for k in CLAIM_REF_COLUMNS}, document=result.sha256, kind=claim.kind,
