@@ -99,9 +99,16 @@ def imported_modules(source: str) -> list[tuple[int, str]]:
 
 
 @functools.lru_cache(maxsize=None)
+def _read(path: pathlib.Path) -> bytes:
+    """A pipeline source or data file, read once per process (imports, data names and
+    fingerprints all read the same files)."""
+    return path.read_bytes()
+
+
+@functools.lru_cache(maxsize=None)
 def _imports(path: pathlib.Path) -> list[pathlib.Path]:
     found = []
-    for level, module in imported_modules(path.read_text(encoding="utf-8")):
+    for level, module in imported_modules(_read(path).decode("utf-8")):
         origin, level = (path, level) if level else (PACKAGE_DIR / "__init__.py", 1)
         found += _module_file(module, origin, level)
     return found
@@ -118,7 +125,7 @@ def stage_files(stage: str) -> list[pathlib.Path]:
             continue
         seen.add(path)
         todo += _imports(path)
-    sources = "\n".join(p.read_text(encoding="utf-8") for p in seen)
+    sources = "\n".join(_read(p).decode("utf-8") for p in seen)
     data = [p for p in DATA_DIR.glob("*") if p.is_file() and p.name in sources] if DATA_DIR.is_dir() else []
     return sorted(seen) + sorted(data)
 
@@ -138,7 +145,7 @@ def stage_fingerprint(stage: str) -> str:
     """A short hash of everything a stage's output depends on (its code, data and libraries)."""
     digest = hashlib.sha256(PIPELINE_VERSION.encode())
     for path in stage_files(stage):
-        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + _read(path) + b"\0")
     digest.update("\n".join(_library_versions(stage)).encode())
     return digest.hexdigest()[:16]
 
@@ -302,22 +309,14 @@ class Cache:
             return None
         header, body = checked
         parts, offset = [], 0
-        compressed = header.get("compressed") or [True] * len(header["sizes"])
         try:
-            for size, z in zip(header["sizes"], compressed):
+            for size, z in zip(header["sizes"], header["compressed"]):
                 part = body[offset:offset + size]
                 parts.append(zlib.decompress(part) if z else part)
                 offset += size
         except zlib.error as exc:
             raise CorruptEntry(f"{path.name}: {exc}") from None
         return parts, header.get("meta") or {}
-
-    def verify(self, path: pathlib.Path) -> bool:
-        """True when the entry exists and its checksum holds (without decoding it)."""
-        try:
-            return self._read_checked(path) is not None
-        except CorruptEntry:
-            return False
 
     def _read_checked(self, path: pathlib.Path) -> Optional[tuple[dict, bytes]]:
         try:
@@ -329,11 +328,11 @@ class Cache:
         newline = data.find(b"\n", len(MAGIC))
         try:
             header = json.loads(data[len(MAGIC):newline])
-            sizes, expected = header["sizes"], header["checksum"]
+            sizes, expected, compressed = header["sizes"], header["checksum"], header["compressed"]
         except (ValueError, KeyError, TypeError):
             raise CorruptEntry(f"{path.name}: unreadable header") from None
         body = data[newline + 1:]
-        if header.get("name") != path.name or len(body) != sum(sizes):
+        if header.get("name") != path.name or len(body) != sum(sizes) or len(compressed) != len(sizes):
             raise CorruptEntry(f"{path.name}: truncated or misplaced ({len(body)} of {sum(sizes)} bytes)")
         if hashlib.blake2b(body, digest_size=16).hexdigest() != expected:
             raise CorruptEntry(f"{path.name}: checksum mismatch")

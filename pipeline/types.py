@@ -200,21 +200,6 @@ class DocResult:
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "DocResult":
-        rows = {
-            "paragraphs": Paragraph, "markers": Marker, "sentences": Sentence, "mentions": Mention,
-            "dates": DateRow, "money": MoneyRow, "percentages": PercentRow, "claims": Claim, "notes": Note, "bibliography": BibEntry,
-        }
-        kwargs = dict(data)
-        kwargs["metadata"] = Metadata(**data["metadata"])
-        for name, kind in rows.items():
-            kwargs[name] = [kind(**row) for row in data.get(name, [])]
-        kwargs["note_bibliography"] = [tuple(pair) for pair in data.get("note_bibliography", [])]
-        for para in kwargs["paragraphs"]:
-            para.page_breaks = [tuple(pair) for pair in para.page_breaks]
-        return cls(**kwargs)
-
 
 class InputError(Exception):
     """A source file that cannot be read; the message names the file and the reason."""

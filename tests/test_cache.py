@@ -104,7 +104,6 @@ def test_a_corrupt_entry_is_detected_not_trusted(tmp_path, name):
     path = store.path("result", "ab" * 32, "k")
     cache.save_result(store, path, _result())
     path.write_bytes(CORRUPTIONS[name](path.read_bytes()))
-    assert not store.verify(path)
     with pytest.raises(cache.CorruptEntry):
         cache.load_result(store, path)
 
