@@ -76,6 +76,8 @@ SCHEMA = {
               "n_documents": int, "n_rejected": int, "rejected": str, "n_files": int, "n_cached": int,
               "n_processed": int, "jobs": int, "seconds": float, "fingerprints": str}, []),
 }
+# claims.unsourced: no footnote, no named speaker, no web address in the claim's text (the canned
+# query datasette/queries.py computes the same for a database without the flag).
 URL = re.compile(r"https?://|www\.")
 PRIMARY_KEYS = {"note_bibliography": ("note_id", "bibliography_id")}
 INDEXES = {

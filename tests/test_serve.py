@@ -147,6 +147,30 @@ def test_unsourced_claims_computed_without_the_flag(corpus_db, tmp_path):
     assert expected and {r["claim_id"] for r in _run(db, "unsourced_claims")} == expected
 
 
+# change to a claim with no note and no speaker -> unsourced by the build's rule (as test_facts checks the flag)
+UNSOURCED_RULE = [
+    ("speaker = null", True),
+    ("speaker = ''", True),  # an empty speaker is none
+    ("speaker = 'the ministry'", False),
+    ("text = text || ' (https://example.org/report)'", False),
+    ("text = text || ' (http://example.org)'", False),
+    ("text = text || ' see www.example.org'", False),
+    ("text = text || ' see the ministry website'", True),
+]
+
+
+@pytest.mark.parametrize("change,unsourced", UNSOURCED_RULE)
+def test_unsourced_claims_computed_by_the_builds_rule(corpus_db, tmp_path, change, unsourced):
+    db = _copy(corpus_db, tmp_path)
+    _drop_flags(db)
+    conn = sqlite3.connect(db)
+    claim_id = conn.execute("select min(id) from claims where note_id is null and speaker is null").fetchone()[0]
+    conn.execute(f"update claims set {change} where id = ?", [claim_id])
+    conn.commit()
+    conn.close()
+    assert (claim_id in {r["claim_id"] for r in _run(db, "unsourced_claims")}) == unsourced
+
+
 def test_unsourced_claims_use_the_flag_when_present(corpus_db, tmp_path):
     db = _copy(corpus_db, tmp_path)
     _add_flags(db, {3: {"unsourced": 1}, 5: {"unsourced": 0}})

@@ -59,9 +59,12 @@ def unsourced_claims(columns: dict[str, set[str]]) -> dict:
     if "unsourced" in columns["claims"]:
         where, how = "c.unsourced = 1", "Claims the build flagged unsourced (claims.unsourced = 1)."
     else:
-        where = "c.note_id is null and c.speaker is null"
-        how = ("Claims with no footnote and no attributed speaker (this database has no claims.unsourced "
-               "flag, so the query computes it).")
+        # The build's rule (store.py, claims.unsourced): no footnote, no named speaker, no web address
+        # in the claim's text. GLOB, like the build's regular expression, tells case apart.
+        where = ("c.note_id is null and coalesce(c.speaker, '') = '' and c.text not glob '*http://*' "
+                 "and c.text not glob '*https://*' and c.text not glob '*www.*'")
+        how = ("Claims with no footnote, no named speaker and no web address in their text (this database has "
+               "no claims.unsourced flag, so the query computes it as the build does).")
     return {
         "title": "Unsourced claims",
         "description": how + " Nothing in the document backs them: check them elsewhere.",
