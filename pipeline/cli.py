@@ -12,6 +12,7 @@ import sys
 import click
 
 from . import __version__, build as build_stage, nlp
+from .types import DocResult
 
 DEFAULT_RAW = pathlib.Path("raw")
 DEFAULT_DB = pathlib.Path("extracted/claims.db")
@@ -24,6 +25,8 @@ db_option = click.option(
     "--db", type=click.Path(dir_okay=False, path_type=pathlib.Path), default=DEFAULT_DB, show_default=True,
     help="SQLite database file, e.g. extracted/claims.db.")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary; errors only.")
+# What `extract --only` can print: every field of a DocResult but the document's text (never printed).
+EXTRACT_FIELDS = [f.name for f in dataclasses.fields(DocResult) if f.name != "text"]
 
 
 @click.group(context_settings=CONTEXT)
@@ -94,8 +97,8 @@ def clean(file, kind):
 @cli.command(context_settings=CONTEXT)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=pathlib.Path))
 @model_option
-@click.option("--only", type=click.Choice(["sentences", "mentions", "dates", "money", "claims", "notes", "bibliography"]),
-              help="Print only these rows.")
+@click.option("--only", type=click.Choice(EXTRACT_FIELDS), metavar="FIELD",
+              help=f"Print only this part of the result ({', '.join(EXTRACT_FIELDS)}), e.g. --only claims.")
 def extract(file, model, only):
     """Run ingest, clean and extract on FILE and print what would be stored, as JSON.
 

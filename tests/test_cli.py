@@ -81,6 +81,32 @@ def test_stage_commands_print_json():
     assert "1000000000.0" in result.output
 
 
+NOTED = ("The ministry said exports rose 12.5% in 2023.¹\n\nNotes\n\n"
+         "¹ Ministry of Trade, Annual Report 2023, https://example.org/report.\n\n"
+         "Bibliography\n\nMinistry of Trade. Annual Report 2023. https://example.org/report.\n")
+
+
+# --only FIELD -> what its JSON holds (every field of DocResult can be asked for)
+ONLY = [
+    ("paragraphs", lambda rows: [r["kind"] for r in rows][:2] == ["body", "heading"]),
+    ("markers", lambda rows: [(r["number"], r["role"]) for r in rows] == [(1, "citation"), (1, "label")]),
+    ("percentages", lambda rows: [r["value"] for r in rows] == [12.5]),
+    ("note_bibliography", lambda rows: rows == [[0, 0]]),
+    ("format", lambda value: value == "txt"),
+]
+
+
+@pytest.mark.parametrize("field,holds", ONLY, ids=[o[0] for o in ONLY])
+def test_extract_prints_any_field_of_the_result(tmp_path, field, holds):
+    import json
+
+    doc = tmp_path / "noted.txt"
+    doc.write_text(NOTED, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(doc), "--only", field])
+    assert result.exit_code == 0, result.output
+    assert holds(json.loads(result.output)), result.output
+
+
 def test_module_entry_point_runs():
     import subprocess
     import sys
