@@ -9,7 +9,7 @@ build sent to spaCy (same model, components, batch size and number of processes)
 Words are the whitespace-separated words of those paragraphs, for both rates. The last line is
     bench: e2e_wps=... spacy_wps=... ratio=... noop_s=... one_changed_s=... peak_rss_mb=...
 
-Usage: python -m bench [--sizes 2.5,5] [--jobs N] [--keep]
+Usage: python -m bench [--sizes 2.5,5] [--jobs N] [--model NAME] [--keep]
 """
 from __future__ import annotations
 
@@ -74,9 +74,10 @@ class MemorySampler(threading.Thread):
             time.sleep(self.interval)
 
 
-def run_build(raw: pathlib.Path, db: pathlib.Path, jobs: int) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one `claims-pipeline build`."""
-    command = [sys.executable, "-m", "pipeline", "build", str(raw), "--db", str(db), "--jobs", str(jobs), "--quiet"]
+def run_build(raw: pathlib.Path, db: pathlib.Path, jobs: int, model: str) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one `claims-pipeline build`, with the model bare spaCy is timed with."""
+    command = [sys.executable, "-m", "pipeline", "build", str(raw), "--db", str(db), "--jobs", str(jobs),
+               "--model", model, "--quiet"]
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT)
     sampler = MemorySampler(proc.pid)
@@ -136,7 +137,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="2.5,5", help="corpus sizes in MB of text, comma-separated (default 2.5,5)")
     parser.add_argument("--jobs", type=int, default=build_stage.default_jobs(), help="worker processes (default: cores)")
-    parser.add_argument("--model", default=nlp.DEFAULT_MODEL)
+    parser.add_argument("--model", default=nlp.DEFAULT_MODEL, help="spaCy pipeline for the builds and bare spaCy alike")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     args = parser.parse_args(argv)
     sizes = sorted(float(s) for s in args.sizes.split(","))
@@ -146,29 +147,28 @@ def main(argv=None) -> None:
         for size in sizes:
             raw, db = work / f"{size:g}MB" / "raw", work / f"{size:g}MB" / "extracted" / "claims.db"
             info = corpus.generate(ROOT / "raw", raw, size)
-            wall, peak = run_build(raw, db, args.jobs)
-            words = sum(len(t.split()) for t in prose_paragraphs(db))
+            wall, peak = run_build(raw, db, args.jobs, args.model)
+            texts = prose_paragraphs(db)  # of the cold build: what spaCy alone is timed on, below
+            words = sum(len(t.split()) for t in texts)
             rows.append((size, info, words, wall, peak))
             print(f"corpus {size:g} MB: {info['documents']} documents ({info['pdfs']} PDF), "
                   f"{info['text_bytes'] / 1e6:.1f} MB of text files, {words} words sent to spaCy; "
                   f"cold build {wall:.1f} s = {words / wall:.0f} words/s, peak RSS {peak:.0f} MB", flush=True)
         size, info, words, e2e_wall, peak = rows[-1]
-        noop, _ = run_build(raw, db, args.jobs)
+        noop, _ = run_build(raw, db, args.jobs, args.model)
         print(f"rebuild, nothing changed: {noop:.2f} s", flush=True)
         changed = change_one_document(raw)
-        one, _ = run_build(raw, db, args.jobs)
+        one, _ = run_build(raw, db, args.jobs, args.model)
         changed_words = len(changed.read_text(encoding="utf-8").split())
         alone = work / "alone" / "raw"
         alone.mkdir(parents=True)
         shutil.copy(changed, alone / changed.name)
-        own, _ = run_build(alone, alone.parent / "claims.db", args.jobs)
+        own, _ = run_build(alone, alone.parent / "claims.db", args.jobs, args.model)
         print(f"rebuild, one document changed ({changed.name}, {changed_words} words): {one:.2f} s; "
               f"that document alone, cold (start, model load, processing): {own:.2f} s; "
               f"the difference, the cost of the other {info['documents'] - 1} documents: {one - own:.2f} s", flush=True)
-        texts = prose_paragraphs(db)
         spacy_s = bare_spacy_seconds(texts, args.model, args.jobs)
-        spacy_words = sum(len(t.split()) for t in texts)
-        e2e_wps, spacy_wps = words / e2e_wall, spacy_words / spacy_s
+        e2e_wps, spacy_wps = words / e2e_wall, words / spacy_s
         print(f"bare nlp.pipe (n_process={args.jobs}, batch_size={spacy_batch_size(texts)}): {spacy_s:.1f} s "
               f"= {spacy_wps:.0f} words/s", flush=True)
         print(f"peak RSS by corpus size: " + ", ".join(f"{r[0]:g} MB -> {r[4]:.0f} MB" for r in rows))
