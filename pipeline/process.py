@@ -227,8 +227,7 @@ def run_task(jobs: list[Job], settings: Settings) -> list[Outcome]:
             continue
         try:
             raw = ingest.parse_file(pathlib.Path(job.file), pathlib.Path(settings.root),
-                                    max_text_bytes=settings.max_text_bytes)
-            raw.path = job.rel
+                                    max_text_bytes=settings.max_text_bytes, rel=job.rel, sha256=job.sha256)
             cleaned = clean.clean_document(raw)
         except InputError as exc:
             outcomes[i].error = exc.reason

@@ -232,6 +232,24 @@ def test_pdf_encrypted_only_against_editing_is_read(tmp_path):
     assert "Readable without a password." in raw.pages[0].text
 
 
+@pytest.mark.parametrize("name,make", [
+    ("doc.pdf", lambda path: fx.make_simple_pdf(path, "A page of ordinary text for the reader.")),
+    ("doc.txt", lambda path: path.write_text("A line of ordinary text for the reader.\n")),
+])
+def test_parse_file_takes_the_name_and_hash_a_build_already_has(tmp_path, name, make):
+    """A build passes the name and sha256 it planned with; without them they are computed."""
+    import hashlib
+
+    path = tmp_path / name
+    make(path)
+    computed = parse_file(path, tmp_path)
+    assert (computed.path, computed.sha256) == (name, hashlib.sha256(path.read_bytes()).hexdigest())
+    given = parse_file(path, tmp_path, rel="raw/" + name, sha256="0" * 64)
+    assert (given.path, given.sha256) == ("raw/" + name, "0" * 64)
+    assert [p.text for p in given.pages] == [p.text for p in computed.pages]
+    assert given.blocks == computed.blocks
+
+
 def test_build_reads_the_report_and_reports_bad_pdfs(tmp_path):
     raw_dir = tmp_path / "raw"
     raw_dir.mkdir()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import pathlib
+from typing import Optional
 
 from ..types import InputError, Metadata, Page, RawDocument
 from .html import parse_html
@@ -44,10 +45,15 @@ def relative_name(path: pathlib.Path, root: pathlib.Path) -> str:
         return path.as_posix()
 
 
-def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES) -> RawDocument:
+def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES, *,
+               rel: Optional[str] = None, sha256: Optional[str] = None) -> RawDocument:
     """Read one source file. `root` is the directory paths are made relative to. Text files
-    (.txt .md .html) larger than `max_text_bytes` are rejected before they are read."""
-    rel = relative_name(path, root)
+    (.txt .md .html) larger than `max_text_bytes` are rejected before they are read.
+
+    A build has already named and hashed the file while planning: it passes `rel` and `sha256`
+    so the file is not hashed again; without them (the CLI's stage commands) they are computed."""
+    if rel is None:
+        rel = relative_name(path, root)
     fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise InputError(rel, f"unsupported file type {path.suffix!r}")
@@ -59,9 +65,9 @@ def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEF
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(rel, f"cannot be read ({exc.strerror or exc})") from None
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256 or hashlib.sha256(data).hexdigest()
     if fmt == "pdf":
-        pages, metadata, blocks = parse_pdf(path, rel)
+        pages, metadata, blocks = parse_pdf(data, rel)
         return RawDocument(rel, digest, fmt, pages, metadata, blocks)
     text, encoding = decode_text(data, rel)
     del data

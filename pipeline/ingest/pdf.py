@@ -18,6 +18,7 @@ document as evidence, which hyphens split a word.
 """
 from __future__ import annotations
 
+import io
 import re
 import statistics
 from collections import Counter
@@ -106,13 +107,14 @@ class PageLayout:
     blocks: list[tuple[str, str]] = field(default_factory=list)  # (kind, text) in reading order
 
 
-def parse_pdf(path, rel: str) -> tuple[list[Page], Metadata, list[tuple[int, str, str]]]:
-    """Pages (their text in reading order), the info dictionary, and the classified blocks."""
-    _check_bytes(path, rel)
+def parse_pdf(data: bytes, rel: str) -> tuple[list[Page], Metadata, list[tuple[int, str, str]]]:
+    """Pages (their text in reading order), the info dictionary, and the classified blocks of the
+    PDF file whose bytes are `data` (read once by the caller, which also hashed them)."""
+    _check_bytes(data, rel)
     import pdfplumber
 
     try:
-        with pdfplumber.open(path) as pdf:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
             if not pdf.pages:
                 raise InputError(rel, "PDF has no pages")
             raw_pages = [_read_page(page) for page in pdf.pages]
@@ -137,18 +139,12 @@ def parse_pdf(path, rel: str) -> tuple[list[Page], Metadata, list[tuple[int, str
     return pages, metadata, blocks
 
 
-def _check_bytes(path, rel: str) -> None:
-    with open(path, "rb") as handle:
-        head = handle.read(1024)
-        handle.seek(0, 2)
-        size = handle.tell()
-        handle.seek(max(0, size - 2048))
-        tail = handle.read()
-    if size == 0:
+def _check_bytes(data: bytes, rel: str) -> None:
+    if not data:
         raise InputError(rel, "empty file")
-    if b"%PDF-" not in head:
+    if b"%PDF-" not in data[:1024]:
         raise InputError(rel, "not a PDF (no %PDF- header); is the extension right?")
-    if b"%%EOF" not in tail:
+    if b"%%EOF" not in data[-2048:]:
         raise InputError(rel, "PDF is truncated (no %%EOF at its end); download or export it again")
 
 
