@@ -38,6 +38,24 @@ def test_text_is_decoded_with_its_encoding(name, data, expected, encoding):
     assert expected in text and found == encoding
 
 
+# Legacy bytes only (no UTF-8 sequence): one pass of the cp1252 codec, which must read every byte as
+# the per-byte handler of mixed files does, the five bytes cp1252 leaves undefined as Latin-1.
+LEGACY = [
+    ("accents", b"caf\xe9 na\xefve", "café naïve"),
+    ("quotes, dash, euro", b"\x93Quoted\x94 \x96 \x805", "“Quoted” – €5"),
+    ("undefined 0x81", b"a\x81b", "a\x81b"),
+    ("all five undefined", b"x \x81\x8d\x8f\x90\x9d y", "x \x81\x8d\x8f\x90\x9d y"),
+    ("undefined next to defined", b"\x81\xe9 \x9d\x99 end", "\x81é \x9d™ end"),
+    ("a UTF-8 lead byte cut short", b"dash \xe2\x80 here", "dash â€ here"),
+]
+
+
+@pytest.mark.parametrize("name,data,expected", LEGACY, ids=[d[0] for d in LEGACY])
+def test_legacy_text_reads_as_the_per_byte_handler_reads_it(name, data, expected):
+    assert decode_text(data, "raw/x.txt") == (expected, "windows-1252")
+    assert data.decode("utf-8", errors="claims-pipeline-cp1252") == expected  # the mixed files' handler
+
+
 REJECTED = [
     ("empty", b"", "empty file (0 bytes)"),
     ("whitespace only", b" \n\n\t \r\n", "no text (only whitespace)"),

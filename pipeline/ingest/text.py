@@ -39,11 +39,18 @@ CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 
 
 def _legacy_bytes(error: UnicodeDecodeError):
+    """Bytes that are not UTF-8, read one by one as Windows-1252 (for files mixing both)."""
     bad = error.object[error.start:error.end]
     return "".join(chr(b) if b in CP1252_UNDEFINED else bytes([b]).decode("cp1252") for b in bad), error.end
 
 
+def _undefined_cp1252(error: UnicodeDecodeError):
+    """The bytes Windows-1252 leaves undefined, read as Latin-1 (their Unicode code point)."""
+    return error.object[error.start:error.end].decode("latin-1"), error.end
+
+
 codecs.register_error("claims-pipeline-cp1252", _legacy_bytes)
+codecs.register_error("claims-pipeline-latin1", _undefined_cp1252)
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
@@ -87,9 +94,10 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    text = data.decode("utf-8", errors="claims-pipeline-cp1252")
-    has_utf8 = any(ord(c) > 0x7F for c in data.decode("utf-8", errors="ignore"))
-    return text, "utf-8+windows-1252" if has_utf8 else "windows-1252"
+    has_utf8 = not data.decode("utf-8", errors="ignore").isascii()
+    if not has_utf8:  # all of it Windows-1252: one pass of the codec, not a Python call per byte
+        return data.decode("cp1252", errors="claims-pipeline-latin1"), "windows-1252"
+    return data.decode("utf-8", errors="claims-pipeline-cp1252"), "utf-8+windows-1252"
 
 
 def _utf16_without_mark(sample: bytes):
@@ -97,8 +105,8 @@ def _utf16_without_mark(sample: bytes):
     pairs = len(sample) // 2
     if pairs < 8:
         return None
-    even = sum(1 for b in sample[0:2 * pairs:2] if b == 0)
-    odd = sum(1 for b in sample[1:2 * pairs:2] if b == 0)
+    even = sample[0:2 * pairs:2].count(0)
+    odd = sample[1:2 * pairs:2].count(0)
     if odd > 0.4 * pairs and even < 0.05 * pairs:
         return "utf-16-le"
     if even > 0.4 * pairs and odd < 0.05 * pairs:
