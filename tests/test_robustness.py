@@ -29,6 +29,11 @@ DECODED = [
     ("UTF-8 with a stray Windows-1252 byte", "Café “x”".encode("utf-8") + b" and caf\xe9", "Café “x” and café",
      "utf-8+windows-1252"),
     ("form feeds and tabs are text", b"Page one\x0c\tPage two", "Page one\x0c\tPage two", "utf-8"),
+    # Vertical tabs (Word's manual line break) are text whatever the encoding: one check for bytes and
+    # decoded text (the check after UTF-16 decoding used to reject them).
+    ("vertical tabs are text", b"Line one\x0bline two. " * 20, "Line one\x0bline two.", "utf-8"),
+    ("vertical tabs are text in UTF-16", codecs.BOM_UTF16_LE + ("Line one\x0bline two. " * 20).encode("utf-16-le"),
+     "Line one\x0bline two.", "utf-16"),
 ]
 
 
@@ -61,6 +66,8 @@ REJECTED = [
     ("whitespace only", b" \n\n\t \r\n", "no text (only whitespace)"),
     ("NUL bytes", b"text\x00\x00with zeros", "binary content, not text"),
     ("control bytes", bytes(range(1, 32)) * 20, "binary content, not text"),
+    ("control characters in UTF-16", codecs.BOM_UTF16_LE + ("ab\x01\x02" * 50).encode("utf-16-le"),
+     "binary content, not text (NUL or control characters after decoding)"),
     ("a PNG image", b"\x89PNG\r\n\x1a\n" + bytes(200), "is a PNG image, not text; run OCR on it to get its text"),
     ("a .docx", b"PK\x03\x04" + bytes(200), "is a ZIP archive (.docx, .xlsx, .epub, ...), not text; convert it to PDF or text"),
     ("a PDF named .txt", b"%PDF-1.4\n%...", "is a PDF file, not text; give it the .pdf extension"),

@@ -30,8 +30,11 @@ FILE_SIGNATURES = [  # (first bytes, what the file is, what to do)
     (b"\x1f\x8b", "gzip-compressed", "decompress it first"),
     (b"\x7fELF", "an executable program", "remove it from the folder"),
 ]
-# Bytes that never appear in text (tab, newlines, form feed and escape excepted).
-CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+# Characters that never appear in text (tab, newlines, vertical tab (Word's manual line break), form
+# feed and escape excepted): counted in the bytes of a file, or in its text once decoded from UTF-16/32.
+CONTROL_CHARACTERS = r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]"
+CONTROL_BYTES = re.compile(CONTROL_CHARACTERS.encode("ascii"))
+CONTROL_CHARS = re.compile(CONTROL_CHARACTERS)
 MAX_CONTROL_SHARE = 0.01  # of the bytes sampled
 SAMPLE_BYTES = 1 << 16
 # Windows-1252 leaves five bytes undefined; they are read as Latin-1 (their Unicode code point).
@@ -116,6 +119,5 @@ def _utf16_without_mark(sample: bytes):
 
 def _reject_control_characters(text: str, name: str) -> None:
     sample = text[:SAMPLE_BYTES]
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f\x1b") + sample.count("\x7f")
-    if controls > MAX_CONTROL_SHARE * len(sample) or "\x00" in text:
+    if len(CONTROL_CHARS.findall(sample)) > MAX_CONTROL_SHARE * len(sample) or "\x00" in text:
         raise InputError(name, "binary content, not text (NUL or control characters after decoding)")
