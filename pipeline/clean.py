@@ -122,6 +122,12 @@ def count_words(text: str) -> Counter:
     return Counter(word.lower() for word in WORD_RE.findall(text))
 
 
+def count_document_words(raw: RawDocument) -> Counter:
+    """count_words of a whole document, each word once: a reader's blocks hold the text of its pages
+    (a PDF's or web page's page text is its blocks joined), so they are counted instead, not as well."""
+    return count_words("\n".join([text for _, _, text in raw.blocks] or [page.text for page in raw.pages]))
+
+
 def join_hyphenated(left: str, right: str, vocab: Counter | None = None) -> str | None:
     """How a line or page break after a hyphen or dash joins: "" drops the hyphen (one word split by
     the break), "-" keeps it with no space (a real hyphen or dash), None: `left` does not end in one.
@@ -250,7 +256,7 @@ class _Para:
 
 def clean_document(raw: RawDocument) -> CleanDocument:
     """Turn pages of raw text into classified paragraphs over one cleaned text."""
-    vocab = count_words("\n".join([page.text for page in raw.pages] + [text for _, _, text in raw.blocks]))
+    vocab = count_document_words(raw)
     paras: list[_Para] = []
     for page, kind, text in iter_raw_paragraphs(raw, vocab):
         cleaned, markers = clean_paragraph_text(text)

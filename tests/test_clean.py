@@ -83,6 +83,20 @@ def test_join_hyphenated_uses_evidence(left, right, document, expected):
     assert clean.join_hyphenated(left, right, clean.count_words(document)) == expected
 
 
+@pytest.mark.parametrize("pages,blocks,expected", [
+    # Plain text: the pages are the document.
+    (["Long-term plans.\n\nA long-term view"], [], {"long-term": 2, "plans": 1, "a": 1, "view": 1}),
+    # A reader's blocks: the pages hold the same text, so every word counts once, not twice.
+    (["Long-term plans.\n\nA long-term view"], [(1, "", "Long-term plans."), (1, "", "A long-term view")],
+     {"long-term": 2, "plans": 1, "a": 1, "view": 1}),
+    (["Page one text", "Page two text"], [(1, "", "Page one text"), (2, "footer", "Page two text")],
+     {"page": 2, "one": 1, "two": 1, "text": 2}),
+])
+def test_count_document_words_counts_each_word_once(pages, blocks, expected):
+    raw = RawDocument("raw/t.pdf", "0" * 64, "pdf", [Page(i + 1, t) for i, t in enumerate(pages)], blocks=blocks)
+    assert clean.count_document_words(raw) == expected
+
+
 @pytest.mark.parametrize("text,expected", [
     ("National Institute of Standards and Technology (NIST). NIST has selected", True),
     ("Department of Commerce, which set the rule.", False),
