@@ -43,7 +43,8 @@ BIO = re.compile(
     r"^(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w.'’-]+){1,2}) (is|was|serves as) (a|an|the) [^.]*\b"
     r"(researcher|fellow|professor|student|scientist|director|analyst|journalist|reporter|editor|writer"
     r"|author|correspondent|contributor|lecturer|candidate|associate|consultant|economist|columnist)\b")
-BULLET = re.compile(r"^\s*[-•*▪◦–]\s+")
+# A list item opens with a bullet or a number; the PDF reader and clean's line joining use these too.
+BULLET = re.compile(r"^\s*[-•*▪◦●■–]\s+")
 NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
 RUN_IN_LABEL = re.compile(r"^([A-Z][\w&/()'’ -]{1,60}?):\s+(?=\S)")
 RUNNING_KINDS = {"header", "footer"}
@@ -112,6 +113,11 @@ def looks_like_heading(text: str, bullet: bool = False) -> bool:
     if words[-1].lower() in {"a", "an", "the", "of", "and", "or", "to", "in", "for", "with", "by", "on"}:
         return False
     return True
+
+
+def is_list_item(text: str) -> bool:
+    """The text opens with a bullet or a number (`• item`, `2) item`)."""
+    return bool(BULLET.match(text) or NUMBERED.match(text))
 
 
 def classify_by_cues(text: str, position: int):

@@ -21,7 +21,6 @@ EXPONENT_BASE = re.compile(r"(?:\b10|\d\s?(?:[kcm]?m|ft|mi))$")
 _SUP_TO_INT = {ch: str(i) for i, ch in enumerate(SUPERSCRIPT_DIGITS)}
 # One marker, or several cited together (`¹,²`, as a PDF reader writes a superscript `1,2`).
 MARKER_RE = re.compile(f"[{SUPERSCRIPT_DIGITS}]+(?:,[{SUPERSCRIPT_DIGITS}]+)*|{MANGLED_MARKER}")
-LIST_ITEM_RE = re.compile(r"^\s*(?:[-•*▪◦–]|\d{1,2}[.)])\s+")
 # A paragraph ending in one of these is complete; anything else may continue after a page break.
 TERMINAL_CHARS = ".!?:;”\"’'…)]"
 # Words a sentence cannot end on: a paragraph ending on one continues, whatever case follows.
@@ -212,7 +211,7 @@ def split_blocks(text: str, vocab: Counter | None = None) -> list[str]:
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
     """Lines of similar width, not list items, most not ending a sentence: one wrapped paragraph."""
-    if any(LIST_ITEM_RE.match(line) for line in lines[1:]):
+    if any(classify.is_list_item(line) for line in lines[1:]):
         return False
     widths = [len(line) for line in lines[:-1]]
     ends = sum(1 for line in lines[:-1] if line.rstrip()[-1:] in ".!?:")

@@ -193,6 +193,31 @@ def test_more_paragraph_kinds(text, kind):
     assert doc.paragraphs[0].kind == kind
 
 
+@pytest.mark.parametrize("block,kind,text", [
+    # A PDF's bullets: the reader starts a paragraph at them, clean must read them as list items (a
+    # `●` item used to be a heading, even the document's title).
+    ("● item text", "list", "item text"),
+    ("■ another item", "list", "another item"),
+    ("• item text", "list", "item text"),
+    ("- item text", "list", "item text"),
+    ("2) item text", "list", "2) item text"),
+    ("●item text", "heading", "●item text"),  # no space after the mark: not a bullet
+])
+def test_bullets_of_every_reader_make_list_items(block, kind, text):
+    raw = RawDocument("raw/t.pdf", "0" * 64, "pdf", [Page(1, "")], blocks=[
+        (1, "", block), (1, "", "The partners agreed to share their testbeds and to fund exchanges of students.")])
+    doc = clean.clean_document(raw)
+    assert (doc.paragraphs[0].kind, doc.paragraphs[0].text) == (kind, text)
+
+
+@pytest.mark.parametrize("lines", [
+    ["The first line of a paragraph here", "● a bullet item of similar width"],
+    ["The first line of a paragraph here", "■ a bullet item of similar width"],
+])
+def test_lines_with_bullets_are_not_one_wrapped_paragraph(lines):
+    assert clean.split_blocks("\n".join(lines)) == lines
+
+
 def test_reader_blocks_keep_their_kind_and_order():
     raw = RawDocument("raw/t.pdf", "0" * 64, "pdf", [Page(1, ""), Page(2, "")], blocks=[
         (1, "header", "REPORT TITLE"),

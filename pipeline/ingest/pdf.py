@@ -25,12 +25,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .. import classify
 from ..types import InputError, Metadata, Page
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 MARKER_TEXT = re.compile(r"^\d{1,3}(?:,\d{1,3})*$")
 PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
-BULLET_START = re.compile(r"^(?:[•▪◦●■–-]|\d{1,2}[.)])\s")
 SENTENCE_END = ".!?:;”\"’)"
 # Share of the page height at the top and bottom where running headers and footers live.
 MARGIN_BAND = 0.1
@@ -483,7 +483,7 @@ def _starts_paragraph(prev: Line, line: Line, pitch: float, col_x0, col_x1) -> b
         return True
     if abs(line.size - prev.size) > 0.1 * prev.size or line.bold != prev.bold:
         return True
-    if BULLET_START.match(line.text) or line.labelled:
+    if classify.is_list_item(line.text) or line.labelled:
         return True
     ends_sentence = prev.text.rstrip()[-1:] in SENTENCE_END
     short = prev.x1 < col_x1[prev.place] - 3 * prev.size
