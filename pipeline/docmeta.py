@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 
-from . import classify
+from . import classify, dates
 from .types import Metadata, Paragraph
 
-MONTHS = ("january february march april may june july august september october november december").split()
 COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?P<year>(?:19|20)\d\d)(?:\s*[-–]\s*\d{2,4})?,?\s*(?P<owner>[A-Z][^.\n]{1,80})?", re.I)
 VIEWS_OF = re.compile(r"not (?:necessarily )?(?:the|those of|the views? of) (?:view|views|opinion)?\s*(?:of\s+)?(?P<pub>(?:The )?[A-Z][\w&]*(?: [A-Z][\w&]*){0,4})\s*\.?$")
 SOURCE_URL = re.compile(r"^(?:source|url|link)\s*:\s*(?P<url>(?:https?://|www\.)\S+)", re.I)
@@ -17,8 +16,6 @@ SOURCE_URL = re.compile(r"^(?:source|url|link)\s*:\s*(?P<url>(?:https?://|www\.)
 PUBLICATION_URL = re.compile(
     r"\b(?:this|the) (?:publication|report|document|article|paper|brief|perspective)\b[^.]{0,40}?"
     r"\b(?:visit|see|at|available at|online at)\s+(?P<url>(?:https?://|www\.)\S+?)\.?$", re.I)
-DATED_HEADER = re.compile(
-    r"^(?:published|posted|updated|date)?\s*:?\s*(?P<month>" + "|".join(MONTHS) + r")\s+(?P<day>\d{1,2}),\s+(?P<year>(?:19|20)\d\d)$", re.I)
 TITLE_MIN_WORDS = 3
 
 
@@ -43,10 +40,10 @@ def extract_metadata(paragraphs: list[Paragraph], found: Metadata) -> Metadata:
         if match and not meta.source_url:
             url = match.group("url").rstrip(".,;)")
             meta.source_url = "https://" + url if url.lower().startswith("www.") else url
-        match = DATED_HEADER.match(text) if para.seq < 8 else None
-        if match and not meta.published:
-            month = MONTHS.index(match.group("month").lower()) + 1
-            meta.published = f"{match.group('year')}-{month:02d}-{int(match.group('day')):02d}"
+        match = classify.DATELINE.match(text) if para.seq < 8 and not meta.published else None
+        if match:  # a dateline near the top: `2023-08-18`, or `2024-03` when it names no day
+            found = dates.parse_date(match.group("date"))
+            meta.published = found.value if found and not found.is_relative else None
     return meta
 
 

@@ -133,6 +133,17 @@ def test_word_split_across_page_break_is_rejoined():
     ("Source: https://example.com/story", "metadata"),
     ("By Sanghyun Han", "byline"),
     ("The United States and Japan signed the Tokyo Statement on Quantum Cooperation in December 2019.", "body"),
+    # A line that is only a date is metadata in a text file as on a web page (it was a heading, and could
+    # become the title).
+    ("March 3, 2023", "metadata"),
+    ("Published: 18 August 2023", "metadata"),
+    ("Updated Aug. 18, 2023 at 9:30 EDT", "metadata"),
+    ("Tuesday, August 18, 2023", "metadata"),
+    ("March 2024", "metadata"),
+    # Prose that opens with a date stays prose; a heading with a month stays a heading.
+    ("March 2020 saw the first lockdowns across the region, and budgets were cut.", "body"),
+    ("March 3, 2023 at 10:00 was the deadline.", "body"),
+    ("Budget Plans for May", "heading"),
 ])
 def test_paragraph_kinds(text, kind):
     doc = _doc("Intro paragraph that is long enough to be body text, with a verb and an ending.\n\n" + text)
@@ -247,6 +258,13 @@ def test_reader_blocks_keep_their_kind_and_order():
     ("For more information on this publication, visit www.rand.org/t/PEA1874-1.", "source_url",
      "https://www.rand.org/t/PEA1874-1"),
     ("March 3, 2024", "published", "2024-03-03"),
+    # One dateline pattern (classify.DATELINE) for web pages and text: day first, abbreviations, a cover date.
+    ("Published: Tuesday, 18 Aug. 2023", "published", "2023-08-18"),
+    ("Updated March 3, 2024, 9:30 a.m. EST", "published", "2024-03-03"),
+    ("Posted on Sept. 3rd, 2021", "published", "2021-09-03"),
+    ("March 2024", "published", "2024-03"),
+    ("February 30, 2024", "published", None),  # no such day
+    ("May 2023 was a hard month for the program.", "published", None),
 ])
 def test_document_metadata_from_text(text, field, value):
     doc = _doc(text + "\n\n" + BODY)

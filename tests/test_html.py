@@ -81,6 +81,32 @@ def test_page_blocks_are_kept_and_classified(article, text, kind):
     assert kinds.get(text) == kind, kinds
 
 
+OUTSIDE = """<html><head><title>Allies Expand Quantum Research Pact</title></head><body>
+<div class="meta"><p>By Maria Lopez and John Smith</p><p>Updated: Aug. 19, 2023, 10:15 a.m. EDT</p>
+<p>Tuesday, 18 August 2023</p><p>by the way, read this</p></div>
+<main><article><h1>Allies Expand Quantum Research Pact</h1>
+<p>The United States, Japan and South Korea agreed on Friday to expand joint research on quantum computing,
+officials said after a summit at Camp David.</p>
+<p>The three governments will fund shared testbeds and exchanges of graduate students, according to a joint
+statement released by the White House.</p></article></main>
+<aside><p>Maria Lopez is a reporter at Example News covering science policy.</p></aside></body></html>"""
+
+
+@pytest.mark.parametrize("text,kind", [
+    # Blocks outside the main text are told by clean's own cues (classify.classify_by_cues).
+    ("By Maria Lopez and John Smith", "byline"),
+    ("Updated: Aug. 19, 2023, 10:15 a.m. EDT", "metadata"),
+    ("Tuesday, 18 August 2023", "metadata"),
+    ("by the way, read this", "boilerplate"),
+    ("Maria Lopez is a reporter at Example News covering science policy.", "byline"),
+])
+def test_blocks_outside_the_main_text_use_the_classifier_cues(tmp_path, text, kind):
+    path = tmp_path / "outside.html"
+    path.write_text(OUTSIDE, encoding="utf-8")
+    kinds = {p.text: p.kind for p in clean.clean_document(parse_file(path, tmp_path)).paragraphs}
+    assert kinds.get(text) == kind, kinds
+
+
 def test_document_order_is_the_page_order(article):
     _, doc = article
     texts = [p.text for p in doc.paragraphs]

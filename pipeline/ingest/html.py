@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .. import classify
 from ..types import Metadata
 
 SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas", "select",
@@ -18,9 +19,6 @@ BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"
               "dd", "address", "div", "section", "article", "main", "header", "footer", "nav", "aside", "form",
               "ul", "ol", "dl", "figure", "details", "summary", "body", "html", "fieldset", "legend", "hr",
               "table", "tr", "td", "th", "label"}
-DATELINE = re.compile(r"^(?:(?:published|posted|updated)\s*:?\s*)?(?:\w+day,?\s+)?(?:\d{1,2}\s+)?"
-                      r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?\d{4}\b.{0,30}$", re.I)
-BYLINE = re.compile(r"^by\s+[A-Z]", re.I)
 
 
 def parse_html(source: str) -> tuple[str, Metadata, list[tuple[int, str, str]]]:
@@ -143,7 +141,7 @@ def _merge(page_blocks, main, metadata: Metadata) -> list[tuple[str, str]]:
             continue
         if index is not None:
             continue  # the same text twice on the page: the main copy is already out
-        out.append((_outside_kind(tag, text, key, title_key), text))
+        out.append((_outside_kind(tag, text, key, title_key, len(out)), text))
     for index, block in enumerate(main):
         if index not in used:
             out.append(_main_block(block))
@@ -157,13 +155,14 @@ def _main_block(block) -> tuple[str, str]:
     return kind, text
 
 
-def _outside_kind(tag: str, text: str, key: str, title_key: str) -> str:
+def _outside_kind(tag: str, text: str, key: str, title_key: str, position: int) -> str:
+    """The kind of a block outside the main text: the title, a byline or a dateline (told by the
+    cues clean's classifier uses for text), a table, or boilerplate."""
     if title_key and key == title_key and tag in ("h1", "h2", "header", "div"):
         return "heading"
-    if BYLINE.match(text) and len(text.split()) <= 12:
-        return "byline"
-    if DATELINE.match(text):
-        return "metadata"
+    cue = classify.classify_by_cues(text, position)
+    if cue in ("byline", "metadata"):
+        return cue
     if tag == "table":
         return "table"
     return "boilerplate"
