@@ -176,6 +176,19 @@ def test_single_column_justified_text_is_not_split():
     assert [line.text for line in lines] == [" ".join(w.text for w in row) for row in rows]
 
 
+@pytest.mark.parametrize("x0,x1,row_ends,near", [
+    (100, 104, [60], True),          # a one-digit marker is near any row it overlaps (a footnote's label)
+    (100, 104, [99.5], True),
+    (100, 124, [60], False),         # a candidate over three ems wide must start where a word ends
+    (100, 124, [99.5], True),
+])
+def test_superscript_candidate_near_its_row(x0, x1, row_ends, near):
+    from pipeline.ingest.pdf import _near_row
+
+    row = [Word("word", end - 20, end, 100, 110, 10.0) for end in row_ends]
+    assert _near_row(Word("12", x0, x1, 98, 104, 6.0), row) is near
+
+
 def _empty(path):
     path.write_bytes(b"")
 

@@ -84,13 +84,10 @@ class Line:
 
     @classmethod
     def of(cls, words: list[Word]) -> "Line":
-        sizes = Counter()
-        for word in words:
-            sizes[round(word.size, 1)] += len(word.text)
         bold = sum(len(w.text) for w in words if w.bold) > 0.6 * sum(len(w.text) for w in words)
         text = " ".join(w.text for w in words)
         return cls(words, min(w.x0 for w in words), max(w.x1 for w in words), min(w.top for w in words),
-                   max(w.bottom for w in words), sizes.most_common(1)[0][0], bold, text,
+                   max(w.bottom for w in words), _common_size(words), bold, text,
                    table=text if words[0].table else None)
 
     @property
@@ -180,16 +177,17 @@ def _read_page(page):
 
 def lay_out_pages(raw_pages) -> list[PageLayout]:
     """Reading-order blocks of every page; running headers and footers found across pages."""
-    body_size = _body_size([w for words, _, _ in raw_pages for w in words])
-    pages = [(number, height, words, tables)
-             for number, (words, tables, (height, _)) in enumerate(raw_pages, start=1)]
-    running = _running_lines(pages)
-    layouts = []
-    for number, height, words, tables in pages:
-        layout = PageLayout(number, height)
+    body_size = _common_size([w for words, _, _ in raw_pages for w in words])
+    pages = []  # (number, height, words outside tables, tables, rows in the margins)
+    for number, (words, tables, (height, _)) in enumerate(raw_pages, start=1):
         flow = [w for w in words if not any(_inside(w, bbox) for bbox, _ in tables)]
-        flow = _take_running(flow, running, layout)
-        rows = _rows(attach_superscripts(flow))
+        pages.append((number, height, flow, tables, _band_rows(flow, height)))
+    running = _running_lines([band_rows for *_, band_rows in pages])
+    layouts = []
+    for number, height, flow, tables, band_rows in pages:
+        layout = PageLayout(number, height)
+        flow = _take_running(flow, band_rows, running, layout)
+        rows = attach_superscripts(flow)
         rows += [[Word(text, bbox[0], bbox[2], bbox[1], bbox[3], body_size, table=True)] for bbox, text in tables]
         rows.sort(key=lambda row: min(w.top for w in row))
         layout.blocks = _blocks(reading_order(rows, body_size), body_size)
@@ -197,7 +195,8 @@ def lay_out_pages(raw_pages) -> list[PageLayout]:
     return layouts
 
 
-def _body_size(words: list[Word]) -> float:
+def _common_size(words: list[Word]) -> float:
+    """The size most of the words' characters are set in (a line's, or the body's over all pages)."""
     sizes = Counter()
     for word in words:
         sizes[round(word.size, 1)] += len(word.text)
@@ -228,18 +227,20 @@ def _signature(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.lower())).strip()
 
 
-def _running_lines(pages) -> set[str]:
+def _running_lines(band_rows_of_pages) -> set[str]:
+    """Signatures of the margin lines that repeat across pages (each page's _band_rows given)."""
     counts = Counter()
-    for _, height, words, _ in pages:
-        counts.update({_signature(text) for _, text, _ in _band_rows(words, height)})
-    needed = max(2, REPEAT_SHARE * len(pages))
+    for band_rows in band_rows_of_pages:
+        counts.update({_signature(text) for _, text, _ in band_rows})
+    needed = max(2, REPEAT_SHARE * len(band_rows_of_pages))
     return {sig for sig, n in counts.items() if n >= needed}
 
 
-def _take_running(words: list[Word], running: set[str], layout: PageLayout) -> list[Word]:
-    """Move the page's running header/footer lines and page numbers out of the flow of text."""
+def _take_running(words: list[Word], band_rows, running: set[str], layout: PageLayout) -> list[Word]:
+    """Move the page's running header/footer lines and page numbers (among its margin rows,
+    `band_rows`) out of the flow of text."""
     taken = set()
-    for band, text, row in _band_rows(words, layout.height):
+    for band, text, row in band_rows:
         if _signature(text) in running or PAGE_NUMBER.match(text):
             (layout.header if band == "header" else layout.footer).append(text)
             taken.update(id(w) for w in row)
@@ -263,13 +264,14 @@ def _rows(words: list[Word]) -> list[list[Word]]:
     return rows
 
 
-def attach_superscripts(words: list[Word]) -> list[Word]:
-    """Superscript numbers (smaller than their line, raised above its baseline) become Unicode
-    superscripts at the end of the word before them (`decade.¹`), or, opening a line, a label
-    before the word after them (`¹ Jane Roe, ...`). Other small numbers stay words."""
+def attach_superscripts(words: list[Word]) -> list[list[Word]]:
+    """The words in rows (_rows), superscript numbers (smaller than their line, raised above its
+    baseline) made Unicode superscripts at the end of the word before them (`decade.¹`), or,
+    opening a line, a label before the word after them (`¹ Jane Roe, ...`). Other small numbers
+    stay words."""
     candidates = [w for w in words if MARKER_TEXT.match(w.text)]
     if not candidates:
-        return words
+        return _rows(words)
     others = [w for w in words if not MARKER_TEXT.match(w.text)]
     rows = _rows(others)
     kept: list[Word] = []
@@ -291,7 +293,11 @@ def attach_superscripts(words: list[Word]) -> list[Word]:
             word.label = True
         else:
             kept.append(cand)
-    return others + kept
+    if kept:  # numbers that stay words take their place among the rows
+        return _rows(others + kept)
+    for row in rows:  # a label's word now starts where its label did
+        row.sort(key=lambda w: w.x0)
+    return rows
 
 
 def _row_of(word: Word, rows: list[list[Word]]):
@@ -299,11 +305,19 @@ def _row_of(word: Word, rows: list[list[Word]]):
     best, best_overlap = None, 0.0
     for row in rows:
         top, bottom = min(w.top for w in row), max(w.bottom for w in row)
-        if top - 0.5 * word.size <= middle <= bottom and min(abs(w.x1 - word.x0) for w in row + [word]) < 3 * word.size:
+        if top - 0.5 * word.size <= middle <= bottom and _near_row(word, row):
             overlap = min(bottom, word.bottom) - max(top, word.top)
             if best is None or overlap > best_overlap:
                 best, best_overlap = row, overlap
     return best
+
+
+def _near_row(word: Word, row: list[Word]) -> bool:
+    """A candidate narrower than three of its ems is near any row it overlaps; a wider one must start
+    within three ems of where a word of the row ends. (Written before as the distance to the nearest
+    word end with the candidate itself among the words: its own width. Requiring every candidate to
+    start near a word's end would lose the labels opening footnotes, which have no word before them.)"""
+    return word.x1 - word.x0 < 3 * word.size or min(abs(w.x1 - word.x0) for w in row) < 3 * word.size
 
 
 def _is_superscript(word: Word, row: list[Word]) -> bool:
