@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 
 from . import classify, docmeta
+from .ingest.text import clean_whitespace  # one definition for the readers and for clean
 from .types import CleanDocument, Marker, Paragraph, RawDocument
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -60,11 +61,6 @@ def clean_emphasis(text: str) -> str:
         if cleaned == text:
             return cleaned
         text = cleaned
-
-
-def clean_whitespace(text: str) -> str:
-    """Every run of whitespace (no-break and thin spaces, tabs, form feeds, line separators) -> one space."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def detach_markers(text: str) -> tuple[str, list[tuple[int, str, int | None]]]:

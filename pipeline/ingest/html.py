@@ -12,6 +12,7 @@ import re
 
 from .. import classify
 from ..types import Metadata
+from .text import clean_whitespace
 
 SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas", "select",
              "option", "button", "input", "textarea"}
@@ -61,7 +62,7 @@ def _iter_page_blocks(tree):
             yield from flush()
             rows = []
             for row in element.iter("tr"):
-                cells = [re.sub(r"\s+", " ", cell.text_content()).strip() for cell in row if cell.tag in ("td", "th")]
+                cells = [clean_whitespace(cell.text_content()) for cell in row if cell.tag in ("td", "th")]
                 if any(cells):
                     rows.append("\t".join(cells))
             if rows:
@@ -91,23 +92,19 @@ def _iter_main_blocks(body):
         tag = element.tag
         if tag == "list":
             for item in element.iter("item"):
-                text = _squash("".join(item.itertext()))
+                text = clean_whitespace("".join(item.itertext()))
                 if text:
                     yield "item", text
         elif tag == "table":
-            rows = ["\t".join(_squash("".join(cell.itertext())) for cell in row.iter("cell"))
+            rows = ["\t".join(clean_whitespace("".join(cell.itertext())) for cell in row.iter("cell"))
                     for row in element.iter("row")]
             rows = [row for row in rows if row.strip()]
             if rows:
                 yield "table", "\n".join(rows)
         else:
-            text = _squash("".join(element.itertext()))
+            text = clean_whitespace("".join(element.itertext()))
             if text:
                 yield ("heading" if tag == "head" else ""), text
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _key(text: str) -> str:
@@ -171,7 +168,7 @@ def _outside_kind(tag: str, text: str, key: str, title_key: str, position: int) 
 def _metadata(found, tree) -> Metadata:
     if found is None:
         title = tree.findtext(".//title")
-        return Metadata(title=_squash(title) if title else None)
+        return Metadata(title=clean_whitespace(title) if title else None)
     published = found.date if found.date and re.match(r"^\d{4}(-\d\d){0,2}$", found.date) else None
     return Metadata(title=found.title or None, author=found.author or None, publisher=found.sitename or None,
                     published=published, source_url=found.url or None)

@@ -27,6 +27,7 @@ from typing import Optional
 
 from .. import classify
 from ..types import InputError, Metadata, Page
+from .text import clean_whitespace
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 MARKER_TEXT = re.compile(r"^\d{1,3}(?:,\d{1,3})*$")
@@ -168,7 +169,7 @@ def _read_page(page):
     if page.lines or page.rects:  # the lines strategy needs ruling; skip the finder on pages without
         for table in page.find_tables():
             rows = table.extract()
-            cells = [["" if c is None else re.sub(r"\s+", " ", c).strip() for c in row] for row in rows]
+            cells = [["" if c is None else clean_whitespace(c) for c in row] for row in rows]
             cells = [row for row in cells if any(row)]
             if len(cells) >= 2 and max(len(row) for row in cells) >= 2:
                 tables.append((table.bbox, "\n".join("\t".join(row) for row in cells)))
@@ -224,7 +225,7 @@ def _band_rows(words: list[Word], height: float):
 
 def _signature(text: str) -> str:
     """A running line with its page number masked: `Report title | 3` and `Report title | 4` match."""
-    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.lower())).strip()
+    return re.sub(r"\d+", "#", clean_whitespace(text.lower()))
 
 
 def _running_lines(band_rows_of_pages) -> set[str]:
