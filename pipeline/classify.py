@@ -63,6 +63,8 @@ SKIPPABLE_BETWEEN_PAGES = {"heading", "table", "pullquote", "caption", "boilerpl
 # Dots inside these do not end a phrase (`is a Ph.D. student`): masked before BIO is matched.
 INNER_ABBREVIATIONS = re.compile(r"\b(?:Ph\.D|M\.[AS]c?|B\.[AS]c?|M\.B\.A|J\.D|U\.S|U\.K|Dr|Mr|Ms|Mrs|Jr|Sr|St|Prof)\.")
 HEADING_MAX_WORDS = 20
+# Words a heading cannot end on (clean.CONTINUATION_WORDS, the words a sentence cannot end on, has more).
+HEADING_CANNOT_END = frozenset({"a", "an", "the", "of", "and", "or", "to", "in", "for", "with", "by", "on"})
 SHORT_WORDS = 40
 
 
@@ -120,7 +122,7 @@ def looks_like_heading(text: str, bullet: bool = False) -> bool:
         return False
     if text.endswith(":") and len(words) > 6:
         return False
-    if words[-1].lower() in {"a", "an", "the", "of", "and", "or", "to", "in", "for", "with", "by", "on"}:
+    if words[-1].lower() in HEADING_CANNOT_END:
         return False
     return True
 

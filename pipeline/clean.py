@@ -24,10 +24,11 @@ _SUP_TO_INT = {ch: str(i) for i, ch in enumerate(SUPERSCRIPT_DIGITS)}
 MARKER_RE = re.compile(f"[{SUPERSCRIPT_DIGITS}]+(?:,[{SUPERSCRIPT_DIGITS}]+)*|{MANGLED_MARKER}")
 # A paragraph ending in one of these is complete; anything else may continue after a page break.
 TERMINAL_CHARS = ".!?:;”\"’'…)]"
-# Words a sentence cannot end on: a paragraph ending on one continues, whatever case follows.
-CONTINUATION_WORDS = {"a", "an", "the", "of", "and", "or", "to", "in", "for", "with", "by", "on", "at",
-                      "from", "as", "that", "which", "its", "their", "his", "her", "our", "is", "are",
-                      "was", "were", "be", "than", "into", "between", "such"}
+# Words a sentence cannot end on: a paragraph ending on one continues, whatever case follows (those
+# a heading cannot end on, and more).
+CONTINUATION_WORDS = classify.HEADING_CANNOT_END | {
+    "at", "from", "as", "that", "which", "its", "their", "his", "her", "our", "is", "are", "was", "were", "be",
+    "than", "into", "between", "such"}
 # How many classified-away paragraphs (pull quotes, tables, headings) a page-break join may skip.
 JOIN_LOOKAHEAD = 25
 FRAGMENT_MIN_WORDS = 5
@@ -37,9 +38,8 @@ FRAGMENT_MIN_WORDS = 5
 HYPHEN_PREFIXES = frozenset("self well ex all quasi long short high low full half cross".split())
 # Abbreviations that stand before a name: a paragraph ending on one was cut before the name
 # (`... developed by the U.S.` / `National Institute of Standards and Technology (NIST). NIST ...`).
-NAME_ABBREVIATIONS = ("U.S.", "U.K.", "E.U.", "U.N.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Gen.", "Sen.",
-                      "Rep.", "Gov.", "St.")
 TITLES_BEFORE_NAMES = ("Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Gen.", "Sen.", "Rep.", "Gov.", "St.")
+NAME_ABBREVIATIONS = ("U.S.", "U.K.", "E.U.", "U.N.") + TITLES_BEFORE_NAMES
 # Lower-case words allowed inside a name (`National Institute of Standards and Technology`).
 NAME_FUNCTION_WORDS = frozenset("of and for the on in de la du von van der".split())
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*")
@@ -313,7 +313,7 @@ def _continuation_of(paras: list[_Para], i: int, consumed: set) -> int | None:
             return j
         return None
     cut_before_name = para.text.endswith(NAME_ABBREVIATIONS)
-    if para.text[-1:] in TERMINAL_CHARS and not para.text.endswith("-") and not cut_before_name:
+    if para.text[-1:] in TERMINAL_CHARS and not cut_before_name:
         return None
     if para.kind == "heading":
         # A short paragraph cut by a page break looks like a heading until its other half shows up.
