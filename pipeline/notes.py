@@ -39,15 +39,14 @@ def words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2 and w not in STOPWORDS}
 
 
-def find_url(text: str):
-    match = URL.search(text)
-    if not match:
-        return None
-    return (match.group(1) or match.group(2)).rstrip(".")
-
-
 def find_urls(text: str) -> list[str]:
     return [(m.group(1) or m.group(2)).rstrip(".") for m in URL.finditer(text)]
+
+
+def find_url(text: str):
+    """The first URL of the text, or None."""
+    urls = find_urls(text)
+    return urls[0] if urls else None
 
 
 def parse_notes(clean: CleanDocument) -> tuple[list[Note], list[BibEntry], list[tuple[int, int]]]:
@@ -102,9 +101,8 @@ def parse_notes(clean: CleanDocument) -> tuple[list[Note], list[BibEntry], list[
                     if url:
                         by_url[url] = index
                 cited.append(index)
-        for index in dict.fromkeys(cited):
-            links.append((n, index))
-        previous = list(dict.fromkeys(cited))
+        previous = list(dict.fromkeys(cited))  # each work once, in citation order
+        links += [(n, index) for index in previous]
     return notes, bibliography, links
 
 
@@ -113,6 +111,7 @@ class Work:
 
     def __init__(self, author: str, title: set[str], head: set[str]):
         self.author, self.title, self.head = author, title, head
+        self.author_words = words(author)  # read for every citation of every note: computed once
 
     @classmethod
     def of(cls, entry: str) -> "Work":
@@ -131,7 +130,7 @@ def best_work(segment: str, works: list[Work]) -> int | None:
     seg_title = words(quoted.group(1)) if quoted else set()
     best, best_score = None, 0.0
     for index, work in enumerate(works):
-        author_words = words(work.author)
+        author_words = work.author_words
         author_ok = bool(author_words) and author_words <= seg_words
         if work.title and seg_title:
             score = 2 * len(work.title & seg_title) / (len(work.title) + len(seg_title))
