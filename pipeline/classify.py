@@ -104,7 +104,7 @@ def classify_paragraphs(paras) -> None:
             para.kind = "bibliography"
             para.continues = bool(re.match(r"^(<?https?://|www\.|[a-z])", text))
             continue
-        para.kind = "boilerplate" if section == "closing" else classify_paragraph(text, para.bullet, i)
+        para.kind = "boilerplate" if section == "closing" else classify_paragraph(text, para.bullet)
     _absorb_boilerplate_runs(paras)
 
 
@@ -158,7 +158,7 @@ def match_bio(text: str):
     return BIO.match(masked)
 
 
-def classify_paragraph(text: str, bullet: bool, position: int) -> str:
+def classify_paragraph(text: str, bullet: bool) -> str:
     if "\t" in text or "\n" in text:
         return "table"
     if bullet or NUMBERED.match(text):
@@ -214,13 +214,23 @@ def _drop_prefix(para, n: int) -> None:
 def _absorb_boilerplate_runs(paras) -> None:
     """A short paragraph between two boilerplate paragraphs (sign-up blocks) is boilerplate too."""
     kinds = [p.kind for p in paras]
+    before = _nearest_kinds_not_heading(kinds)  # for each paragraph, the kind of the one before it
+    after = _nearest_kinds_not_heading(kinds[::-1])[::-1]
     for i, para in enumerate(paras):
         if para.kind not in ("body", "list") or len(para.text.split()) > SHORT_WORDS:
             continue
-        before = next((k for k in reversed(kinds[:i]) if k != "heading"), None)
-        after = next((k for k in kinds[i + 1:] if k != "heading"), None)
-        if before == "boilerplate" and after == "boilerplate":
+        if before[i] == "boilerplate" and after[i] == "boilerplate":
             para.kind = "boilerplate"
+
+
+def _nearest_kinds_not_heading(kinds: list) -> list:
+    """For each position, the last kind before it that is not a heading (None at the start)."""
+    out, last = [], None
+    for kind in kinds:
+        out.append(last)
+        if kind != "heading":
+            last = kind
+    return out
 
 
 def _fold(text: str) -> str:

@@ -229,6 +229,18 @@ def test_lines_with_bullets_are_not_one_wrapped_paragraph(lines):
     assert clean.split_blocks("\n".join(lines)) == lines
 
 
+@pytest.mark.parametrize("middle,kind", [
+    (["Get the week's news on Fridays."], ["boilerplate"]),  # between two boilerplate paragraphs
+    (["Weekly Digest", "Get the week's news on Fridays."], ["heading", "boilerplate"]),  # headings skipped
+    # Two short paragraphs: neither stands between two boilerplate paragraphs (kinds read before any change).
+    (["Get the week's news on Fridays.", "It is read by many."], ["body", "body"]),
+    ([BODY + " " + BODY + " " + BODY], ["body"]),  # a long paragraph stays body
+])
+def test_short_paragraphs_inside_a_boilerplate_run_are_boilerplate(middle, kind):
+    doc = _doc("\n\n".join([BODY, "Sign up for our newsletter", *middle, "Privacy Policy | Terms of Use", BODY]))
+    assert [p.kind for p in doc.paragraphs[2:-2]] == kind
+
+
 def test_reader_blocks_keep_their_kind_and_order():
     raw = RawDocument("raw/t.pdf", "0" * 64, "pdf", [Page(1, ""), Page(2, "")], blocks=[
         (1, "header", "REPORT TITLE"),
