@@ -34,12 +34,11 @@ def extract_metadata(paragraphs: list[Paragraph], found: Metadata) -> Metadata:
         match = VIEWS_OF.search(text) if para.kind == "boilerplate" else None
         if match and not meta.publisher:
             meta.publisher = match.group("pub")
-        match = SOURCE_URL.match(text) if para.kind == "metadata" else None
-        if not match:
-            match = PUBLICATION_URL.search(text)
-        if match and not meta.source_url:
-            url = match.group("url").rstrip(".,;)")
-            meta.source_url = "https://" + url if url.lower().startswith("www.") else url
+        if not meta.source_url:  # PUBLICATION_URL searches the whole paragraph: only while one is needed
+            match = (SOURCE_URL.match(text) if para.kind == "metadata" else None) or PUBLICATION_URL.search(text)
+            if match:
+                url = match.group("url").rstrip(".,;)")
+                meta.source_url = "https://" + url if url.lower().startswith("www.") else url
         match = classify.DATELINE.match(text) if para.seq < 8 and not meta.published else None
         if match:  # a dateline near the top: `2023-08-18`, or `2024-03` when it names no day
             found = dates.parse_date(match.group("date"))
