@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from . import dates
+from .calendar_names import MONTH_NAME, WEEKDAYS
 
 NOTES_HEADINGS = re.compile(r"^(end ?notes|foot ?notes|notes)$", re.I)
 BIBLIOGRAPHY_HEADINGS = re.compile(r"^(references|bibliography|works cited|sources|literature cited)$", re.I)
@@ -40,11 +40,11 @@ CAPTION_CUES = re.compile(
     r"|illustration by|^(figure|fig\.|table|chart|exhibit) \d+)", re.I)
 # A line that is only a date, perhaps labelled and with a weekday or a time: `August 18, 2023`,
 # `Published: Tuesday, 18 Aug. 2023`, `Updated March 3, 2024, 9:30 a.m. EST`, `March 2024` (a cover).
-# docmeta reads the publication date from its `date` group.
+# docmeta reads the publication date from its groups.
 DATELINE = re.compile(
-    r"^(?:(?:published|posted|updated|date)\s*:?\s*)?(?:on\s+)?(?:(?:" + "|".join(dates.WEEKDAYS) + r"),?\s+)?"
-    r"(?P<date>(?:\d{1,2}(?:st|nd|rd|th)?\s+)?" + dates.MONTH_NAME + r"\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?"
-    r"(?:19|20)\d\d)"
+    r"^(?:(?:published|posted|updated|date)\s*:?\s*)?(?:on\s+)?(?:(?:" + "|".join(WEEKDAYS) + r"),?\s+)?"
+    r"(?:(?P<day_first>\d{1,2})(?:st|nd|rd|th)?\s+)?(?P<month>" + MONTH_NAME + r")\.?\s+"
+    r"(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+)?(?P<year>(?:19|20)\d\d)"
     r"(?:,?\s+(?:at\s+)?\d{1,2}(?::\d\d\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)(?:\s+(?-i:[A-Z]{2,4}))?)?\.?$", re.I)
 METADATA_LINE = re.compile(r"^(source|url|link|published|updated|posted|date|doi)\s*:\s*\S|^(https?://|www\.)\S+$", re.I)
 BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}(\s*(,|and|&)\s*[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3})*$")

@@ -26,9 +26,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-              r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+from .calendar_names import MONTH_NAME, WEEKDAYS
+
 MONTH_RX = MONTH_NAME + r"\.?"
 YEAR_RX = r"(?:1[5-9]\d\d|20\d\d|2100)"
 DECADE_RX = r"(?:(?:early|mid|late)[-\s]?)?(?:1[5-9]\d0|20\d0)['’]?s"

@@ -4,9 +4,11 @@ What a reader found in the file's own metadata (HTML meta tags, PDF info) wins; 
 """
 from __future__ import annotations
 
+import datetime
 import re
 
-from . import classify, dates
+from . import classify
+from .calendar_names import month_number
 from .types import Metadata, Paragraph
 
 COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?P<year>(?:19|20)\d\d)(?:\s*[-–]\s*\d{2,4})?,?\s*(?P<owner>[A-Z][^.\n]{1,80})?", re.I)
@@ -40,10 +42,22 @@ def extract_metadata(paragraphs: list[Paragraph], found: Metadata) -> Metadata:
                 url = match.group("url").rstrip(".,;)")
                 meta.source_url = "https://" + url if url.lower().startswith("www.") else url
         match = classify.DATELINE.match(text) if para.seq < 8 and not meta.published else None
-        if match:  # a dateline near the top: `2023-08-18`, or `2024-03` when it names no day
-            found = dates.parse_date(match.group("date"))
-            meta.published = found.value if found and not found.is_relative else None
+        if match:
+            meta.published = _dateline_date(match)
     return meta
+
+
+def _dateline_date(dateline: re.Match):
+    """ISO date of a classify.DATELINE match: `2023-08-18`, `2024-03` when it names no day, None
+    for a day the month does not have."""
+    year, month = int(dateline.group("year")), month_number(dateline.group("month"))
+    day = dateline.group("day") or dateline.group("day_first")
+    if day is None:
+        return f"{year}-{month:02d}"
+    try:
+        return datetime.date(year, month, int(day)).isoformat()
+    except ValueError:
+        return None
 
 
 def _title(paragraphs: list[Paragraph]):

@@ -9,9 +9,9 @@ from pipeline.types import DocResult, Metadata, Paragraph
 
 @pytest.mark.parametrize("stage,depends_on,independent_of", [
     ("ingest", ["ingest/__init__.py", "ingest/text.py", "ingest/pdf.py", "ingest/html.py", "types.py"],
-     ["clean.py", "claims.py", "nlp.py", "facts.py", "store.py"]),
+     ["clean.py", "claims.py", "dates.py", "nlp.py", "facts.py", "store.py"]),
     ("clean", ["clean.py", "classify.py", "docmeta.py", "types.py"],
-     ["claims.py", "nlp.py", "extract.py", "facts.py", "store.py", "entity_patterns.jsonl"]),
+     ["claims.py", "dates.py", "nlp.py", "extract.py", "facts.py", "store.py", "entity_patterns.jsonl"]),
     ("nlp", ["nlp.py", "data/entity_patterns.jsonl"],
      ["clean.py", "claims.py", "extract.py", "aliases.json", "facts.py", "store.py"]),
     ("extract", ["extract.py", "claims.py", "dates.py", "money.py", "entities.py", "notes.py",
