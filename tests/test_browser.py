@@ -263,7 +263,8 @@ def test_timeline_mark_opens_its_claim(page, audit_db):
         and d.start >= c.start and d."end" <= c."end" where d.value is not null
         and d.granularity in ('day', 'month', 'year', 'decade')""")
     assert marks.count() == n_dated
-    assert page.locator("#chart-money svg .mark-symbol.role-mark path").count() > 0
+    # Each chart fetches its own rows, so the money chart may still be drawing: wait for it too
+    page.locator("#chart-money svg .mark-symbol.role-mark path").first.wait_for(timeout=20000)
     _screenshot(page, "timeline.png")
     marks.last.click()
     page.wait_for_url(f"**/{DB_NAME}/claims/*")
