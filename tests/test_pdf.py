@@ -176,6 +176,104 @@ def test_single_column_justified_text_is_not_split():
     assert [line.text for line in lines] == [" ".join(w.text for w in row) for row in rows]
 
 
+def _ragged(words, x0, top, size=10.0):
+    """Words set from x0 with ordinary 3 pt spaces (a title, a heading)."""
+    out, x = [], x0
+    for word in words:
+        out.append(Word(word, x, x + 5 * len(word), top, top + size, size))
+        x += 5 * len(word) + 3
+    return out
+
+
+def test_columns_under_a_title_beside_a_third_column_are_found():
+    # A title over the first two of three columns: the run from the top shares only the second
+    # gutter; the first is found inside the column the title sits in.
+    title = [_ragged("Allied cooperation on quantum research and its open questions".split(), 50, 100),
+             _ragged("progress since the first joint statement of the partners".split(), 50, 112)]
+    first, second = _justified(8, 50, 200, 136), _justified(8, 215, 365, 136, offset=4)
+    third = _justified(12, 380, 530, 100, offset=9)
+    rows = sorted(title + first + second + third, key=lambda row: row[0].top)
+    rows = [[w for row in rows if row[0].top == top for w in row] for top in sorted({r[0].top for r in rows})]
+    lines = reading_order(rows, 10.0)
+    expected = title + first + second + third
+    assert [line.text for line in lines] == [" ".join(w.text for w in row) for row in expected]
+    assert len({line.place for line in lines}) == 4  # title, two columns under it, the third column
+
+
+@pytest.mark.parametrize("label", ["1.", "12)", "•", "(a)"])
+def test_hanging_labels_are_not_a_column(label):
+    rows = [[Word(label, 50, 50 + 5 * len(label), top, top + 10, 10.0)] + line[0:]
+            for top, line in ((row[0].top, row) for row in _justified(6, 80, 290, 100))]
+    lines = reading_order(rows, 10.0)
+    assert [line.text for line in lines] == [" ".join(w.text for w in row) for row in rows]
+
+
+@pytest.mark.parametrize("pieces,text", [
+    ([("T", 0, 10, 15), ("HE", 10, 30, 12), ("D", 33, 43, 15), ("IGITAL", 43, 90, 12)], "THE DIGITAL"),  # small caps
+    ([("\u201c", 0, 5, 12), ("WIPO", 5.5, 40, 12), ("Act,\u201d", 43, 70, 12)], "\u201cWIPO Act,\u201d"),  # font change
+    ([("two", 0, 20, 12), ("words", 23, 50, 12)], "two words"),  # an ordinary space
+])
+def test_words_split_only_by_a_change_of_size_or_font_are_one_word(pieces, text):
+    from pipeline.ingest.pdf import Line
+
+    words = [Word(t, x0, x1, 100 - size, 100, size) for t, x0, x1, size in pieces]
+    assert Line.of(words).text == text
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("-6- Instructions for Form 1040NR", "Instructions for Form 1040NR -7-", True),  # verso and recto
+    ("- 12 - Instructions for Form 1040NR", "-6- Instructions for Form 1040NR", True),
+    ("Report title | 3", "Report title | 4", True),
+    ("Report title", "Another title", False),
+])
+def test_running_line_signature(a, b, same):
+    from pipeline.ingest.pdf import _signature
+
+    assert (_signature(a) == _signature(b)) is same
+
+
+def test_bare_page_number_has_no_signature():
+    from pipeline.ingest.pdf import _signature
+
+    assert _signature("- 12 -") == ""
+
+
+@pytest.mark.parametrize("text,font,expected", [
+    ("!", "ELCKGH+WPTypographicSymbols", "•"),  # WordPerfect's bullet
+    ("l", "ABCDEF+Wingdings-Regular", "•"),
+    ("4", "ZapfDingbats", "•"),
+    ("!", "Helvetica-Bold", "!"),
+    ("•", "PDDJDF+Symbol", "•"),
+    ("±", "Symbol", "±"),  # a symbol font's letters and signs are text
+])
+def test_lone_dingbat_is_a_bullet(text, font, expected):
+    from pipeline.ingest.pdf import _word_text
+
+    assert _word_text({"text": text, "fontname": font}) == expected
+
+
+def _bold_line(spec, top):
+    """A line from `word*` pieces: a trailing * sets the word in bold."""
+    words = _ragged([w.rstrip("*") for w in spec.split()], 50, top)
+    for word, piece in zip(words, spec.split()):
+        word.bold = piece.endswith("*")
+    return words
+
+
+@pytest.mark.parametrize("prev,line,starts", [
+    ("Items* to* Note*", "Form 1040NR-EZ. You may be able to use", True),              # a heading line
+    ("Tax* benefits* extended.* The following", "tax benefits were extended through", False),  # run-in
+    ("the amount of the reduction that would", "IRA* deduction* expanded.* If you were", True),
+    ("the amount of the reduction that would", "otherwise have applied in the year", False),
+])
+def test_a_change_of_weight_starts_a_paragraph_unless_the_text_runs_on(prev, line, starts):
+    from pipeline.ingest.pdf import Line, _starts_paragraph
+
+    a, b = Line.of(_bold_line(prev, 100)), Line.of(_bold_line(line, 112))
+    edges = ({a.place: 50}, {a.place: 300})
+    assert _starts_paragraph(a, b, 12.0, *edges) is starts
+
+
 @pytest.mark.parametrize("x0,x1,row_ends,near", [
     (100, 104, [60], True),          # a one-digit marker is near any row it overlaps (a footnote's label)
     (100, 104, [99.5], True),

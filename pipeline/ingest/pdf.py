@@ -33,8 +33,10 @@ SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 MARKER_TEXT = re.compile(r"^\d{1,3}(?:,\d{1,3})*$")
 PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 SENTENCE_END = ".!?:;”\"’)"
-# Share of the page height at the top and bottom where running headers and footers live.
-MARGIN_BAND = 0.1
+# Share of the page height at the top and bottom where running headers and footers live, and how
+# many rows at each end of a page can be one (a body line near the margin cannot).
+MARGIN_BAND = 0.15
+MARGIN_ROWS = 3
 # A running header/footer repeats on at least this share of the pages (and on two of them at least).
 REPEAT_SHARE = 0.4
 # A superscript is at most this share of its line's size and raised by this share of its own size.
@@ -43,6 +45,15 @@ SUPERSCRIPT_RAISE = 0.15
 # A gap between words of one line wider than this many times the line's size is a gutter (ordinary
 # spaces, even stretched in justified text, stay well under one em).
 GUTTER_EM = 1.2
+# A column is at least this many ems wide: a gap after bullets or list numbers (`1.`, `•`) set in a
+# hanging indent is no gutter, the list is read row by row.
+MIN_COLUMN_EM = 6
+# Words closer than this share of their size were split only by a change of size or font (small
+# capitals `T` `HE`, an italic title after its quote mark): they are one word.
+GLUE_EM = 0.1
+# Fonts of pictures, not letters: their glyphs carry arbitrary codes (WordPerfect's bullet reads `!`,
+# Wingdings' `l`), so a lone character set in one is a bullet.
+DINGBAT_FONT = re.compile(r"dingbat|wingding|typographicsymbols", re.I)
 # Lines further apart than this many times the column's usual line pitch start a new paragraph.
 PARAGRAPH_PITCH = 1.35
 # Footnotes are set smaller than the body: at most this share of the body size.
@@ -78,15 +89,21 @@ class Line:
     # Consecutive runs of rows without columns form one region, a run with columns its own: a
     # column is (region, column), so a short line is short against its own column's width.
     region: int = 0
+    # The line's place inside its column when that column holds columns of its own (a title block
+    # over two columns, beside a third column): (region, column, ...) within the column.
+    inner: tuple = ()
 
     @property
-    def place(self) -> tuple[int, int]:
-        return self.region, self.column
+    def place(self) -> tuple:
+        return (self.region, self.column) + self.inner
 
     @classmethod
     def of(cls, words: list[Word]) -> "Line":
         bold = sum(len(w.text) for w in words if w.bold) > 0.6 * sum(len(w.text) for w in words)
-        text = " ".join(w.text for w in words)
+        text = words[0].text
+        for prev, word in zip(words, words[1:]):
+            glued = word.x0 - prev.x1 < GLUE_EM * min(prev.size, word.size) and not (prev.table or word.table)
+            text += ("" if glued else " ") + word.text
         return cls(words, min(w.x0 for w in words), max(w.x1 for w in words), min(w.top for w in words),
                    max(w.bottom for w in words), _common_size(words), bold, text,
                    table=text if words[0].table else None)
@@ -161,7 +178,7 @@ def _read_error(rel: str, exc: Exception) -> InputError:
 def _read_page(page):
     """(words, tables, n_images) of one pdfplumber page: everything layout needs, read once."""
     words = [
-        Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["size"], "bold" in w["fontname"].lower())
+        Word(_word_text(w), w["x0"], w["x1"], w["top"], w["bottom"], w["size"], "bold" in w["fontname"].lower())
         for w in page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False)
         if w.get("upright", True) and w["text"].strip()
     ]
@@ -174,6 +191,10 @@ def _read_page(page):
             if len(cells) >= 2 and max(len(row) for row in cells) >= 2:
                 tables.append((table.bbox, "\n".join("\t".join(row) for row in cells)))
     return words, tables, (page.height, len(page.images))
+
+
+def _word_text(word: dict) -> str:
+    return "•" if len(word["text"]) == 1 and DINGBAT_FONT.search(word["fontname"]) else word["text"]
 
 
 def lay_out_pages(raw_pages) -> list[PageLayout]:
@@ -213,36 +234,45 @@ def _inside(word: Word, bbox) -> bool:
 # --- running headers, footers and page numbers ------------------------------------------------
 
 def _band_rows(words: list[Word], height: float):
-    """(band, text, words) of the rows of words in the top and bottom margins of a page."""
+    """(band, text, words, edge) of the rows of words in the top and bottom margins of a page: among
+    the first and last MARGIN_ROWS rows, those inside the MARGIN_BAND; `edge` is true for the page's
+    first and last row, the only places a bare number is a page number (not a footnote's label)."""
+    rows = _rows(words)
     out = []
-    for row in _rows(words):
+    for i, row in enumerate(rows):
         top, bottom = min(w.top for w in row), max(w.bottom for w in row)
-        band = "header" if bottom <= height * MARGIN_BAND else "footer" if top >= height * (1 - MARGIN_BAND) else None
-        if band:
-            out.append((band, " ".join(w.text for w in row), row))
+        if i < MARGIN_ROWS and bottom <= height * MARGIN_BAND:
+            band = "header"
+        elif i >= len(rows) - MARGIN_ROWS and top >= height * (1 - MARGIN_BAND):
+            band = "footer"
+        else:
+            continue
+        out.append((band, " ".join(w.text for w in row), row, i in (0, len(rows) - 1)))
     return out
 
 
 def _signature(text: str) -> str:
-    """A running line with its page number masked: `Report title | 3` and `Report title | 4` match."""
-    return re.sub(r"\d+", "#", clean_whitespace(text.lower()))
+    """A running line's letters only, so the page number, its dashes and spacing, and the side it is
+    printed on do not count: `Report title | 3`, `- 14 - Report title` and `Report title -15-`
+    match. A line of no letters (a bare page number) has none."""
+    return re.sub(r"[^\w]|[\d_]", "", text.lower())
 
 
 def _running_lines(band_rows_of_pages) -> set[str]:
     """Signatures of the margin lines that repeat across pages (each page's _band_rows given)."""
     counts = Counter()
     for band_rows in band_rows_of_pages:
-        counts.update({_signature(text) for _, text, _ in band_rows})
+        counts.update({_signature(text) for _, text, _, _ in band_rows})
     needed = max(2, REPEAT_SHARE * len(band_rows_of_pages))
-    return {sig for sig, n in counts.items() if n >= needed}
+    return {sig for sig, n in counts.items() if n >= needed and sig}
 
 
 def _take_running(words: list[Word], band_rows, running: set[str], layout: PageLayout) -> list[Word]:
     """Move the page's running header/footer lines and page numbers (among its margin rows,
     `band_rows`) out of the flow of text."""
     taken = set()
-    for band, text, row in band_rows:
-        if _signature(text) in running or PAGE_NUMBER.match(text):
+    for band, text, row, edge in band_rows:
+        if _signature(text) in running or (edge and PAGE_NUMBER.match(text)):
             (layout.header if band == "header" else layout.footer).append(text)
             taken.update(id(w) for w in row)
     return [w for w in words if id(w) not in taken]
@@ -336,7 +366,9 @@ def reading_order(rows: list[list[Word]], body_size: float) -> list[Line]:
     ends the run. A gutter counts only when the run has words on both sides of it in four lines or
     more; a run that ends without one gives its last rows, when they fit, to the next run (two
     headings side by side belong to the columns below them, not to the title above).
-    Inside a run, each column is read top to bottom, columns left to right.
+    Inside a run, columns are read left to right, and each column is read as a page of its own, so
+    columns inside a column are found too (an XY cut): a title set over the first two of three
+    columns hides their gutter from the run, not from the column under the title.
     """
     if not rows:
         return []
@@ -348,7 +380,7 @@ def reading_order(rows: list[list[Word]], body_size: float) -> list[Line]:
     regions = {"region": 0, "columnar": True}
 
     def emit(run_rows, run_free):
-        lines = _read_run(rows, run_rows, run_free)
+        lines = _read_run(rows, run_rows, run_free, body_size)
         columnar = any(line.column for line in lines)
         if columnar or regions["columnar"]:
             regions["region"] += 1
@@ -367,7 +399,7 @@ def reading_order(rows: list[list[Word]], body_size: float) -> list[Line]:
                 free = narrowed
                 continue
             moved, free_next = [], gaps_of[i]
-            if not _gutters(rows, run, free):
+            if not _gutters(rows, run, free, body_size):
                 while run:
                     fit = _intersect(free_next, gaps_of[run[-1]], width, (left, right))
                     if not fit:
@@ -415,19 +447,27 @@ def _free_of(run: list[int], gaps_of, width: float, bounds):
     return free
 
 
-def _gutters(rows, run: list[int], free) -> list[float]:
-    """Middles of the free intervals with words on both sides in four lines or more."""
+def _gutters(rows, run: list[int], free, body_size: float) -> list[float]:
+    """Middles of the free intervals with words on both sides in four lines or more, and columns at
+    least MIN_COLUMN_EM wide on both sides."""
     gutters = []
     for g0, g1 in free:
-        lefts = sum(1 for i in run if any(w.x1 <= g0 + 0.5 for w in rows[i]))
-        rights = sum(1 for i in run if any(w.x0 >= g1 - 0.5 for w in rows[i]))
-        if lefts and rights and lefts + rights >= 4:
+        left = [[w for w in rows[i] if w.x1 <= g0 + 0.5] for i in run]
+        right = [[w for w in rows[i] if w.x0 >= g1 - 0.5] for i in run]
+        lines = sum(1 for words in left if words) + sum(1 for words in right if words)
+        if lines >= 4 and min(_extent(left), _extent(right)) >= MIN_COLUMN_EM * body_size:
             gutters.append((g0 + g1) / 2)
     return gutters
 
 
-def _read_run(rows, run: list[int], free) -> list[Line]:
-    gutters = _gutters(rows, run, free)
+def _extent(rows: list[list[Word]]) -> float:
+    """Width of the words of the rows (0 when there are none)."""
+    words = [w for row in rows for w in row]
+    return max(w.x1 for w in words) - min(w.x0 for w in words) if words else 0.0
+
+
+def _read_run(rows, run: list[int], free, body_size: float) -> list[Line]:
+    gutters = _gutters(rows, run, free, body_size)
     lines = []
     for i in run:
         pieces: dict[int, list[Word]] = {}
@@ -438,7 +478,20 @@ def _read_run(rows, run: list[int], free) -> list[Line]:
             line.column = column
             lines.append(line)
     _defer_trailing_lines(lines)
-    return sorted(lines, key=lambda l: (l.column, l.top, l.x0))
+    lines.sort(key=lambda l: (l.column, l.top, l.x0))
+    if not gutters:
+        return lines
+    ordered = []
+    for column in sorted({line.column for line in lines}):
+        # Each column is narrower than the run (words lie beyond its gutter), so this ends. Its
+        # words are grouped in rows again: baselines are compared within the column, not across
+        # the page, where a neighbour's line can pull a bullet away from the text it opens.
+        column_rows = _rows([w for line in lines if line.column == column for w in line.words])
+        column_rows.sort(key=lambda row: min(w.top for w in row))
+        for line in reading_order(column_rows, body_size):
+            line.inner, line.region, line.column = line.place, 0, column
+            ordered.append(line)
+    return ordered
 
 
 def _defer_trailing_lines(lines: list[Line]) -> None:
@@ -496,7 +549,11 @@ def _starts_paragraph(prev: Line, line: Line, pitch: float, col_x0, col_x1) -> b
     # The usual pitch of the body, or of this line's own type when it is larger (a title's lines).
     if line.top - prev.top > PARAGRAPH_PITCH * max(pitch, 1.25 * line.size) or line.top < prev.top:
         return True
-    if abs(line.size - prev.size) > 0.1 * prev.size or line.bold != prev.bold:
+    if abs(line.size - prev.size) > 0.1 * prev.size:
+        return True
+    # A change of weight, unless the text runs on across it in one weight: a bold run-in heading
+    # (`Tax benefits extended. The following` / `tax benefits were ...`) opens its paragraph.
+    if line.bold != prev.bold and prev.words[-1].bold != line.words[0].bold:
         return True
     if classify.is_list_item(line.text) or line.labelled:
         return True
