@@ -267,11 +267,29 @@ def _bold_line(spec, top):
     ("the amount of the reduction that would", "otherwise have applied in the year", False),
 ])
 def test_a_change_of_weight_starts_a_paragraph_unless_the_text_runs_on(prev, line, starts):
-    from pipeline.ingest.pdf import Line, _starts_paragraph
+    from pipeline.ingest.pdf import Column, Line, _starts_paragraph
 
     a, b = Line.of(_bold_line(prev, 100)), Line.of(_bold_line(line, 112))
-    edges = ({a.place: 50}, {a.place: 300})
-    assert _starts_paragraph(a, b, 12.0, *edges) is starts
+    assert _starts_paragraph(a, b, 12.0, {a.place: Column(50, 300)}) is starts
+
+
+RAGGED = ["The expatriation tax provisions provide", "an alternative tax regime for certain",
+          "nonresident aliens who lost U.S.", "citizenship or terminated U.S. long-term",
+          "resident status. In 2004, the", "expatriation rules that determine",
+          "whether you are subject to this", "alternative tax regime changed."]
+
+
+@pytest.mark.parametrize("pitches,paragraphs", [
+    ([12] * 7, [8]),                     # ragged right: a short line ending `U.S.` ends nothing
+    ([12, 12, 20, 12, 12, 12, 12], [3, 5]),  # the extra space between paragraphs does
+])
+def test_ragged_right_paragraphs_end_by_spacing_not_by_short_lines(pitches, paragraphs):
+    from pipeline.ingest.pdf import Line, _blocks
+
+    tops = [100 + sum(pitches[:i]) for i in range(len(RAGGED))]
+    lines = [Line.of(_ragged(text.split(), 50, top)) for text, top in zip(RAGGED, tops)]
+    blocks = _blocks(lines, 10.0)
+    assert [len(text.split("\n")) for _, text in blocks] == paragraphs
 
 
 @pytest.mark.parametrize("x0,x1,row_ends,near", [

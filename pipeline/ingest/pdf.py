@@ -54,6 +54,8 @@ GLUE_EM = 0.1
 # Fonts of pictures, not letters: their glyphs carry arbitrary codes (WordPerfect's bullet reads `!`,
 # Wingdings' `l`), so a lone character set in one is a bullet.
 DINGBAT_FONT = re.compile(r"dingbat|wingding|typographicsymbols", re.I)
+# A column of this many lines or more can be told justified or ragged right; fewer count as justified.
+RAGGED_MIN_LINES = 6
 # Lines further apart than this many times the column's usual line pitch start a new paragraph.
 PARAGRAPH_PITCH = 1.35
 # Footnotes are set smaller than the body: at most this share of the body size.
@@ -520,15 +522,10 @@ def _blocks(lines: list[Line], body_size: float) -> list[tuple[str, str]]:
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:])
                if a.place == b.place and a.table is None and b.table is None and 0 < b.top - a.top < 3 * a.size]
     pitch = statistics.median(pitches) if pitches else 1.2 * body_size
-    col_x0: dict[int, float] = {}
-    col_x1: dict[int, float] = {}
-    for line in lines:
-        if line.table is None:
-            col_x0[line.place] = min(col_x0.get(line.place, line.x0), line.x0)
-            col_x1[line.place] = max(col_x1.get(line.place, line.x1), line.x1)
+    columns = _columns(lines)
     for line in lines:
         prev = paragraphs[-1][-1] if paragraphs else None
-        if prev is None or _starts_paragraph(prev, line, pitch, col_x0, col_x1):
+        if prev is None or _starts_paragraph(prev, line, pitch, columns):
             paragraphs.append([line])
         else:
             paragraphs[-1].append(line)
@@ -543,7 +540,31 @@ def _blocks(lines: list[Line], body_size: float) -> list[tuple[str, str]]:
     return blocks
 
 
-def _starts_paragraph(prev: Line, line: Line, pitch: float, col_x0, col_x1) -> bool:
+@dataclass
+class Column:
+    """Where a column's lines start and end, and whether they are justified (most lines reach the
+    right edge) or set ragged right, where a short line says nothing about a paragraph's end."""
+    x0: float
+    x1: float
+    justified: bool = True
+
+
+def _columns(lines: list[Line]) -> dict[tuple, Column]:
+    by_place: dict[tuple, list[Line]] = {}
+    for line in lines:
+        if line.table is None:
+            by_place.setdefault(line.place, []).append(line)
+    columns = {}
+    for place, members in by_place.items():
+        column = Column(min(l.x0 for l in members), max(l.x1 for l in members))
+        if len(members) >= RAGGED_MIN_LINES:
+            full = sum(1 for l in members if l.x1 >= column.x1 - 0.5 * l.size)
+            column.justified = full >= 0.5 * len(members)
+        columns[place] = column
+    return columns
+
+
+def _starts_paragraph(prev: Line, line: Line, pitch: float, columns: dict[tuple, Column]) -> bool:
     if prev.table is not None or line.table is not None or prev.place != line.place:
         return True
     # The usual pitch of the body, or of this line's own type when it is larger (a title's lines).
@@ -558,8 +579,9 @@ def _starts_paragraph(prev: Line, line: Line, pitch: float, col_x0, col_x1) -> b
     if classify.is_list_item(line.text) or line.labelled:
         return True
     ends_sentence = prev.text.rstrip()[-1:] in SENTENCE_END
-    short = prev.x1 < col_x1[prev.place] - 3 * prev.size
-    indented = line.x0 > col_x0[line.place] + 0.8 * line.size and prev.x0 <= col_x0[prev.place] + 0.8 * prev.size
+    column = columns[prev.place]
+    short = column.justified and prev.x1 < column.x1 - 3 * prev.size
+    indented = line.x0 > column.x0 + 0.8 * line.size and prev.x0 <= column.x0 + 0.8 * prev.size
     return ends_sentence and (short or indented)
 
 
