@@ -18,10 +18,10 @@ SOURCES := $(shell find pipeline -path pipeline/datasette -prune -o -type f \( -
 	-print 2>/dev/null)
 RAW_FILES := $(shell find $(RAW) -type f 2>/dev/null)
 
-.PHONY: build serve test chromium bench check clean help
+.PHONY: build serve test chromium real-pdfs bench check clean help
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -40,8 +40,11 @@ serve: $(DB) ## Build if needed, then serve the database on http://127.0.0.1:800
 check: $(DB) ## Verify the built database's invariants
 	$(BIN)/claims-pipeline check --db $(DB)
 
-test: $(STAMP) chromium ## Run the test suite (real model, real SQLite, generated PDFs, pages in Chromium)
+test: $(STAMP) chromium real-pdfs ## Run the test suite (real model, real SQLite, generated and real PDFs, pages in Chromium)
 	$(BIN)/python -m pytest
+
+real-pdfs: $(STAMP) ## Fetch the two US government PDFs the ingest tests read (pdfminer's 2019 release on PyPI, sha256-checked)
+	@if [ "$$CLAIMS_SKIP_REAL_PDFS" != 1 ]; then $(BIN)/python -m tests.real_pdfs; fi
 
 chromium: ## Install Debian's Chromium for the browser tests if missing (as root; CLAIMS_SKIP_BROWSER=1 skips them)
 	@if [ "$$CLAIMS_SKIP_BROWSER" = 1 ] || [ -x /usr/bin/chromium ]; then :; \
@@ -55,6 +58,6 @@ chromium: ## Install Debian's Chromium for the browser tests if missing (as root
 bench: $(STAMP) ## Benchmark on a generated 2.5 + 5 MB corpus: words/s vs bare spaCy, rebuilds, memory (minutes)
 	$(BIN)/python -m bench
 
-clean: ## Remove generated data (extracted/) and caches; keeps .venv
+clean: ## Remove generated data (extracted/) and caches; keeps .venv and the fetched PDFs in .cache
 	rm -rf extracted .pytest_cache .hypothesis test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

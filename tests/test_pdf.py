@@ -170,6 +170,17 @@ def test_aligned_columns_are_split_at_the_gutter():
     assert [line.text for line in lines] == [" ".join(w.text for w in row) for row in left + right]
 
 
+@pytest.mark.parametrize("gap,columns", [(9.0, True), (5.0, False)])
+def test_a_row_set_tighter_across_an_established_gutter_stays_in_its_columns(gap, columns):
+    left, right = _justified(8, 50, 290, 100), _justified(8, 310, 550, 100, offset=2)
+    # Row 5 of the left column ends in a long number reaching `gap` points short of the right column
+    left[5] = _ragged(["call", "1-800-272-9829"], 310 - gap - 5 * 18 - 3, 160)
+    rows = [l + r for l, r in zip(left, right)]
+    lines = reading_order(rows, 10.0)
+    in_order = [" ".join(w.text for w in row) for row in left + right]
+    assert ([line.text for line in lines] == in_order) is columns
+
+
 def test_single_column_justified_text_is_not_split():
     rows = _justified(10, 50, 550, 100)
     lines = reading_order(rows, 10.0)
@@ -225,11 +236,13 @@ def test_words_split_only_by_a_change_of_size_or_font_are_one_word(pieces, text)
     ("- 12 - Instructions for Form 1040NR", "-6- Instructions for Form 1040NR", True),
     ("Report title | 3", "Report title | 4", True),
     ("Report title", "Another title", False),
+    ("The Digital Millennium Copyright Act of 1998", "THE DIGITAL MILLENNIUM COPYRIGHT ACT OF 1998", True),
 ])
 def test_running_line_signature(a, b, same):
     from pipeline.ingest.pdf import _signature
 
     assert (_signature(a) == _signature(b)) is same
+    assert _signature(a) != _signature(b, bold=True)  # a bold page-1 title is not the running head repeating it
 
 
 def test_bare_page_number_has_no_signature():

@@ -10,7 +10,8 @@ The only module of the project that imports pdfplumber. For each page:
    Unicode superscript digits after the word they follow, which clean detaches into citation markers;
 4. lines grouped by baseline and cut where the gap between words is a gutter; columns found from the
    x positions where consecutive lines all have a gap (never a fixed fraction of the page), and read
-   column by column, so a sentence never takes words from two columns;
+   column by column, each column searched for columns of its own, so a sentence never takes words
+   from two columns;
 5. lines grouped into paragraphs (spacing, indent, short last lines, size or weight changes), and
    footnotes (small type opening with a number at the foot of the page) as `note` blocks.
 Lines stay separated by newlines with their line-end hyphens: clean decides, with the whole
@@ -45,6 +46,9 @@ SUPERSCRIPT_RAISE = 0.15
 # A gap between words of one line wider than this many times the line's size is a gutter (ordinary
 # spaces, even stretched in justified text, stay well under one em).
 GUTTER_EM = 1.2
+# Once a run of rows has a gutter, a row whose gap there is only this many ems wide still belongs to
+# the columns (a line ending in a long phone number or URL), not a line across them.
+SNUG_GUTTER_EM = 0.8
 # A column is at least this many ems wide: a gap after bullets or list numbers (`1.`, `•`) set in a
 # hanging indent is no gutter, the list is read row by row.
 MIN_COLUMN_EM = 6
@@ -236,8 +240,8 @@ def _inside(word: Word, bbox) -> bool:
 # --- running headers, footers and page numbers ------------------------------------------------
 
 def _band_rows(words: list[Word], height: float):
-    """(band, text, words, edge) of the rows of words in the top and bottom margins of a page: among
-    the first and last MARGIN_ROWS rows, those inside the MARGIN_BAND; `edge` is true for the page's
+    """(band, line, edge) of the rows of words in the top and bottom margins of a page: among the
+    first and last MARGIN_ROWS rows, those inside the MARGIN_BAND; `edge` is true for the page's
     first and last row, the only places a bare number is a page number (not a footnote's label)."""
     rows = _rows(words)
     out = []
@@ -249,22 +253,24 @@ def _band_rows(words: list[Word], height: float):
             band = "footer"
         else:
             continue
-        out.append((band, " ".join(w.text for w in row), row, i in (0, len(rows) - 1)))
+        out.append((band, Line.of(row), i in (0, len(rows) - 1)))
     return out
 
 
-def _signature(text: str) -> str:
-    """A running line's letters only, so the page number, its dashes and spacing, and the side it is
-    printed on do not count: `Report title | 3`, `- 14 - Report title` and `Report title -15-`
-    match. A line of no letters (a bare page number) has none."""
-    return re.sub(r"[^\w]|[\d_]", "", text.lower())
+def _signature(text: str, bold: bool = False) -> str:
+    """A running line's letters and weight only, so the page number, its dashes and spacing, and the
+    side it is printed on do not count: `Report title | 3`, `- 14 - Report title` and `Report title
+    -15-` match; a bold title on page 1 and the plain running head repeating it do not. A line of
+    no letters (a bare page number) has none."""
+    letters = re.sub(r"[^\w]|[\d_]", "", text.lower())
+    return f"{letters}{'+bold' if bold else ''}" if letters else ""
 
 
 def _running_lines(band_rows_of_pages) -> set[str]:
     """Signatures of the margin lines that repeat across pages (each page's _band_rows given)."""
     counts = Counter()
     for band_rows in band_rows_of_pages:
-        counts.update({_signature(text) for _, text, _, _ in band_rows})
+        counts.update({_signature(line.text, line.bold) for _, line, _ in band_rows})
     needed = max(2, REPEAT_SHARE * len(band_rows_of_pages))
     return {sig for sig, n in counts.items() if n >= needed and sig}
 
@@ -273,10 +279,10 @@ def _take_running(words: list[Word], band_rows, running: set[str], layout: PageL
     """Move the page's running header/footer lines and page numbers (among its margin rows,
     `band_rows`) out of the flow of text."""
     taken = set()
-    for band, text, row, edge in band_rows:
-        if _signature(text) in running or (edge and PAGE_NUMBER.match(text)):
-            (layout.header if band == "header" else layout.footer).append(text)
-            taken.update(id(w) for w in row)
+    for band, line, edge in band_rows:
+        if _signature(line.text, line.bold) in running or (edge and PAGE_NUMBER.match(line.text)):
+            (layout.header if band == "header" else layout.footer).append(line.text)
+            taken.update(id(w) for w in line.words)
     return [w for w in words if id(w) not in taken]
 
 
@@ -400,8 +406,12 @@ def reading_order(rows: list[list[Word]], body_size: float) -> list[Line]:
                 run.append(i)
                 free = narrowed
                 continue
+            gutters = _gutters(rows, run, free, body_size)
+            if gutters and _clear_of(gaps_of[i] + _gaps(rows[i], left, right, 0), gutters, SNUG_GUTTER_EM * body_size):
+                run.append(i)  # set tighter across an established gutter (a long phone number): still columns
+                continue
             moved, free_next = [], gaps_of[i]
-            if not _gutters(rows, run, free, body_size):
+            if not gutters:
                 while run:
                     fit = _intersect(free_next, gaps_of[run[-1]], width, (left, right))
                     if not fit:
@@ -409,12 +419,17 @@ def reading_order(rows: list[list[Word]], body_size: float) -> list[Line]:
                     moved.insert(0, run.pop())
                     free_next = fit
             if run:
-                emit(run, _free_of(run, gaps_of, width, (left, right)))
+                emit(run, _free_of(run, gaps_of, width, (left, right)) if moved else free)
             run, free = moved + [i], free_next
         else:
             run, free = [i], gaps_of[i]
     emit(run, free)
     return ordered
+
+
+def _clear_of(gaps, gutters: list[tuple[float, float]], snug: float) -> bool:
+    """The row's gaps leave at least `snug` of every gutter free."""
+    return all(any(min(hi, g1) - max(lo, g0) >= snug for lo, hi in gaps) for g0, g1 in gutters)
 
 
 def _gaps(row: list[Word], left: float, right: float, width: float) -> list[tuple[float, float]]:
@@ -449,16 +464,16 @@ def _free_of(run: list[int], gaps_of, width: float, bounds):
     return free
 
 
-def _gutters(rows, run: list[int], free, body_size: float) -> list[float]:
-    """Middles of the free intervals with words on both sides in four lines or more, and columns at
-    least MIN_COLUMN_EM wide on both sides."""
+def _gutters(rows, run: list[int], free, body_size: float) -> list[tuple[float, float]]:
+    """The free intervals with words on both sides in four lines or more, and columns at least
+    MIN_COLUMN_EM wide on both sides."""
     gutters = []
     for g0, g1 in free:
         left = [[w for w in rows[i] if w.x1 <= g0 + 0.5] for i in run]
         right = [[w for w in rows[i] if w.x0 >= g1 - 0.5] for i in run]
         lines = sum(1 for words in left if words) + sum(1 for words in right if words)
         if lines >= 4 and min(_extent(left), _extent(right)) >= MIN_COLUMN_EM * body_size:
-            gutters.append((g0 + g1) / 2)
+            gutters.append((g0, g1))
     return gutters
 
 
@@ -469,7 +484,7 @@ def _extent(rows: list[list[Word]]) -> float:
 
 
 def _read_run(rows, run: list[int], free, body_size: float) -> list[Line]:
-    gutters = _gutters(rows, run, free, body_size)
+    gutters = [(g0 + g1) / 2 for g0, g1 in _gutters(rows, run, free, body_size)]
     lines = []
     for i in run:
         pieces: dict[int, list[Word]] = {}
