@@ -56,6 +56,10 @@ BIO = re.compile(
 # A list item opens with a bullet or a number; the PDF reader and clean's line joining use these too.
 BULLET = re.compile(r"^\s*[-•*▪◦●■–]\s+")
 NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
+# A number as tables print it: `1,250`, `$782.50`, `22.6%`, `(3)`, `2014–2017`.
+NUMBER_TOKEN = re.compile(r"^[-+(\$€£¥]*\d[\d.,:%)–-]*$")
+# A paragraph of this many words or more, this share of them numbers, is a table's rows.
+NUMBER_TABLE_WORDS, NUMBER_TABLE_SHARE = 8, 0.6
 RUN_IN_LABEL = re.compile(r"^([A-Z][\w&/()'’ -]{1,60}?):\s+(?=\S)")
 RUNNING_KINDS = {"header", "footer"}
 # Kinds a paragraph cut by a page break may have between its two halves.
@@ -139,6 +143,8 @@ def classify_by_cues(text: str, position: int):
         return "caption"
     if METADATA_LINE.match(text) or DATELINE.match(text):
         return "metadata"
+    if is_number_table(text):
+        return "table"
     if words <= SHORT_WORDS and BOILERPLATE_STRONG.search(text):
         return "boilerplate"
     if words <= SHORT_WORDS and len(set(m.lower() for m in BOILERPLATE_WEAK.findall(text))) >= 2:
@@ -150,6 +156,16 @@ def classify_by_cues(text: str, position: int):
     if match_bio(text) and words <= 80:
         return "byline"
     return None
+
+
+def is_number_table(text: str) -> bool:
+    """Cells of a table printed without rules (a tax table, a column of figures), which a reader
+    cannot tell from prose by layout: numbers and no letters, or mostly numbers. Never sentences."""
+    if not re.search(r"[^\W\d_]", text):
+        return any(ch.isdigit() for ch in text)
+    tokens = text.split()
+    numbers = sum(1 for token in tokens if NUMBER_TOKEN.match(token))
+    return len(tokens) >= NUMBER_TABLE_WORDS and numbers >= NUMBER_TABLE_SHARE * len(tokens)
 
 
 def match_bio(text: str):

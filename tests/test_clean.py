@@ -198,6 +198,13 @@ def test_paragraph_rejoin_rules(first, between, second, joined):
     ("Edward Parker is a physical scientist at the RAND Corporation.", "byline"),
     ("EDWARD PARKER", "byline"),
     ("Parker argued that the program is a physical necessity for the alliance, and others agreed with him.", "body"),
+    # Tables printed without rules: numbers and no letters, or mostly numbers
+    ("47,000", "table"),
+    ("25,300 25,350 3,373 2,991 3,373 3,143 25,350 25,400 3,380 2,999", "table"),
+    ("Single 0 5 0 0 0 5 15 1 1 1 15 25 2 2 2", "table"),
+    ("$782.50 +15% 4,386.25 +25% 12,486.25 +28% 21,915.25 +33%", "table"),
+    ("Funding rose from $1.2 million in 2019 to $3.4 million in 2021, 2022 and 2023.", "body"),
+    ("In 2021, 2022, 2023 and 2024 the agency spent 10, 12, 15 and 19 percent more.", "body"),
 ])
 def test_more_paragraph_kinds(text, kind):
     doc = _doc(text + "\n\n" + BODY)
