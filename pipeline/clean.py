@@ -231,6 +231,7 @@ class _Para:
     def __init__(self, text, markers, page, kind=None):
         self.text, self.markers, self.page, self.kind = text, markers, page, kind
         self.bullet = self.continues = False
+        self.open = True  # may continue in a later paragraph (the reader found it at a column's foot)
         self.footnote = kind == "note"  # a reader found it at the foot of its page
         self.label: int | None = None  # a note's number
         self.label_raw: str | None = None
@@ -253,10 +254,11 @@ def clean_document(raw: RawDocument) -> CleanDocument:
     """Turn pages of raw text into classified paragraphs over one cleaned text."""
     vocab = count_document_words(raw)
     paras: list[_Para] = []
-    for page, kind, text in iter_raw_paragraphs(raw, vocab):
+    for page, kind, text, is_open in iter_raw_paragraphs(raw, vocab):
         cleaned, markers = clean_paragraph_text(text)
         if cleaned:
             paras.append(_Para(cleaned, markers, page, kind or None))
+            paras[-1].open = is_open
     classify.classify_paragraphs(paras)
     classify.mark_pull_quotes(paras)
     paras = rejoin_split_paragraphs(paras, vocab)
@@ -264,18 +266,20 @@ def clean_document(raw: RawDocument) -> CleanDocument:
 
 
 def iter_raw_paragraphs(raw: RawDocument, vocab: Counter):
-    """(page, kind or "", text) of each paragraph candidate, in reading order.
+    """(page, kind or "", text, open) of each paragraph candidate, in reading order; `open` is false
+    when the reader knows the paragraph was not cut by a column or page break (RawDocument.open_blocks).
 
     A format-aware reader (PDF, HTML) lays the document out as blocks, one paragraph each, lines
     separated by newlines (table rows keep theirs); plain text is split into blocks here.
     """
     if raw.blocks:
-        for page, kind, text in raw.blocks:
-            yield page, kind, text if kind == "table" else join_lines(text.split("\n"), vocab)
+        for i, (page, kind, text) in enumerate(raw.blocks):
+            is_open = raw.open_blocks is None or i in raw.open_blocks
+            yield page, kind, text if kind == "table" else join_lines(text.split("\n"), vocab), is_open
         return
     for page in raw.pages:
         for block in split_blocks(page.text, vocab):
-            yield page.number, "", block
+            yield page.number, "", block, True
 
 
 def rejoin_split_paragraphs(paras: list[_Para], vocab: Counter | None = None) -> list[_Para]:
@@ -311,6 +315,8 @@ def _continuation_of(paras: list[_Para], i: int, consumed: set) -> int | None:
             j += 1
         if j < len(paras) and paras[j].kind == para.kind and paras[j].continues:
             return j
+        return None
+    if not para.open:  # its reader saw more of its column below it: nothing cut it
         return None
     cut_before_name = para.text.endswith(NAME_ABBREVIATIONS)
     if para.text[-1:] in TERMINAL_CHARS and not cut_before_name:

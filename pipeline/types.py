@@ -39,6 +39,10 @@ class RawDocument:
     # kind "" lets clean classify the block; any other kind is kept (header, footer, note, table,
     # boilerplate, ...). When blocks are given, clean reads them instead of splitting pages' text.
     blocks: list[tuple[int, str, str]] = field(default_factory=list)
+    # Indices of the blocks that end where their column or page ends, the only ones a column or page
+    # break can have cut; None when the reader cannot tell (plain text, HTML): clean then decides
+    # from the text alone which paragraphs continue.
+    open_blocks: Optional[set[int]] = None
     encoding: Optional[str] = None  # how a text file's bytes were decoded (utf-8, windows-1252, utf-16, ...)
 
 

@@ -248,6 +248,21 @@ def test_short_paragraphs_inside_a_boilerplate_run_are_boilerplate(middle, kind)
     assert [p.kind for p in doc.paragraphs[2:-2]] == kind
 
 
+@pytest.mark.parametrize("open_blocks,joined", [
+    (None, True),    # a reader that cannot tell: the text decides (no final stop, lower case follows)
+    ({1, 2}, True),  # the block ends at its column's foot: a break may have cut it
+    ({2}, False),    # more of its column lies below it: nothing cut it (a contact list, a label)
+])
+def test_only_a_block_at_its_columns_foot_continues(open_blocks, joined):
+    raw = RawDocument("raw/t.pdf", "0" * 64, "pdf", [Page(1, "")], blocks=[
+        (1, "", "Payments by telephone are taken by the service providers listed"),
+        (1, "", "Official Payments Corporation 1-800-272-9829 www.officialpayments.com"),
+        (1, "", "before requesting an installment agreement, consider other alternatives."),
+    ], open_blocks=open_blocks)
+    texts = [p.text for p in clean.clean_document(raw).paragraphs]
+    assert (len(texts) < 3) is joined
+
+
 def test_reader_blocks_keep_their_kind_and_order():
     raw = RawDocument("raw/t.pdf", "0" * 64, "pdf", [Page(1, ""), Page(2, "")], blocks=[
         (1, "header", "REPORT TITLE"),

@@ -302,7 +302,34 @@ def test_ragged_right_paragraphs_end_by_spacing_not_by_short_lines(pitches, para
     tops = [100 + sum(pitches[:i]) for i in range(len(RAGGED))]
     lines = [Line.of(_ragged(text.split(), 50, top)) for text, top in zip(RAGGED, tops)]
     blocks = _blocks(lines, 10.0)
-    assert [len(text.split("\n")) for _, text in blocks] == paragraphs
+    assert [len(text.split("\n")) for _, text, _ in blocks] == paragraphs
+
+
+def test_a_paragraph_is_open_only_at_its_columns_foot():
+    from pipeline.ingest.pdf import Line, _blocks
+
+    # Two paragraphs in the left column, one in the right, a footnote in small type below both
+    left = [Line.of(_ragged(t.split(), 50, top)) for t, top in (
+        ("The partners signed", 100), ("the agreement in", 112), ("Tokyo last year.", 124),
+        ("It took effect in", 148), ("2022 and", 160))]
+    right = [Line.of(_ragged("Funding rose again".split(), 320, 100))]
+    note = [Line.of([Word("¹", 50, 53, 200, 206, 6.0, label=True)] + _ragged("Jane Roe, 2021.".split(), 54, 200, 8.0))]
+    for line in right:
+        line.column = 1
+    note[0].region = 1
+    blocks = _blocks(left + right + note, 10.0)
+    assert [(kind, is_open) for kind, _, is_open in blocks] == [("", False), ("", True), ("", True), ("note", True)]
+
+
+def test_a_raised_number_marks_only_the_word_it_touches():
+    from pipeline.ingest.pdf import attach_superscripts
+
+    words = _ragged("enter the amount".split(), 50, 100) + _ragged("farmers and fishermen.".split(), 320, 100)
+    words.append(Word("100", 150, 159, 97, 103, 5.6))  # raised small type 60 pt from any word
+    words.append(Word("2", 134, 137, 97, 103, 5.6))    # a marker right after `amount`
+    rows = attach_superscripts(words)
+    texts = [w.text for row in rows for w in row]
+    assert "amount²" in texts and "fishermen." in texts and "100" in texts
 
 
 @pytest.mark.parametrize("x0,x1,row_ends,near", [

@@ -72,6 +72,8 @@ def _paragraph_with(doc, text):
     (25, "Also, subtract from line 58 any tax on an excess parachute payment, any excise tax on insider "
          "stock compensation of an expatriated corporation, and any uncollected social security and "
          "Medicare or RRTA tax on tips or group-term life insurance."),  # beside a phone number at the gutter
+    (25, "When figuring the amount on line 58, include the amount on line 57 only if line 59 is more than "
+         "zero or you would owe the penalty even if you did not include those taxes."),  # column 2 into 3
 ])
 def test_three_column_booklet_reads_in_column_order(irs, page, sentence):
     doc, text = irs

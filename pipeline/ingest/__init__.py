@@ -67,8 +67,8 @@ def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEF
         raise InputError(rel, f"cannot be read ({exc.strerror or exc})") from None
     digest = sha256 or hashlib.sha256(data).hexdigest()
     if fmt == "pdf":
-        pages, metadata, blocks = parse_pdf(data, rel)
-        return RawDocument(rel, digest, fmt, pages, metadata, blocks)
+        pages, metadata, blocks, open_blocks = parse_pdf(data, rel)
+        return RawDocument(rel, digest, fmt, pages, metadata, blocks, open_blocks)
     text, encoding = decode_text(data, rel)
     del data
     if fmt == "html":

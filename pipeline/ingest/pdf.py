@@ -43,6 +43,8 @@ REPEAT_SHARE = 0.4
 # A superscript is at most this share of its line's size and raised by this share of its own size.
 SUPERSCRIPT_SIZE = 0.85
 SUPERSCRIPT_RAISE = 0.15
+# A superscript marks the word it touches: at most this many ems from it.
+MARKER_REACH_EM = 1.0
 # A gap between words of one line wider than this many times the line's size is a gutter (ordinary
 # spaces, even stretched in justified text, stay well under one em).
 GUTTER_EM = 1.2
@@ -125,12 +127,14 @@ class PageLayout:
     height: float
     header: list[str] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
-    blocks: list[tuple[str, str]] = field(default_factory=list)  # (kind, text) in reading order
+    blocks: list[tuple[str, str, bool]] = field(default_factory=list)  # (kind, text, open) in reading order
 
 
-def parse_pdf(data: bytes, rel: str) -> tuple[list[Page], Metadata, list[tuple[int, str, str]]]:
-    """Pages (their text in reading order), the info dictionary, and the classified blocks of the
-    PDF file whose bytes are `data` (read once by the caller, which also hashed them)."""
+def parse_pdf(data: bytes, rel: str) -> tuple[list[Page], Metadata, list[tuple[int, str, str]], set[int]]:
+    """Pages (their text in reading order), the info dictionary, the classified blocks, and the
+    indices of the blocks that end at the foot of their column (open: a column or page break may
+    have cut them) of the PDF file whose bytes are `data` (read once by the caller, which also
+    hashed them)."""
     _check_bytes(data, rel)
     import pdfplumber
 
@@ -149,15 +153,16 @@ def parse_pdf(data: bytes, rel: str) -> tuple[list[Page], Metadata, list[tuple[i
             raise InputError(rel, "PDF has no text layer, only images (a scan?); run OCR on it first")
         raise InputError(rel, "PDF has no text on any page")
     layouts = lay_out_pages(raw_pages)
-    pages, blocks = [], []
+    pages, blocks, open_blocks = [], [], set()
     for layout in layouts:
-        page_blocks = ([("header", text) for text in layout.header] + layout.blocks
-                       + [("footer", text) for text in layout.footer])
-        blocks += [(layout.number, kind, text) for kind, text in page_blocks]
-        pages.append(Page(layout.number, "\n\n".join(text for _, text in page_blocks)))
+        page_blocks = ([("header", text, False) for text in layout.header] + layout.blocks
+                       + [("footer", text, False) for text in layout.footer])
+        open_blocks.update(len(blocks) + i for i, (_, _, is_open) in enumerate(page_blocks) if is_open)
+        blocks += [(layout.number, kind, text) for kind, text, _ in page_blocks]
+        pages.append(Page(layout.number, "\n\n".join(text for _, text, _ in page_blocks)))
     # The info dictionary's dates are the file's, not the publication's: left to the text.
     metadata = Metadata(title=_pdf_info(info, "Title"), author=_pdf_info(info, "Author"))
-    return pages, metadata, blocks
+    return pages, metadata, blocks, open_blocks
 
 
 def _check_bytes(data: bytes, rel: str) -> None:
@@ -320,8 +325,11 @@ def attach_superscripts(words: list[Word]) -> list[list[Word]]:
             kept.append(cand)
             continue
         mark = cand.text.translate(SUPERSCRIPT)
-        before = [w for w in row if w.x1 <= cand.x0 + 1]
-        after = [w for w in row if w.x0 >= cand.x1 - 1]
+        # Only a word right beside it: a raised number across a gutter (a check's `XX/100`) marks
+        # nothing in the next column.
+        reach = MARKER_REACH_EM * statistics.median(w.size for w in row)
+        before = [w for w in row if cand.x0 - reach <= w.x1 <= cand.x0 + 1]
+        after = [w for w in row if cand.x1 - 1 <= w.x0 <= cand.x1 + reach]
         if before:
             word = max(before, key=lambda w: w.x1)
             word.text += mark
@@ -519,7 +527,9 @@ def _defer_trailing_lines(lines: list[Line]) -> None:
         return
     others_bottom = max(line.bottom for line in lines if line.column)
     first = sorted((l for l in lines if l.column == 0), key=lambda l: l.top)
-    pitches = [b.top - a.top for a, b in zip(first, first[1:])]
+    # Steps smaller than a line are no pitch: a first column holding columns of its own (read
+    # again later) interleaves their baselines.
+    pitches = [b.top - a.top for a, b in zip(first, first[1:]) if b.top - a.top >= 0.9 * a.size]
     pitch = statistics.median(pitches) if pitches else 0
     for prev, line in zip(first, first[1:]):
         if line.top >= others_bottom and (line.top - prev.top > PARAGRAPH_PITCH * pitch
@@ -531,8 +541,10 @@ def _defer_trailing_lines(lines: list[Line]) -> None:
 
 # --- paragraphs and footnotes ------------------------------------------------------------------
 
-def _blocks(lines: list[Line], body_size: float) -> list[tuple[str, str]]:
-    """Group lines in reading order into paragraphs; footnotes at the foot of the page as notes."""
+def _blocks(lines: list[Line], body_size: float) -> list[tuple[str, str, bool]]:
+    """Group lines in reading order into paragraphs, (kind, text, open); footnotes at the foot of the
+    page as notes. A paragraph is open when no text of the page but tables and footnotes lies below
+    it in its column: only there can a column or page break have cut it."""
     paragraphs: list[list[Line]] = []
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:])
                if a.place == b.place and a.table is None and b.table is None and 0 < b.top - a.top < 3 * a.size]
@@ -546,13 +558,20 @@ def _blocks(lines: list[Line], body_size: float) -> list[tuple[str, str]]:
             paragraphs[-1].append(line)
     blocks = []
     foot = _footnote_start(paragraphs, body_size)
+    flow = [line for para in paragraphs[:foot] for line in para if line.table is None]
     for i, para in enumerate(paragraphs):
         if para[0].table is not None:
-            blocks.append(("table", para[0].table))
+            blocks.append(("table", para[0].table, False))
             continue
         kind = "note" if foot is not None and i >= foot else ""
-        blocks.append((kind, "\n".join(line.text for line in para)))
+        blocks.append((kind, "\n".join(line.text for line in para), _at_column_foot(para[-1], flow, columns)))
     return blocks
+
+
+def _at_column_foot(last: Line, flow: list[Line], columns: dict[tuple, "Column"]) -> bool:
+    column = columns[last.place]
+    return not any(line.top > last.bottom - 1 and line.x0 < column.x1 and line.x1 > column.x0
+                   for line in flow if line is not last)
 
 
 @dataclass
