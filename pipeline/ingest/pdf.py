@@ -415,7 +415,7 @@ def reading_order(rows: list[list[Word]], body_size: float) -> list[Line]:
                 free = narrowed
                 continue
             gutters = _gutters(rows, run, free, body_size)
-            if gutters and _clear_of(gaps_of[i] + _gaps(rows[i], left, right, 0), gutters, SNUG_GUTTER_EM * body_size):
+            if gutters and _clear_of(_gaps(rows[i], left, right, 0), gutters, SNUG_GUTTER_EM * body_size):
                 run.append(i)  # set tighter across an established gutter (a long phone number): still columns
                 continue
             moved, free_next = [], gaps_of[i]
