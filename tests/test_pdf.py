@@ -375,14 +375,26 @@ def _blank(path):
     pdf.output(str(path))
 
 
+def _turned(path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    with pdf.rotation(90, x=100, y=150):
+        pdf.text(100, 150, "A landscape table title set sideways")
+    pdf.output(str(path))
+
+
 @pytest.mark.parametrize("make,reason", [
     (_empty, "empty file"),
+    (_turned, "set turned"),
     (_corrupt, "corrupt"),
     (_truncated, "truncated"),
     (_encrypted, "encrypted"),
     (fx.make_image_only_pdf, "only images"),
     (_not_a_pdf, "not a PDF"),
-    (_blank, "no text"),
+    (_blank, "no text on any page"),  # not "only images": it has none
 ])
 def test_bad_pdf_raises_input_error_naming_file_and_reason(tmp_path, make, reason):
     path = tmp_path / "bad.pdf"

@@ -20,6 +20,7 @@ document as evidence, which hyphens split a word.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 from collections import Counter
@@ -30,6 +31,9 @@ from .. import classify
 from ..types import InputError, Metadata, Page
 from .text import clean_whitespace
 
+# pdfminer logs a warning for every font with a damaged descriptor; the text still reads, and the
+# user cannot act on it, so only its errors are shown.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 MARKER_TEXT = re.compile(r"^\d{1,3}(?:,\d{1,3})*$")
 PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
@@ -149,7 +153,9 @@ def parse_pdf(data: bytes, rel: str) -> tuple[list[Page], Metadata, list[tuple[i
     except Exception as exc:  # pdfminer raises many kinds on broken files; pdfplumber wraps them
         raise _read_error(rel, exc) from exc
     if not any(words for words, _, _ in raw_pages):
-        if any(images for _, _, images in raw_pages):
+        if any(n_turned for _, _, (_, _, n_turned) in raw_pages):
+            raise InputError(rel, "PDF's text is all set turned (landscape or rotated pages), which is not read yet")
+        if any(n_images for _, _, (_, n_images, _) in raw_pages):
             raise InputError(rel, "PDF has no text layer, only images (a scan?); run OCR on it first")
         raise InputError(rel, "PDF has no text on any page")
     layouts = lay_out_pages(raw_pages)
@@ -187,11 +193,13 @@ def _read_error(rel: str, exc: Exception) -> InputError:
 
 
 def _read_page(page):
-    """(words, tables, n_images) of one pdfplumber page: everything layout needs, read once."""
+    """(words, tables, (height, n_images, n_turned)) of one pdfplumber page: everything layout needs,
+    read once. Words set turned (not upright: a landscape table, a side label) are counted, not read."""
+    found = [w for w in page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False)
+             if w["text"].strip()]
     words = [
         Word(_word_text(w), w["x0"], w["x1"], w["top"], w["bottom"], w["size"], "bold" in w["fontname"].lower())
-        for w in page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False)
-        if w.get("upright", True) and w["text"].strip()
+        for w in found if w.get("upright", True)
     ]
     tables = []
     if page.lines or page.rects:  # the lines strategy needs ruling; skip the finder on pages without
@@ -201,7 +209,7 @@ def _read_page(page):
             cells = [row for row in cells if any(row)]
             if len(cells) >= 2 and max(len(row) for row in cells) >= 2:
                 tables.append((table.bbox, "\n".join("\t".join(row) for row in cells)))
-    return words, tables, (page.height, len(page.images))
+    return words, tables, (page.height, len(page.images), len(found) - len(words))
 
 
 def _word_text(word: dict) -> str:
@@ -212,7 +220,7 @@ def lay_out_pages(raw_pages) -> list[PageLayout]:
     """Reading-order blocks of every page; running headers and footers found across pages."""
     body_size = _common_size([w for words, _, _ in raw_pages for w in words])
     pages = []  # (number, height, words outside tables, tables, rows in the margins)
-    for number, (words, tables, (height, _)) in enumerate(raw_pages, start=1):
+    for number, (words, tables, (height, _, _)) in enumerate(raw_pages, start=1):
         flow = [w for w in words if not any(_inside(w, bbox) for bbox, _ in tables)]
         pages.append((number, height, flow, tables, _band_rows(flow, height)))
     running = _running_lines([band_rows for *_, band_rows in pages])
