@@ -61,6 +61,8 @@ MIN_COLUMN_EM = 6
 # Words closer than this share of their size were split only by a change of size or font (small
 # capitals `T` `HE`, an italic title after its quote mark): they are one word.
 GLUE_EM = 0.1
+# What the layout reads of each word besides its position.
+WORD_ATTRS = ["size", "fontname"]
 # Fonts of pictures, not letters: their glyphs carry arbitrary codes (WordPerfect's bullet reads `!`,
 # Wingdings' `l`), so a lone character set in one is a bullet.
 DINGBAT_FONT = re.compile(r"dingbat|wingding|typographicsymbols", re.I)
@@ -153,9 +155,7 @@ def parse_pdf(data: bytes, rel: str) -> tuple[list[Page], Metadata, list[tuple[i
     except Exception as exc:  # pdfminer raises many kinds on broken files; pdfplumber wraps them
         raise _read_error(rel, exc) from exc
     if not any(words for words, _, _ in raw_pages):
-        if any(n_turned for _, _, (_, _, n_turned) in raw_pages):
-            raise InputError(rel, "PDF's text is all set turned (landscape or rotated pages), which is not read yet")
-        if any(n_images for _, _, (_, n_images, _) in raw_pages):
+        if any(n_images for _, _, (_, n_images) in raw_pages):
             raise InputError(rel, "PDF has no text layer, only images (a scan?); run OCR on it first")
         raise InputError(rel, "PDF has no text on any page")
     layouts = lay_out_pages(raw_pages)
@@ -193,23 +193,46 @@ def _read_error(rel: str, exc: Exception) -> InputError:
 
 
 def _read_page(page):
-    """(words, tables, (height, n_images, n_turned)) of one pdfplumber page: everything layout needs,
-    read once. Words set turned (not upright: a landscape table, a side label) are counted, not read."""
-    found = [w for w in page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False)
-             if w["text"].strip()]
+    """(words, tables, (height, n_images)) of one pdfplumber page: everything layout needs, read
+    once. A page whose text is mostly turned a quarter (a landscape page) is turned back and read
+    upright, without its tables; a few turned words on an upright page (a side label) are left out."""
+    found = [w for w in page.extract_words(extra_attrs=WORD_ATTRS, keep_blank_chars=False) if w["text"].strip()]
+    upright = [w for w in found if w.get("upright", True)]
+    turned = len(upright) < len(found) / 2
+    if turned:
+        found = upright = [w for w in _turned_upright(page) if w["text"].strip()]
     words = [
         Word(_word_text(w), w["x0"], w["x1"], w["top"], w["bottom"], w["size"], "bold" in w["fontname"].lower())
-        for w in found if w.get("upright", True)
+        for w in upright
     ]
     tables = []
-    if page.lines or page.rects:  # the lines strategy needs ruling; skip the finder on pages without
+    if not turned and (page.lines or page.rects):  # the lines strategy needs ruling
         for table in page.find_tables():
             rows = table.extract()
             cells = [["" if c is None else clean_whitespace(c) for c in row] for row in rows]
             cells = [row for row in cells if any(row)]
             if len(cells) >= 2 and max(len(row) for row in cells) >= 2:
                 tables.append((table.bbox, "\n".join("\t".join(row) for row in cells)))
-    return words, tables, (page.height, len(page.images), len(found) - len(words))
+    return words, tables, (page.width if turned else page.height, len(page.images))
+
+
+def _turned_upright(page) -> list[dict]:
+    """The words of a page's turned text, read in the frame where that text stands upright: text
+    running down the page (a page turned clockwise) or up it (counter-clockwise)."""
+    from pdfplumber.utils import extract_words
+
+    chars = [c for c in page.chars if not c.get("upright", True)]
+    down = statistics.median(c["matrix"][1] for c in chars) < 0
+    width, height = page.width, page.height
+    turned = []
+    for c in chars:
+        if down:
+            box = (c["top"], c["bottom"], width - c["x1"], width - c["x0"])
+        else:
+            box = (height - c["bottom"], height - c["top"], c["x0"], c["x1"])
+        x0, x1, top, bottom = box
+        turned.append({**c, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "upright": True})
+    return extract_words(turned, extra_attrs=WORD_ATTRS, keep_blank_chars=False)
 
 
 def _word_text(word: dict) -> str:
@@ -220,7 +243,7 @@ def lay_out_pages(raw_pages) -> list[PageLayout]:
     """Reading-order blocks of every page; running headers and footers found across pages."""
     body_size = _common_size([w for words, _, _ in raw_pages for w in words])
     pages = []  # (number, height, words outside tables, tables, rows in the margins)
-    for number, (words, tables, (height, _, _)) in enumerate(raw_pages, start=1):
+    for number, (words, tables, (height, _)) in enumerate(raw_pages, start=1):
         flow = [w for w in words if not any(_inside(w, bbox) for bbox, _ in tables)]
         pages.append((number, height, flow, tables, _band_rows(flow, height)))
     running = _running_lines([band_rows for *_, band_rows in pages])
