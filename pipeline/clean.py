@@ -228,10 +228,10 @@ def clean_paragraph_text(text: str) -> tuple[str, list[tuple[int, str, int | Non
 class _Para:
     """A paragraph while it is being cleaned: text, markers relative to it, kind, page."""
 
-    def __init__(self, text, markers, page, kind=None):
+    def __init__(self, text, markers, page, kind=None, is_open=True):
         self.text, self.markers, self.page, self.kind = text, markers, page, kind
         self.bullet = self.continues = False
-        self.open = True  # may continue in a later paragraph (the reader found it at a column's foot)
+        self.open = is_open  # may continue in a later paragraph (False: its reader saw its column go on)
         self.footnote = kind == "note"  # a reader found it at the foot of its page
         self.label: int | None = None  # a note's number
         self.label_raw: str | None = None
@@ -257,8 +257,7 @@ def clean_document(raw: RawDocument) -> CleanDocument:
     for page, kind, text, is_open in iter_raw_paragraphs(raw, vocab):
         cleaned, markers = clean_paragraph_text(text)
         if cleaned:
-            paras.append(_Para(cleaned, markers, page, kind or None))
-            paras[-1].open = is_open
+            paras.append(_Para(cleaned, markers, page, kind or None, is_open))
     classify.classify_paragraphs(paras)
     classify.mark_pull_quotes(paras)
     paras = rejoin_split_paragraphs(paras, vocab)

@@ -533,10 +533,9 @@ def _read_run(rows, run: list[int], free, body_size: float) -> list[Line]:
             line = Line.of(words)
             line.column = column
             lines.append(line)
-    _defer_trailing_lines(lines)
-    lines.sort(key=lambda l: (l.column, l.top, l.x0))
     if not gutters:
-        return lines
+        return sorted(lines, key=lambda l: (l.top, l.x0))
+    _defer_trailing_lines(lines)
     ordered = []
     for column in sorted({line.column for line in lines}):
         # Each column is narrower than the run (words lie beyond its gutter), so this ends. Its
