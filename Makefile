@@ -13,8 +13,8 @@ PORT ?= 8001
 # spaCy pipeline for the build, e.g. `make build MODEL=en_core_web_md`; empty: the CLI's default (nlp.DEFAULT_MODEL)
 MODEL ?=
 # What the database is made from: the pipeline's code and data files, not the web pages
-# (pipeline/datasette: templates, metadata and plugin, read by `serve` when it starts).
-SOURCES := $(shell find pipeline -path pipeline/datasette -prune -o -type f \( -name '*.py' -o -path 'pipeline/data/*' \) \
+# (pipeline/serve: the server, templates, metadata and plugin, read by `serve` when it starts).
+SOURCES := $(shell find pipeline -path pipeline/serve -prune -o -type f \( -name '*.py' -o -path 'pipeline/data/*' \) \
 	-print 2>/dev/null)
 RAW_FILES := $(shell find $(RAW) -type f 2>/dev/null)
 

@@ -29,8 +29,10 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import corpus  # noqa: E402
-from pipeline import build as build_stage  # noqa: E402
-from pipeline import extract, nlp, process  # noqa: E402
+from pipeline.build import run as build_stage  # noqa: E402
+from pipeline import nlp  # noqa: E402
+from pipeline.build import worker as process  # noqa: E402
+from pipeline.extract import document as extract  # noqa: E402
 
 
 def _children(pid: int) -> list[int]:

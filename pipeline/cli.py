@@ -11,7 +11,8 @@ import sys
 
 import click
 
-from . import __version__, build as build_stage, nlp
+from . import __version__, nlp
+from .build import run as build_stage
 from .types import DocResult
 
 DEFAULT_RAW = pathlib.Path("raw")
@@ -191,7 +192,7 @@ def serve(db, port, host):
     Example:
       claims-pipeline serve --db extracted/claims.db --port 8001
     """
-    from . import serve as serve_stage
+    from .serve import serve as serve_stage
 
     if not db.exists():
         raise click.ClickException(f"{db} does not exist; build it first: claims-pipeline build raw/ --db {db}")
@@ -212,7 +213,7 @@ def check(db):
     Example:
       claims-pipeline check --db extracted/claims.db
     """
-    from . import check as check_stage
+    from .store import check as check_stage
 
     if not db.exists():
         raise click.ClickException(f"{db} does not exist")

@@ -8,7 +8,8 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import clean, dates, money, percentages
+from pipeline.clean import document as clean
+from pipeline.extract import dates, money, percentages
 from pipeline.types import Page, RawDocument
 
 PIECES = ["¹", "²³", "⁴⁵", "\ufffd", "-\n", "–\n", "—", "-", "\n", "\n\n", "\f", "\t", " ", "\u00a0", "\u2009",

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from .. import classify
+from .. import lexicon
 from ..types import Metadata
-from .text import clean_whitespace
+from ..lexicon import clean_whitespace
 
 SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas", "select",
              "option", "button", "input", "textarea"}
@@ -157,7 +157,7 @@ def _outside_kind(tag: str, text: str, key: str, title_key: str, position: int) 
     cues clean's classifier uses for text), a table, or boilerplate."""
     if title_key and key == title_key and tag in ("h1", "h2", "header", "div"):
         return "heading"
-    cue = classify.classify_by_cues(text, position)
+    cue = lexicon.classify_by_cues(text, position)
     if cue in ("byline", "metadata"):
         return cue
     if tag == "table":

@@ -6,8 +6,6 @@ says is rejected); files that are something else under a text extension (PDF, ZI
 rejected; then UTF-8; then UTF-8 with every byte that is not valid UTF-8 read as Windows-1252 (a
 Latin-1/Windows-1252 file decodes entirely that way, and a UTF-8 file with a few stray legacy bytes
 keeps its UTF-8 characters).
-
-clean_whitespace lives here, in the first stage, for the readers and clean alike.
 """
 from __future__ import annotations
 
@@ -56,13 +54,6 @@ def _undefined_cp1252(error: UnicodeDecodeError):
 
 codecs.register_error("claims-pipeline-cp1252", _legacy_bytes)
 codecs.register_error("claims-pipeline-latin1", _undefined_cp1252)
-
-
-def clean_whitespace(text: str) -> str:
-    """Every run of whitespace (no-break and thin spaces, tabs, form feeds, line separators) -> one space.
-    Defined here, in the first stage, so that the readers (table cells, web-page blocks) and clean
-    share it without the readers depending on clean."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:

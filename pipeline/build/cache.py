@@ -1,0 +1,421 @@
+"""The per-document cache in extracted/cache/: what lets a rebuild skip work already done.
+
+Two levels, so that a change invalidates exactly what depends on it:
+
+- **parse** entries hold a document after ingest, clean and spaCy: the CleanDocument plus the
+  spaCy Docs of its prose paragraphs (a DocBin). Key: the file's sha256 and format, the code of the
+  ingest and clean stages (and every pipeline module they import), the NLP code, the entity
+  patterns, the spaCy version and the model's name and version.
+- **result** entries hold the DocResult (what the database rows are made from). Key: the parse key
+  plus the code of the extract stage (extract.py and every module it imports: claims, dates,
+  money, entities, notes, ...) and the data files those modules name (aliases.json, ...).
+
+So editing claims.py or aliases.json re-runs only the extraction rules over cached parses (no
+spaCy); editing clean.py or the model re-parses; editing facts.py or store.py invalidates nothing,
+because the cross-document steps are recomputed from the cached rows on every build.
+Bump PIPELINE_VERSION to invalidate everything.
+
+A stage's code is found by following `from . import x` / `from .x import y` statements from the
+stage's module; a data file counts when its name appears in the source of one of those modules.
+
+Entries are written to a temporary file and renamed into place (a killed build leaves either the
+old entry or the new one), and carry a checksum of their payload: an entry that is truncated,
+corrupt or written by another version is reported as a miss and rebuilt, never trusted.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
+import pathlib
+import re
+import sys
+import time
+import zlib
+from dataclasses import fields, is_dataclass
+from typing import Optional
+
+from .. import PIPELINE_VERSION, nlp
+from ..types import CleanDocument, DocResult
+
+PACKAGE_DIR = pathlib.Path(__file__).parents[1]
+DATA_DIR = PACKAGE_DIR / "data"
+MAGIC = b"claims-pipeline-cache 2\n"
+# Module (relative to pipeline/) each cached stage starts from.
+STAGE_MODULES = {"ingest": "ingest/__init__.py", "clean": "clean/__init__.py", "nlp": "nlp.py", "extract": "extract/__init__.py"}
+# Libraries whose version changes what a stage produces.
+STAGE_LIBRARIES = {"ingest": ["pdfplumber", "pdfminer.six"], "nlp": ["spacy"]}
+COMPRESSION_LEVEL = 1  # zlib: fast; entries are mostly text and compress ~4x
+STALE_TMP_SECONDS = 3600
+
+
+class CorruptEntry(Exception):
+    """A cache entry that cannot be trusted: truncated, altered, or from another format version."""
+
+
+# ----------------------------------------------------------------------------------------------
+# Keys
+
+
+def _module_file(name: str, current: pathlib.Path, level: int) -> list[pathlib.Path]:
+    """Files of the pipeline modules an import statement refers to (relative imports only)."""
+    base = current.parent
+    for _ in range(level - 1):
+        base = base.parent
+    target = base.joinpath(*name.split(".")) if name else base
+    found = []
+    for candidate in (target.with_suffix(".py"), target / "__init__.py"):
+        if candidate.is_file() and PACKAGE_DIR in candidate.resolve().parents:
+            found.append(candidate.resolve())
+    return found
+
+
+# `from .x import y`, `from . import (a, b)`, `from pipeline.x import y`; `import pipeline.x`. Read with
+# regular expressions, not ast: parsing every module cost a tenth of a rebuild with nothing changed.
+# A match inside a string only adds a dependency (an extra invalidation), never hides one.
+FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.+|pipeline\b\.?)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
+PLAIN_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n]*)", re.M)
+
+
+def imported_modules(source: str) -> list[tuple[int, str]]:
+    """(level, dotted name) of every pipeline module a source may import: level 0 for absolute
+    `pipeline.x` names (given relative to the package), else the number of leading dots. Both
+    `from . import x` readings are listed (x a module, or a name of the package)."""
+    found = []
+    for match in FROM_IMPORT.finditer(source):
+        dots, module, names = match.groups()
+        level = len(dots) if dots.startswith(".") else 0
+        found.append((level, module))
+        for name in re.sub(r"#[^\n]*", "", names).strip("()").split(","):
+            if name.split():
+                found.append((level, f"{module}.{name.split()[0]}" if module else name.split()[0]))
+    for match in PLAIN_IMPORT.finditer(source):
+        for name in re.sub(r"#[^\n]*", "", match.group(1)).split(","):
+            if name.split() and name.split()[0].startswith("pipeline."):
+                found.append((0, name.split()[0][len("pipeline."):]))
+    return found
+
+
+@functools.lru_cache(maxsize=None)
+def _read(path: pathlib.Path) -> bytes:
+    """A pipeline source or data file, read once per process (imports, data names and
+    fingerprints all read the same files)."""
+    return path.read_bytes()
+
+
+@functools.lru_cache(maxsize=None)
+def _imports(path: pathlib.Path) -> list[pathlib.Path]:
+    found = []
+    for level, module in imported_modules(_read(path).decode("utf-8")):
+        origin, level = (path, level) if level else (PACKAGE_DIR / "__init__.py", 1)
+        found += _module_file(module, origin, level)
+    return found
+
+
+def stage_files(stage: str) -> list[pathlib.Path]:
+    """The source and data files a stage's output depends on, transitively."""
+    todo = [(PACKAGE_DIR / STAGE_MODULES[stage]).resolve(), (PACKAGE_DIR / "__init__.py").resolve(),
+            (PACKAGE_DIR / "types.py").resolve()]
+    seen: set[pathlib.Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        todo += _imports(path)
+    sources = "\n".join(_read(p).decode("utf-8") for p in seen)
+    data = [p for p in DATA_DIR.glob("*") if p.is_file() and p.name in sources] if DATA_DIR.is_dir() else []
+    return sorted(seen) + sorted(data)
+
+
+def _library_versions(stage: str) -> list[str]:
+    versions = []
+    for name in STAGE_LIBRARIES.get(stage, []):
+        try:
+            versions.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name}==none")
+    return versions
+
+
+@functools.lru_cache(maxsize=None)
+def stage_fingerprint(stage: str) -> str:
+    """A short hash of everything a stage's output depends on (its code, data and libraries)."""
+    digest = hashlib.sha256(PIPELINE_VERSION.encode())
+    for path in stage_files(stage):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + _read(path) + b"\0")
+    digest.update("\n".join(_library_versions(stage)).encode())
+    return digest.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=None)
+def model_fingerprint(model: str) -> str:
+    """Name and version of a spaCy pipeline, read from its meta.json without importing spaCy
+    (once per process: every document's keys include it)."""
+    folder = nlp.model_folder(model)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8")) if folder else None
+    except (OSError, ValueError):
+        meta = None
+    if meta is None:
+        return model  # not installed: loading it fails later with a clear message
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', model)}-{meta.get('version', '0')}"
+
+
+def document_keys(sha256: str, fmt: str, model: str) -> tuple[str, str]:
+    """(parse key, result key) of one document's cache entries."""
+    parts = [sha256, fmt, stage_fingerprint("ingest"), stage_fingerprint("clean"), stage_fingerprint("nlp"),
+             model_fingerprint(model), f"py{sys.version_info[0]}.{sys.version_info[1]}"]
+    parse = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+    result = hashlib.sha256(f"{parse}\0{stage_fingerprint('extract')}".encode()).hexdigest()[:16]
+    return parse, result
+
+
+# ----------------------------------------------------------------------------------------------
+# Dataclasses <-> JSON, compactly: a list of rows is stored as field names plus value lists.
+
+
+@functools.lru_cache(maxsize=None)
+def _hints(cls) -> dict:
+    import typing
+
+    return typing.get_type_hints(cls)
+
+
+def _row_class(hint):
+    """The dataclass of `list[SomeDataclass]`, else None."""
+    import typing
+
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) is list and args and is_dataclass(args[0]):
+        return args[0]
+    return None
+
+
+def _is_tuple_list(hint) -> bool:
+    import typing
+
+    args = typing.get_args(hint)
+    return typing.get_origin(hint) is list and bool(args) and typing.get_origin(args[0]) is tuple
+
+
+def encode_dataclass(obj) -> dict:
+    data = {}
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        row_class = _row_class(_hints(type(obj))[f.name])
+        if row_class is not None:
+            names = [g.name for g in fields(row_class)]
+            data[f.name] = {"fields": names, "rows": [[getattr(item, n) for n in names] for item in value]}
+        elif is_dataclass(value):
+            data[f.name] = encode_dataclass(value)
+        else:
+            data[f.name] = value
+    return data
+
+
+def decode_dataclass(cls, data: dict):
+    hints = _hints(cls)
+    kwargs = {}
+    for name, value in data.items():
+        if name not in hints:
+            raise CorruptEntry(f"unknown field {cls.__name__}.{name}")
+        hint = hints[name]
+        row_class = _row_class(hint)
+        if row_class is not None:
+            kwargs[name] = _decode_rows(row_class, value)
+        elif is_dataclass(hint):
+            kwargs[name] = decode_dataclass(hint, value)
+        elif _is_tuple_list(hint):
+            kwargs[name] = [tuple(item) for item in value]
+        else:
+            kwargs[name] = value
+    return cls(**kwargs)
+
+
+@functools.lru_cache(maxsize=None)
+def _row_layout(cls) -> tuple[list[str], list[int]]:
+    """A row dataclass's field names, and the positions of its list-of-tuples fields."""
+    names = [f.name for f in fields(cls)]
+    hints = _hints(cls)
+    return names, [i for i, name in enumerate(names) if _is_tuple_list(hints[name])]
+
+
+def _decode_rows(cls, table: dict) -> list:
+    names, tuple_columns = _row_layout(cls)
+    if table["fields"] != names:
+        raise CorruptEntry(f"{cls.__name__} rows have other fields than this version's")
+    rows = table["rows"]
+    if tuple_columns:
+        for values in rows:
+            for i in tuple_columns:
+                values[i] = [tuple(item) for item in values[i]]
+    return [cls(*values) for values in rows]
+
+
+def encode_result(result: DocResult) -> bytes:
+    return json.dumps(encode_dataclass(result), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def decode_result(payload: bytes) -> DocResult:
+    return decode_dataclass(DocResult, json.loads(payload))
+
+
+# ----------------------------------------------------------------------------------------------
+# Entries on disk
+
+
+class Cache:
+    """Entries under `directory/parse/` and `directory/result/`, named `<sha256>-<key>`."""
+
+    LEVELS = ("parse", "result")
+
+    def __init__(self, directory: pathlib.Path):
+        self.directory = pathlib.Path(directory)
+
+    def path(self, level: str, sha256: str, key: str) -> pathlib.Path:
+        return self.directory / level / f"{sha256}-{key}"
+
+    def write(self, path: pathlib.Path, parts: list[bytes], meta: Optional[dict] = None,
+              compress: Optional[list[bool]] = None) -> None:
+        """Write an entry atomically: a temporary file beside it, renamed into place. Parts are
+        zlib-compressed unless `compress` says otherwise (a DocBin is compressed already)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        compress = compress or [True] * len(parts)
+        parts = [zlib.compress(part, COMPRESSION_LEVEL) if z else part for part, z in zip(parts, compress)]
+        checksum = hashlib.blake2b(digest_size=16)
+        for part in parts:
+            checksum.update(part)
+        header = {"name": path.name, "sizes": [len(p) for p in parts], "compressed": compress,
+                  "checksum": checksum.hexdigest(), "meta": meta or {}}
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as handle:
+                handle.write(MAGIC)
+                handle.write(json.dumps(header).encode() + b"\n")
+                for part in parts:
+                    handle.write(part)
+            os.replace(tmp, path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+
+    def read(self, path: pathlib.Path) -> Optional[tuple[list[bytes], dict]]:
+        """(parts, meta) of an entry; None when there is none; CorruptEntry when it cannot be trusted."""
+        checked = self._read_checked(path)
+        if checked is None:
+            return None
+        header, body = checked
+        parts, offset = [], 0
+        try:
+            for size, z in zip(header["sizes"], header["compressed"]):
+                part = body[offset:offset + size]
+                parts.append(zlib.decompress(part) if z else part)
+                offset += size
+        except zlib.error as exc:
+            raise CorruptEntry(f"{path.name}: {exc}") from None
+        return parts, header.get("meta") or {}
+
+    def _read_checked(self, path: pathlib.Path) -> Optional[tuple[dict, bytes]]:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        if not data.startswith(MAGIC):
+            raise CorruptEntry(f"{path.name}: not a cache entry of this version")
+        newline = data.find(b"\n", len(MAGIC))
+        try:
+            header = json.loads(data[len(MAGIC):newline])
+            sizes, expected, compressed = header["sizes"], header["checksum"], header["compressed"]
+        except (ValueError, KeyError, TypeError):
+            raise CorruptEntry(f"{path.name}: unreadable header") from None
+        body = data[newline + 1:]
+        if header.get("name") != path.name or len(body) != sum(sizes) or len(compressed) != len(sizes):
+            raise CorruptEntry(f"{path.name}: truncated or misplaced ({len(body)} of {sum(sizes)} bytes)")
+        if hashlib.blake2b(body, digest_size=16).hexdigest() != expected:
+            raise CorruptEntry(f"{path.name}: checksum mismatch")
+        return header, body
+
+    def discard(self, path: pathlib.Path) -> None:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+
+    def prune(self, keep: set[pathlib.Path]) -> int:
+        """Delete entries not in `keep` (from removed files, older code or another model) and
+        temporary files left by killed builds. Returns how many were deleted."""
+        deleted = 0
+        for level in self.LEVELS:
+            folder = self.directory / level
+            if not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                if path.name.endswith(".tmp") and not is_stale_temporary(path):
+                    continue  # being written by a build running now
+                if path in keep:
+                    continue
+                self.discard(path)
+                deleted += 1
+        return deleted
+
+
+def is_stale_temporary(path: pathlib.Path) -> bool:
+    """True for a temporary file `<name>.<pid>.tmp` whose writer is gone (killed), or that is old."""
+    try:
+        pid = int(path.name.rsplit(".", 2)[-2])
+    except (ValueError, IndexError):
+        pid = None
+    if pid is not None and pid != os.getpid():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass
+    try:
+        return time.time() - path.stat().st_mtime > STALE_TMP_SECONDS
+    except FileNotFoundError:
+        return False
+
+
+# ----------------------------------------------------------------------------------------------
+# What the two levels hold
+
+
+def save_result(cache: Cache, path: pathlib.Path, result: DocResult) -> None:
+    cache.write(path, [encode_result(result)])
+
+
+def load_result(cache: Cache, path: pathlib.Path) -> Optional[DocResult]:
+    entry = cache.read(path)
+    if entry is None:
+        return None
+    try:
+        return decode_result(entry[0][0])
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise CorruptEntry(f"{path.name}: {type(exc).__name__}: {exc}") from None
+
+
+def save_parse(cache: Cache, path: pathlib.Path, clean: Optional[CleanDocument], info: dict,
+               docbin: bytes = b"") -> None:
+    """A parsed document: its CleanDocument, `info` (format, n_pages, ... or the rejection reason)
+    and the DocBin of its prose paragraphs."""
+    clean_json = json.dumps(encode_dataclass(clean) if clean else None, ensure_ascii=False,
+                            separators=(",", ":")).encode()
+    cache.write(path, [clean_json, docbin], meta=info, compress=[True, False])
+
+
+def load_parse(cache: Cache, path: pathlib.Path) -> Optional[tuple[Optional[CleanDocument], dict, bytes]]:
+    entry = cache.read(path)
+    if entry is None:
+        return None
+    (clean_json, docbin), info = entry
+    try:
+        data = json.loads(clean_json)
+        clean = decode_dataclass(CleanDocument, data) if data is not None else None
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise CorruptEntry(f"{path.name}: {type(exc).__name__}: {exc}") from None
+    return clean, info, docbin

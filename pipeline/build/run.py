@@ -1,0 +1,311 @@
+"""Orchestration: turn a folder of source files into the database, reusing every cached result.
+
+1. Plan: hash every file; the same content under several names is one document with several
+   paths; look up each document's cache entries (cache.py).
+2. Produce: documents without a cached result go, in batches, to worker processes (process.py);
+   each worker loads the model once, on first need. Results come back in plan order, at most a
+   few batches ahead of the writer, so memory is bounded by batches, not by the corpus.
+3. Store: results stream into a new database beside the old one (store.save_database), which is
+   checked (check.py) and only then renamed into place: a reader never sees a half-written
+   database, and a killed or failed build leaves the previous one intact.
+"""
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import dataclasses
+import json
+import multiprocessing
+import os
+import pathlib
+import time
+from typing import Callable, Iterator, Optional
+
+from .. import PIPELINE_VERSION, ingest, nlp
+from ..store import check
+from ..store import write as store
+from . import cache as cache_stage
+from .worker import Job, Outcome, Settings, init_worker, process_document, run_task  # noqa: F401  (CLI)
+
+# A batch of work for one worker: documents are grouped up to this many bytes of source text
+# (PDF bytes count a quarter: most of a PDF file is not text).
+TASK_BYTES = 128_000
+PDF_BYTE_WEIGHT = 0.25
+# Batches in flight per worker: enough to keep workers busy while the writer catches up.
+TASKS_AHEAD_PER_JOB = 2
+DEFAULT_MAX_FILE_MB = ingest.DEFAULT_MAX_TEXT_BYTES // 1_000_000
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+@dataclasses.dataclass
+class BuildReport:
+    db_path: str
+    documents: int = 0
+    files: int = 0
+    cached: int = 0
+    processed: int = 0
+    rejected: list[str] = dataclasses.field(default_factory=list)
+    duplicates: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (path, same content as)
+    notes: list[str] = dataclasses.field(default_factory=list)
+    counts: dict = dataclasses.field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        c = self.counts
+        text = (f"Built {self.db_path} from {self.documents} documents in {self.seconds:.1f} s: "
+                f"{self.processed} processed, {self.cached} from cache; "
+                f"{c.get('sentences', 0)} sentences, {c.get('mentions', 0)} mentions of {c.get('entities', 0)} "
+                f"entities, {c.get('dates', 0)} dates, {c.get('money', 0)} money figures, "
+                f"{c.get('claims', 0)} claims ({c.get('facts', 0)} facts), {c.get('notes', 0)} notes, "
+                f"{c.get('bibliography', 0)} bibliography entries.")
+        if self.rejected:
+            text += f" {len(self.rejected)} file(s) rejected (listed above)."
+        return text
+
+
+class BuildFailed(Exception):
+    """The new database violates an invariant; the previous one was left in place."""
+
+    def __init__(self, violations: list[str]):
+        super().__init__(f"the new database fails {len(violations)} check(s); the previous database was kept")
+        self.violations = violations
+
+
+@dataclasses.dataclass
+class Planned:
+    """One document of the plan: its job and every path with its content."""
+    job: Job
+    paths: list[str]
+    weight: float
+    cached: bool = False
+
+
+def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
+                   cache: Optional[cache_stage.Cache]) -> tuple[list[Planned], list[tuple[str, str]]]:
+    """Group files by content (sha256) and look up their cache entries, in file order."""
+    by_sha: dict[str, Planned] = {}
+    duplicates = []
+    for path in files:
+        rel = ingest.relative_name(path, root)
+        fmt = ingest.SUPPORTED_SUFFIXES.get(path.suffix.lower(), "")
+        try:
+            sha, size = ingest.sha256_file(path), path.stat().st_size
+        except OSError:
+            sha, size = f"unreadable:{rel}", 0  # ingest reports why, naming the file
+        if sha in by_sha:
+            by_sha[sha].paths.append(rel)
+            duplicates.append((rel, by_sha[sha].paths[0]))
+            continue
+        parse_key, result_key = cache_stage.document_keys(sha, fmt, model)
+        job = Job(str(path.resolve()), rel, sha, fmt, parse_key, result_key)
+        weight = size * (PDF_BYTE_WEIGHT if fmt == "pdf" else 1)
+        # Existence only: the entry's checksum is verified when it is read (reading every entry
+        # twice cost a tenth of a rebuild with nothing changed).
+        cached = cache is not None and cache.path("result", sha, result_key).exists()
+        by_sha[sha] = Planned(job, [rel], weight, cached)
+    return list(by_sha.values()), duplicates
+
+
+def group_tasks(planned: list[Planned]) -> list[list[int]]:
+    """Consecutive uncached documents grouped into tasks of about TASK_BYTES."""
+    tasks, current, weight = [], [], 0.0
+    for i, item in enumerate(planned):
+        if item.cached:
+            continue
+        current.append(i)
+        weight += item.weight
+        if weight >= TASK_BYTES:
+            tasks.append(current)
+            current, weight = [], 0.0
+    if current:
+        tasks.append(current)
+    return tasks
+
+
+class Producer:
+    """Yields (Planned, Outcome) in plan order: cached results read here, the rest computed by a
+    pool of worker processes at most a few tasks ahead of the consumer."""
+
+    def __init__(self, planned: list[Planned], settings: Settings, jobs: int,
+                 cache: Optional[cache_stage.Cache]):
+        self.planned, self.settings, self.cache = planned, settings, cache
+        self.tasks = group_tasks(planned)
+        self.jobs = max(1, min(jobs, len(self.tasks)))
+        # With more than one core, even a single task goes to a worker: it loads the model and
+        # parses while this process writes the cached documents.
+        self.use_pool = jobs > 1 and bool(self.tasks)
+        self.pool: Optional[concurrent.futures.Executor] = None
+        self.futures: collections.deque = collections.deque()
+        self.next_task = 0
+        # Documents yielded so far, read from the cache or produced (a cached entry found corrupt
+        # is produced again): counted as yielded, so the runs row and the report say the same.
+        self.n_cached = self.n_produced = 0
+
+    def start(self) -> None:
+        """Start the workers (before the parent opens the database, so nothing is forked mid-write)."""
+        if self.use_pool:
+            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                                  else "spawn")
+            self.pool = concurrent.futures.ProcessPoolExecutor(self.jobs, mp_context=context, initializer=init_worker)
+            self._submit_ahead()
+
+    def _submit_ahead(self) -> None:
+        while self.next_task < len(self.tasks) and len(self.futures) < self.jobs * TASKS_AHEAD_PER_JOB:
+            task = self.tasks[self.next_task]
+            jobs = [self.planned[i].job for i in task]
+            self.futures.append((task, self.pool.submit(run_task, jobs, self.settings)))
+            self.next_task += 1
+
+    def _computed(self) -> Iterator[tuple[int, Outcome]]:
+        if self.pool is None:
+            for task in self.tasks:
+                yield from zip(task, run_task([self.planned[i].job for i in task], self.settings))
+            return
+        while self.futures:
+            task, future = self.futures.popleft()
+            outcomes = future.result()
+            self._submit_ahead()
+            yield from zip(task, outcomes)
+
+    def __iter__(self) -> Iterator[tuple[Planned, Outcome]]:
+        computed = self._computed()
+        for i, item in enumerate(self.planned):
+            if item.cached:
+                outcome, note = self._load_cached(item)
+                if outcome is not None:
+                    self.n_cached += 1
+                    yield item, outcome
+                    continue
+                # the entry failed its checksum or is gone: produce the document here
+                outcome = run_task([item.job], self.settings)[0]
+                outcome.notes.insert(0, note)
+            else:
+                index, outcome = next(computed)
+                assert index == i, "results out of plan order"
+            self.n_produced += 1
+            yield item, outcome
+
+    def _load_cached(self, item: Planned) -> tuple[Optional[Outcome], Optional[str]]:
+        """(the cached outcome, None), or (None, why it cannot be used)."""
+        path = self.cache.path("result", item.job.sha256, item.job.result_key)
+        try:
+            result = cache_stage.load_result(self.cache, path)
+        except cache_stage.CorruptEntry as exc:
+            self.cache.discard(path)
+            return None, f"{item.job.rel}: cache entry not trusted ({exc}); produced again"
+        if result is None:  # removed since planning (another build pruned it)
+            return None, f"{item.job.rel}: cache entry gone; produced again"
+        return Outcome(result), None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            for _, future in self.futures:
+                future.cancel()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT_MODEL,
+          on_file: Optional[Callable[[pathlib.Path, Optional[str]], None]] = None,
+          files: Optional[list[pathlib.Path]] = None, jobs: Optional[int] = None,
+          cache_dir: Optional[pathlib.Path] = None, use_cache: bool = True,
+          max_file_mb: float = DEFAULT_MAX_FILE_MB, on_note: Optional[Callable[[str], None]] = None) -> BuildReport:
+    """Build db_path from the files in raw_dir.
+
+    `on_file(path, error)` is called once per file as its document is stored (error: the reason it
+    was rejected); `on_note(text)` for things worth telling that are not errors. The cache lives in
+    `cache_dir` (default: a `cache` folder beside the database). Raises BuildFailed when the new
+    database fails its checks (the old one is kept), nlp.ModelNotFound when a document needs a
+    model that is not installed (nlp.ensure_model checks that up front, as the CLI does).
+    """
+    clock = time.monotonic()
+    started = store.now()
+    raw_dir, db_path = pathlib.Path(raw_dir), pathlib.Path(db_path)
+    if not raw_dir.is_dir():
+        raise FileNotFoundError(f"{raw_dir} is not a directory")
+    files = list(files) if files is not None else list(ingest.iter_source_files(raw_dir))
+    root = raw_dir.resolve().parent
+    cache = cache_stage.Cache(cache_dir or db_path.parent / "cache") if use_cache else None
+    planned, duplicates = plan_documents(files, root, model, cache)
+    report = BuildReport(str(db_path), files=len(files))
+    jobs = jobs or default_jobs()
+    settings = Settings(model, str(cache.directory) if cache else None, str(root), int(max_file_mb * 1_000_000))
+    files_by_rel = {ingest.relative_name(path, root): path for path in files}
+    note = on_note or (lambda text: None)
+
+    rejected_paths: set[str] = set()
+
+    def results():
+        for item, outcome in producer:
+            for text in outcome.notes:
+                report.notes.append(text)
+                note(text)
+            if outcome.result is not None:
+                outcome.result.path, outcome.result.paths = item.paths[0], item.paths
+                report.documents += 1
+                yield outcome.result
+            for rel in item.paths:
+                error = f"{rel}: {outcome.error}" if outcome.result is None else None
+                if error:
+                    report.rejected.append(error)
+                    rejected_paths.add(rel)
+                if on_file:
+                    on_file(files_by_rel[rel], error)
+
+    tmp = _fresh_temporary(db_path)
+    producer = Producer(planned, settings, jobs, cache)
+    run = {"started": started, "pipeline_version": PIPELINE_VERSION, "spacy_model": cache_stage.model_fingerprint(model),
+           "n_files": len(files), "jobs": producer.jobs,
+           "fingerprints": json.dumps({stage: cache_stage.stage_fingerprint(stage) for stage in cache_stage.STAGE_MODULES})}
+    try:
+        producer.start()
+        previous = store.read_runs(str(db_path))
+        report.counts = store.save_database(str(tmp), results(), run, previous_runs=previous, finish=lambda: dict(
+            n_cached=producer.n_cached, n_processed=producer.n_produced,
+            n_rejected=len(report.rejected), rejected=json.dumps(report.rejected, ensure_ascii=False),
+            seconds=round(time.monotonic() - clock, 3)))
+        producer.close()
+        violations = check.check_database(tmp)
+        if violations:
+            raise BuildFailed(violations)
+        _fsync(tmp)
+        os.replace(tmp, db_path)
+        _fsync(db_path.parent)  # the rename itself
+    finally:
+        producer.close()
+        if tmp.exists():
+            tmp.unlink()
+    if cache is not None:
+        cache.prune({cache.path(level, item.job.sha256, key) for item in planned
+                     for level, key in (("parse", item.job.parse_key), ("result", item.job.result_key))})
+    report.duplicates = [(path, first) for path, first in duplicates if first not in rejected_paths]
+    report.cached, report.processed = producer.n_cached, producer.n_produced
+    report.seconds = time.monotonic() - clock
+    return report
+
+
+def _fresh_temporary(db_path: pathlib.Path) -> pathlib.Path:
+    """The file the new database is written to, beside the old one; removes those left by killed builds."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in db_path.parent.glob(f".{db_path.name}.*.tmp"):
+        if cache_stage.is_stale_temporary(stale):
+            stale.unlink(missing_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    return tmp
+
+
+def _fsync(path: pathlib.Path) -> None:
+    """Flush a file (or a directory: its entries) to disk: the new database is durable before it
+    replaces the old one (it is written with synchronous=off), and so is the rename."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,329 @@
+"""Per-document work, done in the build's worker processes (or in-process with `--jobs 1`):
+ingest -> clean -> spaCy -> extract, with both levels of the per-document cache (cache.py).
+
+A task is a small batch of documents: their prose paragraphs go through one `nlp.pipe` call
+(`as_tuples` carries which document and paragraph each text is), so small documents still make
+full batches. Workers return plain DocResults; the parent process alone writes the database.
+"""
+from __future__ import annotations
+
+import collections.abc
+import dataclasses
+import gc
+import os
+import pathlib
+import sys
+import traceback
+from typing import Optional
+
+from . import cache as cache_stage
+from .. import clean, extract, ingest, nlp
+from ..types import DocResult, InputError, RawDocument, Source
+
+# Characters of text per nlp.pipe batch. spaCy's working memory grows with the tokens in a batch
+# (the parser's precomputed features take ~4 KB a token), so batches are cut by characters, not by
+# number of texts: measured (bench/), 30k characters ran as fast as 100k-300k with 250 MB instead
+# of 450-570 MB per process.
+BATCH_CHARS = 30_000
+# Texts longer than this go through spaCy in pieces (cut at a sentence end or a space) joined back
+# into one Doc: spaCy refuses texts over its max_length, and one long text is one big batch.
+MAX_NLP_CHARS = 30_000
+DOCBIN_ATTRS = ["ORTH", "SPACY", "TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE",
+                "ENT_KB_ID", "ENT_ID"]
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+@dataclasses.dataclass
+class Job:
+    """One document to produce: where its file is and the keys of its cache entries."""
+    file: str  # absolute path of the first file with this content
+    rel: str  # its path as stored (relative to the project)
+    sha256: str
+    fmt: str
+    parse_key: str
+    result_key: str
+
+
+@dataclasses.dataclass
+class Settings:
+    model: str
+    cache_dir: Optional[str]  # None: no cache
+    root: str  # paths are stored relative to this directory
+    max_text_bytes: int
+
+
+@dataclasses.dataclass
+class Outcome:
+    result: Optional[DocResult] = None
+    error: Optional[str] = None  # why the file was rejected (the caller names the file)
+    notes: list[str] = dataclasses.field(default_factory=list)  # things worth telling (corrupt cache entries)
+
+
+def init_worker() -> None:
+    """Run in each worker process as it starts: on Linux, ask the kernel to kill the worker when
+    the build that started it dies (SIGKILL included), so a killed build leaves no orphans."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the build died before the request was made
+        os._exit(1)
+
+
+# The model of this process, loaded on first need (a build whose parses are all cached needs none).
+_MODEL: dict = {}
+
+
+def get_model(name: str):
+    if name not in _MODEL:
+        _MODEL.clear()
+        _MODEL[name] = nlp.load_model(name)
+        # Objects alive now (the model) are never garbage: keep the collector from scanning them.
+        gc.freeze()
+    return _MODEL[name]
+
+
+def _vocab(name: str):
+    """A vocabulary to read cached Docs with: the loaded model's, else a blank English one
+    (cheap; DocBins carry their own strings)."""
+    if name in _MODEL:
+        return _MODEL[name].vocab
+    if "blank" not in _MODEL:
+        import spacy
+
+        _MODEL["blank"] = spacy.blank("en")
+    return _MODEL["blank"].vocab
+
+
+def split_for_nlp(text: str, limit: int = MAX_NLP_CHARS) -> list[str]:
+    """Pieces of `text`, each at most `limit` characters, that concatenate back to `text`; cut
+    after a sentence end where there is one in the second half of the window, else after a space."""
+    pieces, pos = [], 0
+    while len(text) - pos > limit:
+        window = text[pos:pos + limit]
+        cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        cut = cut + 2 if window[cut:cut + 2] in (". ", "? ", "! ") else cut + 1
+        if cut <= 1:
+            cut = limit
+        pieces.append(text[pos:pos + cut])
+        pos += cut
+    pieces.append(text[pos:])
+    return pieces
+
+
+def iter_batches(items, budget: int = BATCH_CHARS):
+    """Consecutive items grouped into lists of about `budget` characters of text."""
+    batch, size = [], 0
+    for item in items:
+        batch.append(item)
+        size += len(item[0])
+        if size >= budget:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def parse_texts(model, items: list[tuple[str, object]]):
+    """Yield (Doc, context) for (text, context) items, in order; long texts are parsed in pieces."""
+    from spacy.tokens import Doc
+
+    def pieces():
+        for text, context in items:
+            parts = split_for_nlp(text) if len(text) > MAX_NLP_CHARS else [text]
+            for i, part in enumerate(parts):
+                yield part, (context, i, len(parts))
+
+    pending = []
+    for batch in iter_batches(pieces()):
+        for doc, (context, i, n) in model.pipe(batch, as_tuples=True, batch_size=len(batch)):
+            if n == 1:
+                yield doc, context
+                continue
+            pending.append(doc)
+            if i == n - 1:
+                yield Doc.from_docs(pending, ensure_whitespace=False), context
+                pending = []
+
+
+def process_document(raw: RawDocument, model) -> DocResult:
+    """ingest's RawDocument -> DocResult, without the cache (the `extract` command)."""
+    cleaned = clean.clean_document(raw)
+    prose = list(extract.iter_prose(cleaned))
+    docs = {pidx: doc for doc, pidx in parse_texts(model, [(text, pidx) for pidx, text in prose])}
+    source = Source(raw.path, raw.sha256, raw.format, len(raw.pages), raw.encoding)
+    return extract.extract_document(source, cleaned, docs)
+
+
+def _source(job, info: dict) -> Source:
+    """The file's facts a cached parse keeps (format, pages, encoding), with the job's path and hash."""
+    return Source(job.rel, job.sha256, info["format"], info["n_pages"], info.get("encoding"))
+
+
+class StreamedDocs(collections.abc.Mapping):
+    """paragraph index -> Doc of one document, each Doc pulled from a parse stream when extraction
+    asks for it (extract reads them in paragraph order, once): only the Doc being read is held, so a
+    long document costs the memory of its rows, not of all its Docs (~1.6 KB a token)."""
+
+    def __init__(self, keys: list[int], pull):
+        self._keys, self._pull, self._waiting, self._pulled = keys, pull, {}, 0
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self):
+        return len(self._keys)
+
+    def __getitem__(self, key):
+        if key in self._waiting:
+            return self._waiting.pop(key)
+        while self._pulled < len(self._keys):
+            pidx, doc = self._pull()
+            self._pulled += 1
+            if pidx == key:
+                return doc
+            self._waiting[pidx] = doc
+        raise KeyError(key)
+
+    def drain(self) -> None:
+        """Pull what extraction did not ask for, so the stream moves on to the next document."""
+        while self._pulled < len(self._keys):
+            self._pull()
+            self._pulled += 1
+        self._waiting.clear()
+
+
+class _ParseFailed(Exception):
+    """spaCy failed inside the shared parse stream (which is then dead)."""
+
+
+def run_task(jobs: list[Job], settings: Settings) -> list[Outcome]:
+    """Produce the DocResults of a batch of documents, using and filling the cache."""
+    store = cache_stage.Cache(pathlib.Path(settings.cache_dir)) if settings.cache_dir else None
+    outcomes = [Outcome() for _ in jobs]
+    to_parse: dict[int, tuple] = {}  # job index -> (cleaned, info)
+    for i, job in enumerate(jobs):
+        entry = None
+        if store is not None:
+            try:
+                entry = cache_stage.load_parse(store, store.path("parse", job.sha256, job.parse_key))
+            except cache_stage.CorruptEntry as exc:
+                outcomes[i].notes.append(f"{job.rel}: cache entry not trusted ({exc}); parsed again")
+        if entry is not None:
+            cleaned, info, docbin = entry
+            if info.get("error"):
+                outcomes[i].error = info["error"]
+            else:
+                _extract_cached(job, outcomes[i], cleaned, info, docbin, store, settings)
+            continue
+        try:
+            raw = ingest.parse_file(pathlib.Path(job.file), pathlib.Path(settings.root),
+                                    max_text_bytes=settings.max_text_bytes, rel=job.rel, sha256=job.sha256)
+            cleaned = clean.clean_document(raw)
+        except InputError as exc:
+            outcomes[i].error = exc.reason
+            _save(store, job, outcomes[i], "parse", None, {"error": exc.reason})
+            continue
+        except Exception as exc:  # a bug met on hostile content: report it, go on with the rest
+            _fail(outcomes[i], job, "reading and cleaning", exc)
+            continue
+        to_parse[i] = (cleaned, {"format": raw.format, "n_pages": len(raw.pages), "encoding": raw.encoding})
+    pending = list(to_parse.items())
+    while pending:  # one parse stream for all of them; restarted after a document spaCy fails on
+        pending = _parse_and_extract(jobs, pending, outcomes, store, settings)
+    return outcomes
+
+
+def _extract_cached(job: Job, outcome: Outcome, cleaned, info: dict, docbin: bytes, store, settings) -> None:
+    """A document whose parse is cached: extraction alone, over Docs read from the DocBin."""
+    from spacy.tokens import DocBin
+
+    order = info["paragraphs"]
+    stream = zip(order, DocBin().from_bytes(docbin).get_docs(_vocab(settings.model))) if order else iter(())
+    docs = StreamedDocs(order, lambda: next(stream))
+    try:
+        result = extract.extract_document(_source(job, info), cleaned, docs)
+    except Exception as exc:
+        _fail(outcome, job, "extracting", exc)
+        return
+    _finish(job, outcome, result, store)
+
+
+def _parse_and_extract(jobs, pending: list, outcomes, store, settings) -> list:
+    """spaCy over the prose of the `pending` documents in one stream, each document extracted as
+    its Docs arrive. Returns the documents still to do when spaCy failed on one (it is reported)."""
+    from spacy.tokens import DocBin
+
+    model = get_model(settings.model)
+    items = [(text, (i, pidx)) for i, (cleaned, _) in pending for pidx, text in extract.iter_prose(cleaned)]
+    stream = parse_texts(model, items)
+    for n, (i, (cleaned, info)) in enumerate(pending):
+        job = jobs[i]
+        order = [pidx for pidx, _ in extract.iter_prose(cleaned)]
+        docbin = DocBin(attrs=DOCBIN_ATTRS, store_user_data=False) if store is not None else None
+
+        def pull():
+            try:
+                doc, (j, pidx) = next(stream)
+            except Exception as exc:
+                raise _ParseFailed() from exc
+            assert j == i, "parse stream out of order"
+            if docbin is not None:
+                docbin.add(doc)
+            return pidx, doc
+
+        docs = StreamedDocs(order, pull)
+        try:
+            result = extract.extract_document(_source(job, info), cleaned, docs)
+            docs.drain()
+        except _ParseFailed as failed:
+            _fail(outcomes[i], job, "parsing", failed.__cause__)
+            return pending[n + 1:]
+        except Exception as exc:
+            _fail(outcomes[i], job, "extracting", exc)
+            try:
+                docs.drain()
+            except _ParseFailed:
+                return pending[n + 1:]
+            continue
+        if store is not None:
+            _save(store, job, outcomes[i], "parse", cleaned, dict(info, paragraphs=order), docbin.to_bytes())
+        _finish(job, outcomes[i], result, store)
+    return []
+
+
+def _finish(job: Job, outcome: Outcome, result: DocResult, store) -> None:
+    outcome.result = result
+    _save(store, job, outcome, "result", result)
+
+
+# What each level's entry is written with (cache.py).
+SAVERS = {"parse": cache_stage.save_parse, "result": cache_stage.save_result}
+
+
+def _save(store, job: Job, outcome: Outcome, level: str, *payload) -> None:
+    """Write one of the job's cache entries (none without a cache). Every cache write goes through
+    here: the cache is an optimisation, so a write that fails (a full disk) is a note on the
+    document, never the end of the build."""
+    if store is None:
+        return
+    key = job.parse_key if level == "parse" else job.result_key
+    try:
+        SAVERS[level](store, store.path(level, job.sha256, key), *payload)
+    except OSError as exc:
+        outcome.notes.append(f"{job.rel}: cache entry not written ({exc})")
+
+
+def _fail(outcome: Outcome, job: Job, stage: str, exc: BaseException) -> None:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    place = f" at {pathlib.Path(where.filename).name}:{where.lineno}" if where else ""
+    outcome.error = f"internal error while {stage} ({type(exc).__name__}: {exc}{place}); please report it"

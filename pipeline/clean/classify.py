@@ -1,0 +1,185 @@
+"""Paragraph kinds: body, heading, list, table, pullquote, note, bibliography, boilerplate, caption,
+byline, metadata; and header, footer (running heads, running feet and page numbers of a PDF, which
+the PDF reader recognises from their position and repetition across pages).
+
+Rules look at a paragraph's own shape (length, punctuation, bullets, tabs, cue words) and at the
+section it sits in (after a `Notes` heading, after `References`, after `About the Author`).
+Word lists are UPPER_CASE constants so they can be tuned without touching the logic.
+"""
+from __future__ import annotations
+
+import re
+
+from ..lexicon import (BULLET, NUMBERED, SHORT_WORDS, classify_by_cues, is_list_item,  # noqa: F401  (shared cues)
+                       is_number_table, match_bio)
+
+NOTES_HEADINGS = re.compile(r"^(end ?notes|foot ?notes|notes)$", re.I)
+BIBLIOGRAPHY_HEADINGS = re.compile(r"^(references|bibliography|works cited|sources|literature cited)$", re.I)
+CLOSING_HEADINGS = re.compile(
+    r"^(about (this|the) (author|authors|perspective|report|study|series|paper|brief)|about the authors?"
+    r"|acknowledge?ments?|research integrity|limited print and electronic distribution rights"
+    r"|disclaimer|copyright|about us|comments|related (articles|stories|content|reading)|share this"
+    r"|more from .*|recommended|read more)$", re.I)
+# Section names that head a part of a document but are never its title.
+GENERIC_HEADINGS = re.compile(
+    r"^(key findings|summary|executive summary|abstract|introduction|overview|background|contents"
+    r"|table of contents|highlights|key points|key takeaways|abbreviations|preface|foreword)$", re.I)
+RUN_IN_LABEL = re.compile(r"^([A-Z][\w&/()'’ -]{1,60}?):\s+(?=\S)")
+RUNNING_KINDS = {"header", "footer"}
+# Kinds a paragraph cut by a page break may have between its two halves.
+SKIPPABLE_BETWEEN_PAGES = {"heading", "table", "pullquote", "caption", "boilerplate", "metadata"} | RUNNING_KINDS
+HEADING_MAX_WORDS = 20
+# Words a heading cannot end on (clean.CONTINUATION_WORDS, the words a sentence cannot end on, has more).
+HEADING_CANNOT_END = frozenset({"a", "an", "the", "of", "and", "or", "to", "in", "for", "with", "by", "on"})
+
+
+def classify_paragraphs(paras) -> None:
+    """Set .kind (unless a reader set it already), .continues (for notes/bibliography) on each
+    paragraph, and split run-in labels off list items."""
+    _split_bullets(paras)
+    _split_run_in_labels(paras)
+    section = "body"
+    n = len(paras)
+    for i, para in enumerate(paras):
+        if para.kind:
+            if para.kind == "note" and para.label_raw is None:
+                _label_note(para)  # a footnote a PDF reader found at the foot of its page
+            continue
+        text = para.text
+        cue = classify_by_cues(text, i) if section in ("body", "closing") else None
+        if cue:
+            para.kind = cue
+            continue
+        if looks_like_heading(text, para.bullet) and (section in ("body", "closing") or _is_section_heading(text)):
+            if NOTES_HEADINGS.match(text):
+                section = "note"
+            elif BIBLIOGRAPHY_HEADINGS.match(text):
+                section = "bibliography"
+            elif CLOSING_HEADINGS.match(text):
+                section = "closing"
+            elif section == "closing" and i < n / 2:
+                section = "body"
+            para.kind = "boilerplate" if section == "closing" else "heading"
+            continue
+        if section == "note":
+            para.kind = "note"
+            _label_note(para)
+            continue
+        if section == "bibliography":
+            para.kind = "bibliography"
+            para.continues = bool(re.match(r"^(<?https?://|www\.|[a-z])", text))
+            continue
+        para.kind = "boilerplate" if section == "closing" else classify_paragraph(text, para.bullet)
+    _absorb_boilerplate_runs(paras)
+
+
+def _is_section_heading(text: str) -> bool:
+    return any(rx.match(text) for rx in (NOTES_HEADINGS, BIBLIOGRAPHY_HEADINGS, CLOSING_HEADINGS))
+
+
+def looks_like_heading(text: str, bullet: bool = False) -> bool:
+    words = text.split()
+    if not words or len(words) > HEADING_MAX_WORDS or "\n" in text or bullet:
+        return False
+    if text[-1] in ".;,”\"’" or text[0].islower() or NUMBERED.match(text):
+        return False
+    if re.search(r"[a-z]{2}[.!?] +\S", text):  # two sentences: a short paragraph, not a heading
+        return False
+    if text.endswith(":") and len(words) > 6:
+        return False
+    if words[-1].lower() in HEADING_CANNOT_END:
+        return False
+    return True
+
+
+def classify_paragraph(text: str, bullet: bool) -> str:
+    if "\t" in text or "\n" in text:
+        return "table"
+    if bullet or NUMBERED.match(text):
+        return "list"
+    return "body"
+
+
+def _label_note(para) -> None:
+    """The marker (or plain number) opening a note is its label, not a citation."""
+    if para.markers and para.markers[0][0] == 0:
+        pos, raw, number = para.markers[0]
+        para.label = number
+        para.label_raw = raw
+        para.markers = para.markers[1:]
+        para.continues = False
+        return
+    match = re.match(r"^(\d{1,3})[.)]?\s+(?=\S)", para.text)
+    if match:
+        para.label = int(match.group(1))
+        para.label_raw = match.group(1)
+        para.continues = False
+        return
+    para.continues = True
+
+
+def _split_bullets(paras) -> None:
+    for para in paras:
+        match = BULLET.match(para.text)
+        if match and not para.kind and para.text[match.end():].strip():  # a bullet alone stays text
+            _drop_prefix(para, match.end())
+            para.bullet = True
+
+
+def _split_run_in_labels(paras) -> None:
+    """`- Investment Scale: Over the next ...` -> heading `Investment Scale:` + list item."""
+    out = []
+    for para in paras:
+        match = RUN_IN_LABEL.match(para.text) if para.bullet else None
+        if match and len(match.group(1).split()) <= 6 and not para.kind:
+            out.append(type(para)(para.text[:match.end()].rstrip(), [], para.page, "heading"))
+            _drop_prefix(para, match.end())
+        elif para.bullet and not para.kind and RUN_IN_LABEL.match(para.text + " x") and para.text.endswith(":"):
+            para.bullet = False  # `- Focus Areas:` alone is a heading
+        out.append(para)
+    paras[:] = out
+
+
+def _drop_prefix(para, n: int) -> None:
+    para.text = para.text[n:]
+    para.markers = [(pos - n, raw, num) for pos, raw, num in para.markers if pos >= n]
+
+
+def _absorb_boilerplate_runs(paras) -> None:
+    """A short paragraph between two boilerplate paragraphs (sign-up blocks) is boilerplate too."""
+    kinds = [p.kind for p in paras]
+    before = _nearest_kinds_not_heading(kinds)  # for each paragraph, the kind of the one before it
+    after = _nearest_kinds_not_heading(kinds[::-1])[::-1]
+    for i, para in enumerate(paras):
+        if para.kind not in ("body", "list") or len(para.text.split()) > SHORT_WORDS:
+            continue
+        if before[i] == "boilerplate" and after[i] == "boilerplate":
+            para.kind = "boilerplate"
+
+
+def _nearest_kinds_not_heading(kinds: list) -> list:
+    """For each position, the last kind before it that is not a heading (None at the start)."""
+    out, last = [], None
+    for kind in kinds:
+        out.append(last)
+        if kind != "heading":
+            last = kind
+    return out
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def mark_pull_quotes(paras) -> None:
+    """A short body paragraph whose text also stands inside another paragraph is a pull quote."""
+    bodies = [p for p in paras if p.kind in ("body", "list")]
+    folded = {id(p): _fold(p.text) for p in bodies}
+    for para in bodies:
+        if len(para.text.split()) > SHORT_WORDS:
+            continue
+        needle = folded[id(para)]
+        if len(needle) < 20:
+            continue
+        if any(needle in folded[id(other)] for other in bodies if other is not para and len(folded[id(other)]) > len(needle)):
+            para.kind = "pullquote"

@@ -1,0 +1,407 @@
+"""Dates: find date expressions and normalise them to ISO 8601 at the precision the text gives.
+
+Where the work is done:
+- Candidates in prose are spaCy's DATE spans plus `DATE_RX` for explicit dates the model misses;
+  notes and bibliography entries (no spaCy) get `DATE_RX` alone, bare years included.
+- dateparser reads single points (`December 19, 2019`, `19 Dec. 2019`, `Thursday`, `this week`) and
+  tells their precision (its `period`). It is always given an explicit RELATIVE_BASE, never today:
+  an expression is *relative* when its reading changes with the base, and a relative one is resolved
+  only against the document's own date (`anchor`, its publication date). Otherwise value is None.
+- Rules, because dateparser gets these wrong or not at all (tests/test_dates.py shows each):
+  durations (it reads `five years` as five years ago), decades and centuries (`the 2010s` becomes a
+  time of day), fuzzy words (`late 2025`, `by around 2039` fail), ranges (`2014–2017`,
+  `from 2021 to 2023`), fiscal years, quarters and halves, and bare years.
+
+Values (all ISO 8601 at their own precision, so they sort and prefix-match as strings):
+  day `2019-12-19`, ISO week `2019-W51`, month `2019-12`, year `2019`; a quarter or half is a month
+  range (`2022-07` .. `2022-09`); a decade is ISO 8601-2's three-digit decade (`201` = the 2010s),
+  a century its two-digit form (`20` = 2000-2099). Ranges put their end in value_end. Fuzziness and
+  bounds (`early`, `mid`, `late`, `around`, `by`, `since`, `summer`, `fiscal year`) go to `fuzzy`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from ..lexicon import MONTH_NAME, WEEKDAYS
+
+MONTH_RX = MONTH_NAME + r"\.?"
+YEAR_RX = r"(?:1[5-9]\d\d|20\d\d|2100)"
+DECADE_RX = r"(?:(?:early|mid|late)[-\s]?)?(?:1[5-9]\d0|20\d0)['’]?s"
+DAY_RX = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+DASH_RX = r"\s*[-–—]\s*"
+UNIT = r"(?:years?|decades?|months?|weeks?|days?|quarters?|centur(?:y|ies)|hours?)"
+NUMBER_WORD = (r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
+               r"|forty|fifty|hundred|several|many|few|couple\s+of|some|\d+)")
+# A stretch of time rather than a point in it: `the next decade`, `over five years`, `a six-year term`,
+# and frequencies (`annually`, `every year`). These are not dates.
+DURATION_CUES = re.compile(
+    rf"\bthe\s+(next|past|last|previous|coming|following|first|final|ensuing|subsequent)\s+([\w-]+\s+)?{UNIT}\b(?!\s+of\b)"
+    rf"|\b(over|within|for|during|after|in|across)\s+(the\s+)?(next\s+|past\s+|coming\s+)?{NUMBER_WORD}[-\s]{UNIT}"
+    rf"|\b(next|past|last|coming)\s+{NUMBER_WORD}\s+{UNIT}"
+    rf"|^(the\s+)?(first\s+|last\s+)?{NUMBER_WORD}([-\s]+(or|to)[-\s]+{NUMBER_WORD})?[-\s]+{UNIT}"
+    rf"(\s+(period|term|span|window|horizon|plan|programme|program|long))?$"
+    rf"|^(recent|coming|past|the\s+coming|the\s+past|the\s+last|several|many|these|those)\s+{UNIT}$|^{UNIT}$"
+    rf"|\b{UNIT}\s+(old|long|to\s+come)\b"
+    r"|^(annual(ly)?|yearly|monthly|weekly|daily|quarterly|biannual(ly)?|every\s+\w+|each\s+\w+|per\s+\w+)$"
+    r"|\bdecades\b|^(?:next|past|last|coming)\s+decade$",
+    re.I)
+# Words around a date that make it approximate or a bound; kept, longest first, as `fuzzy`.
+FUZZY_WORDS = [
+    "by around", "by about", "no later than", "as early as", "as late as", "sometime in", "some time in",
+    "the end of", "the beginning of", "the start of", "the middle of", "the turn of", "end of", "beginning of",
+    "the week of", "week of",
+    "start of", "middle of", "around", "about", "circa", "c.", "approximately", "roughly", "early", "mid",
+    "late", "earlier", "later", "by", "before", "after", "until", "till", "since", "through",
+    "spring", "summer", "autumn", "fall", "winter",
+]
+FUZZY_RX = re.compile(r"^(?:(?:" + "|".join(re.escape(w) for w in FUZZY_WORDS) + r")(?:\s+|$)|(?:early|mid|late)-)", re.I)
+# Trailing words that name a kind of year (`the 2023–24 academic year`): kept as a note.
+YEAR_KIND_RX = re.compile(r"\s+(academic|fiscal|financial|school|calendar|budget)\s+year$", re.I)
+OPEN_END_RX = re.compile(r"^(?:present|now|today|date|the present)$", re.I)
+LEAD_RX = re.compile(r"^(?:in|on|during|at|of|the|from|year)\s+", re.I)
+# Bound words just before a spaCy DATE span that belong to it (`by around 2039`, `since 2019`).
+BOUND_BEFORE = re.compile(r"\b(by|before|after|until|since|through)\s+$", re.I)
+# Words that make an expression depend on when it was written (for those dateparser cannot read).
+RELATIVE_CUES = re.compile(
+    r"\b(today|yesterday|tomorrow|tonight|now|this|last|next|ago|recently|current|previous|same|that|"
+    r"following|present)\b|\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+            "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+            "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+            "nineteenth": 19, "twentieth": 20, "twenty-first": 21, "twenty-second": 22}
+RANGE_CONNECTOR = r"(?:\s*[-–—]\s*|\s+(?:to|through|thru|until|till)\s+)"
+
+# Patterns the readers below use, compiled once (they embed the month and year patterns above).
+ISO_DAY = re.compile(rf"{YEAR_RX}-\d\d-\d\d")
+DAYS_OF_ONE_MONTH = re.compile(
+    rf"({MONTH_RX})\s+(\d{{1,2}})(?:st|nd|rd|th)?{DASH_RX}(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({YEAR_RX})", re.I)
+BETWEEN_AND = re.compile(r"(?:between\s+)?(.+?)\s+and\s+(.+)", re.I)
+CONNECTED_RANGE = re.compile(rf"(.+?){RANGE_CONNECTOR}(.+)", re.I)
+SPLIT_YEAR = re.compile(rf"({YEAR_RX})/(\d\d|{YEAR_RX})")
+MONTH_WORD = re.compile(rf"\b{MONTH_NAME}\b", re.I)
+YEAR = re.compile(YEAR_RX)
+PLAIN_YEAR = re.compile(rf"(?:the\s+)?(?:year\s+)?({YEAR_RX})", re.I)
+FISCAL_YEAR = re.compile(rf"(?:fy|fiscal\s+year|financial\s+year)\s*['’]?({YEAR_RX}|\d\d)", re.I)
+QUARTER = re.compile(rf"(?:the\s+)?Q([1-4])\s*(?:of\s+)?({YEAR_RX})", re.I)
+NAMED_QUARTER = re.compile(rf"(?:the\s+)?(first|second|third|fourth|final|last)\s+quarter\s+of\s+({YEAR_RX})", re.I)
+HALF = re.compile(rf"(?:the\s+)?(?:H([12])\s*|(first|second)\s+half\s+of\s+)({YEAR_RX})", re.I)
+ABBREVIATED_MONTH_END = re.compile(rf"\b{MONTH_NAME}\.$", re.I)
+LEADING_WORD = re.compile(r"^(in|on|during|at|the)\s+(?=\S)", re.I)
+DIGIT_OR_MONTH = re.compile(r"\d|" + MONTH_RX, re.I)
+
+# Explicit dates, ranges, decades: what the rule pass finds (and what supplements spaCy in prose).
+_EXPLICIT = (
+    rf"{YEAR_RX}-[01]\d-[0-3]\d"
+    rf"|{MONTH_RX}\s+{DAY_RX}(?:{DASH_RX}{DAY_RX})?,?\s+{YEAR_RX}"
+    rf"|{DAY_RX}(?:{DASH_RX}{DAY_RX})?\s+{MONTH_RX},?\s+{YEAR_RX}"
+    rf"|{MONTH_RX}(?:{DASH_RX}{MONTH_RX})?,?\s+{YEAR_RX}"
+    rf"|{DECADE_RX}"
+)
+EXPLICIT_DATE = re.compile(rf"(?<![\w/.-])(?:{_EXPLICIT})(?![\w/])", re.I)
+YEAR_RANGE = rf"{YEAR_RX}(?:{DASH_RX}|/)(?:{YEAR_RX}|\d\d)(?!\d)"
+# Bare years (and year ranges) only in notes and bibliography, never after `No.`, `pp.` or inside a number.
+RULE_DATE = re.compile(
+    rf"(?<![\w/.#:-])(?<!No\. )(?<!pp\. )(?<!p\. )(?:{_EXPLICIT}|{YEAR_RANGE}|{YEAR_RX})(?![\w/]|[-–]\d|\.\d)", re.I)
+URL_RX = re.compile(r"<?(?:https?://|www\.)[^\s>]+>?", re.I)
+
+# Two fixed, unrelated bases: an expression whose reading differs between them is relative.
+PROBE_BASES = (dt.datetime(2001, 3, 14), dt.datetime(2013, 10, 7))
+PRECISION = {"year": 1, "month": 2, "week": 3, "day": 3}
+
+
+@dataclass
+class DateValue:
+    value: Optional[str]
+    granularity: Optional[str]
+    is_relative: bool = False
+    value_end: Optional[str] = None
+    fuzzy: Optional[str] = None
+
+
+def parse_date(text: str, anchor: Optional[str] = None, prefer: str = "past") -> Optional[DateValue]:
+    """Normalise a date expression; None when it is not a date (a duration, a frequency, a number).
+
+    `anchor` is an ISO date the document provides (its publication date), used only for relative
+    expressions; `prefer` ('past' or 'future') is the tense of the sentence, for `Thursday`/`November`.
+    """
+    raw = re.sub(r"\s+", " ", text).strip().strip(",;:()[]")
+    if not raw or len(raw) > 80 or DURATION_CUES.search(raw) or re.search(r"\btoday['’]s\b", raw, re.I):
+        return None
+    core, fuzzy = _split_fuzzy(raw)
+    if not core:
+        return None
+    found = _parse_range(core, anchor, prefer) or _parse_point(core, anchor, prefer)
+    if found and fuzzy:
+        found.fuzzy = " ".join(x for x in (fuzzy, found.fuzzy) if x)
+    return found
+
+
+def _split_fuzzy(raw: str) -> tuple[str, Optional[str]]:
+    """Peel leading prepositions and fuzzy/bound words: `by around 2039` -> ('2039', 'by around')."""
+    notes, core = [], raw
+    while True:
+        if m := FUZZY_RX.match(core):
+            word = m.group(0).strip(" -").lower()
+            notes.append({"c.": "circa", "the end of": "end of", "the beginning of": "beginning of",
+                          "the start of": "start of", "the middle of": "middle of", "the week of": "week of"}.get(word, word))
+        elif m := LEAD_RX.match(core):
+            pass
+        else:
+            break
+        core = core[m.end():]
+    core = core.strip(" ,.")
+    if kind := YEAR_KIND_RX.search(core):
+        notes.append(f"{kind[1].lower()} year")
+        core = core[:kind.start()]
+    return core, (" ".join(notes) or None)
+
+
+def _parse_range(core: str, anchor, prefer) -> Optional[DateValue]:
+    """`2014–2017`, `2014-17`, `from 2021 to 2023`, `between 2021 and 2023`, `June–August 2023`,
+    `19–21 December 2019`, `December 19–21, 2019`, `December 2019 to March 2020`."""
+    if ISO_DAY.fullmatch(core):
+        return None
+    if m := DAYS_OF_ONE_MONTH.fullmatch(core):
+        left, right = f"{m[1]} {m[2]}, {m[4]}", f"{m[1]} {m[3]}, {m[4]}"
+    elif m := BETWEEN_AND.fullmatch(core):
+        if not core.lower().startswith("between"):
+            return None
+        left, right = m[1], m[2]
+    elif m := CONNECTED_RANGE.fullmatch(core):
+        left, right = m[1], m[2]
+    elif m := SPLIT_YEAR.fullmatch(core):
+        left, right = m[1], m[2]  # 2023/24: an academic or fiscal year across two calendar years
+    else:
+        return None
+    if OPEN_END_RX.match(right.strip()):  # 2019–present: open-ended, the end is noted, not guessed
+        start = _parse_point(re.sub(r"^(from|since)\s+", "", left.strip(), flags=re.I), anchor, prefer)
+        if start is None or start.value is None or start.value_end:
+            return None
+        start.fuzzy = "to present"
+        return start
+    left = re.sub(r"^(from|between)\s+", "", left.strip(), flags=re.I)
+    if re.fullmatch(r"\d\d", right) and re.fullmatch(YEAR_RX, left):
+        right = left[:2] + right  # 2014-17
+    end = _parse_point(right, anchor, prefer)
+    if end is None or end.value is None or end.value_end:
+        return None
+    if not re.search(YEAR_RX, left) and (year := re.search(YEAR_RX, right)):
+        left = f"{left} {year[0]}"  # June–August 2023, 19–21 December 2019
+        if re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)? \d{4}", left) and (month := re.search(MONTH_RX, right, re.I)):
+            left = f"{month[0]} {left.split()[0]}, {year[0]}"
+    start = _parse_point(left, anchor, prefer)
+    if start is None or start.value is None or start.value_end or start.value > end.value:
+        return None
+    return DateValue(start.value, start.granularity, start.is_relative or end.is_relative,
+                     end.value_end or end.value, start.fuzzy or end.fuzzy)
+
+
+def _parse_point(core: str, anchor, prefer) -> Optional[DateValue]:
+    for rule in (_rule_year, _rule_decade, _rule_century, _rule_fiscal, _rule_part_of_year):
+        if (found := rule(core)) is not None:
+            return found
+    if not (MONTH_WORD.search(core) or YEAR.search(core) or RELATIVE_CUES.search(core)):
+        return None  # dateparser reads some plain words as dates; a date needs one of these
+    return _read_with_dateparser(core, anchor, prefer)
+
+
+def _rule_year(core: str) -> Optional[DateValue]:
+    if m := PLAIN_YEAR.fullmatch(core):
+        return DateValue(m[1], "year")
+    return None
+
+
+def _rule_decade(core: str) -> Optional[DateValue]:
+    """`the 2010s`, `mid-2010s`, `the ’90s`: ISO 8601-2 decade, the first three digits of its years."""
+    if m := re.fullmatch(r"(?:the\s+)?(?:(early|mid|late)[-\s]?)?(1[5-9]\d0|20\d0)['’]?s", core, re.I):
+        return DateValue(m[2][:3], "decade", fuzzy=m[1] and m[1].lower())
+    if m := re.fullmatch(r"(?:the\s+)?(?:(early|mid|late)[-\s]?)?['’]([0-9])0s", core, re.I):
+        century = "20" if m[2] in "01" else "19"
+        return DateValue(century + m[2], "decade", fuzzy=m[1] and m[1].lower())
+    return None
+
+
+def _rule_century(core: str) -> Optional[DateValue]:
+    """`the 21st century` -> `20` (ISO 8601 century: the first two digits of its years)."""
+    m = re.fullmatch(r"(?:the\s+)?(?:(early|mid|late)[-\s]?)?(\d{1,2})(?:st|nd|rd|th)[-\s]century", core, re.I) or \
+        re.fullmatch(r"(?:the\s+)?(?:(early|mid|late)[-\s]?)?([a-z]+(?:-[a-z]+)?)[-\s]century", core, re.I)
+    if not m:
+        return None
+    number = int(m[2]) if m[2].isdigit() else ORDINALS.get(m[2].lower())
+    if not number or not 15 <= number <= 22:
+        return None
+    return DateValue(f"{number - 1:02d}", "century", fuzzy=m[1] and m[1].lower())
+
+
+def _rule_fiscal(core: str) -> Optional[DateValue]:
+    if m := FISCAL_YEAR.fullmatch(core):
+        year = m[1] if len(m[1]) == 4 else "20" + m[1]
+        return DateValue(year, "year", fuzzy="fiscal year")
+    return None
+
+
+def _rule_part_of_year(core: str) -> Optional[DateValue]:
+    """Quarters and halves as month ranges: `Q3 2022`, `the third quarter of 2022`, `the first half of 2023`."""
+    quarter = half = None
+    if m := QUARTER.fullmatch(core):
+        quarter, year = int(m[1]), m[2]
+    elif m := NAMED_QUARTER.fullmatch(core):
+        quarter, year = {"final": 4, "last": 4}.get(m[1].lower()) or ORDINALS[m[1].lower()], m[2]
+    elif m := HALF.fullmatch(core):
+        half, year = int(m[1] or ORDINALS[m[2].lower()]), m[3]
+    else:
+        return None
+    first, last = ((quarter - 1) * 3 + 1, quarter * 3) if quarter else ((half - 1) * 6 + 1, half * 6)
+    return DateValue(f"{year}-{first:02d}", "quarter" if quarter else "half", value_end=f"{year}-{last:02d}")
+
+
+@functools.lru_cache(maxsize=None)
+def _parser(base: dt.datetime, prefer: str):
+    from dateparser.date import DateDataParser  # imported here: loading its language data takes a moment
+
+    return DateDataParser(languages=["en"], settings={
+        "RELATIVE_BASE": base, "PREFER_DATES_FROM": prefer, "RETURN_TIME_AS_PERIOD": True,
+        "PARSERS": ["relative-time", "absolute-time"], "DATE_ORDER": "MDY",
+    })
+
+
+def _format(date: dt.datetime, period: str) -> Optional[str]:
+    if period == "day":
+        return date.date().isoformat()
+    if period == "week":
+        year, week, _ = date.isocalendar()
+        return f"{year}-W{week:02d}"
+    if period == "month":
+        return f"{date.year:04d}-{date.month:02d}"
+    if period == "year":
+        return f"{date.year:04d}"
+    return None  # times of day and anything else: not a date at a precision we store
+
+
+@functools.lru_cache(maxsize=4096)
+def _read(core: str, base: dt.datetime, prefer: str) -> tuple[Optional[str], Optional[str]]:
+    try:
+        data = _parser(base, prefer).get_date_data(core)
+    except Exception:  # dateparser raises on some odd input; an unreadable expression is not a date
+        return None, None
+    if data is None or data.date_obj is None:
+        return None, None
+    return _format(data.date_obj, data.period), data.period
+
+
+def _read_with_dateparser(core: str, anchor: Optional[str], prefer: str) -> Optional[DateValue]:
+    readings = {_read(core, base, prefer) for base in PROBE_BASES}
+    if len(readings) == 1:
+        value, period = readings.pop()
+        if value is not None:
+            return DateValue(value, period)
+        # dateparser cannot read it: keep it as an unresolved relative date when it is one
+        return DateValue(None, None, is_relative=True) if RELATIVE_CUES.search(core) else None
+    if any(value is None for value, _ in readings):
+        return None
+    period = next(iter(readings))[1]
+    base = _anchor_base(anchor, period)
+    if base is None:
+        return DateValue(None, None, is_relative=True)
+    value, period = _read(core, base, prefer)
+    return DateValue(value, period if value else None, is_relative=True)
+
+
+def _anchor_base(anchor: Optional[str], period: str) -> Optional[dt.datetime]:
+    """The document's date as a dateparser base, when it is at least as precise as the expression."""
+    if not anchor or not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", anchor):
+        return None
+    parts = [int(p) for p in anchor.split("-")]
+    if len(parts) < PRECISION.get(period, 9):
+        return None
+    try:
+        return dt.datetime(parts[0], *(parts[1:] + [1, 1][len(parts) - 1:]))
+    except ValueError:
+        return None
+
+
+FUTURE_CUES = {"will", "shall", "'ll", "going"}
+
+
+def sentence_prefer(sent) -> str:
+    """'future' when the sentence speaks of what will happen (`will meet on Thursday`), else 'past'."""
+    for token in sent:
+        if token.lower_ in FUTURE_CUES and token.dep_ in ("aux", "ROOT") or "Tense=Fut" in str(token.morph):
+            return "future"
+    return "past"
+
+
+def iter_date_spans(doc) -> list[tuple[int, int]]:
+    """Character spans of date candidates in a spaCy Doc: DATE entities (lists split into their items)
+    plus explicit dates the model missed."""
+    spans = []
+    for ent in doc.ents:
+        if ent.label_ == "DATE":
+            spans += _split_list(doc.text, ent.start_char, ent.end_char)
+    for match in EXPLICIT_DATE.finditer(doc.text):
+        if not any(s < match.end() and match.start() < e for s, e in spans):
+            spans.append((match.start(), match.end()))
+    return sorted(spans)
+
+
+def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`2022 and 2023`, `May 2022, June 2023` are two dates; `between 2021 and 2023` is one range."""
+    piece = text[start:end]
+    if re.match(r"\s*between\b", piece, re.I) or not re.search(r",|\band\b|\bor\b", piece):
+        return [(start, end)]
+    items = [m.span() for m in RULE_DATE.finditer(piece)]
+    if len(items) >= 2 and re.fullmatch(r"[\s,]*(?:(?:and|or)\s*)?", piece[items[0][1]:items[1][0]]):
+        return [(start + s, start + e) for s, e in items]
+    return [(start, end)]
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Tidy a date span: drop a leading preposition or article (`in December 2019` -> `December 2019`)
+    and trailing punctuation; take in a bound word just before it (`by around 2039`, `since 2019`)."""
+    piece = text[start:end]
+    match = LEADING_WORD.match(piece)
+    if match and DIGIT_OR_MONTH.search(piece[match.end():]):
+        start += match.end()
+    if re.search(r"\d['’]s$|[a-z]['’]s$", text[start:end]) and not re.search(r"\d0['’]s$", text[start:end]):
+        end -= 2  # `December 2019's` -> `December 2019`; `the 1990's` is a decade
+    while end > start and text[end - 1] in " ,;:.":
+        if text[end - 1] == "." and ABBREVIATED_MONTH_END.search(text[start:end]):
+            break  # keep the dot of an abbreviated month (`Dec.`)
+        end -= 1
+    if bound := BOUND_BEFORE.search(text[max(0, start - 10):start]):
+        start -= len(bound.group(0))
+    return start, end
+
+
+# After a bare number, nouns that make it a count (`2048 Bit RSA`, `1600 students`), not a year.
+COUNT_NOUNS = re.compile(r"^\s+(?:bits?|bytes?|qubits?|people|persons|students|researchers|employees|units|pages"
+                         r"|projects|km|miles|kg|tons|tonnes|[kmg]w|hours|times|members|companies)\b", re.I)
+DURATION_BEFORE = re.compile(r"\b(?:over|within|in|during|for|throughout|across|into)\s+(?:the\s+)?$", re.I)
+
+
+def is_not_a_date_here(text: str, start: int, end: int) -> bool:
+    """What the span alone cannot tell: `(over the) next decade` is a duration and `today('s)` means
+    the present in general."""
+    span = text[start:end].lower()
+    if re.match(r"(?:the\s+)?(?:next|past|coming|last|following)\s", span) and \
+            re.search(r"\b(?:decade|years|months|weeks)\b", span) and DURATION_BEFORE.search(text[max(0, start - 25):start]):
+        return True
+    if span == "today" and re.match(r"['’]s\b", text[end:end + 3]):
+        return True
+    return False
+
+
+def iter_rule_dates(text: str) -> Iterator[tuple[int, int, str]]:
+    """Dates in text that spaCy does not see (notes, bibliography): (start, end, text), skipping URLs
+    and counts (`2048 Bit RSA`)."""
+    urls = [m.span() for m in URL_RX.finditer(text)]
+    for match in RULE_DATE.finditer(text):
+        if any(s <= match.start() < e for s, e in urls):
+            continue
+        if match.group(0).isdigit() and COUNT_NOUNS.match(text[match.end():match.end() + 20]):
+            continue
+        yield match.start(), match.end(), match.group(0)

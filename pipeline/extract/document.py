@@ -1,0 +1,283 @@
+"""Stage 3, extract: from a CleanDocument and the spaCy Docs of its prose paragraphs, the rows of a
+DocResult: sentences, entity mentions, dates, money, claims, notes and bibliography.
+
+Offsets in spaCy Docs are relative to their paragraph; everything stored is made absolute here
+(paragraph.start + offset), so `documents.text[start:end] == text` holds for every row.
+"""
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import re
+
+from .claims import rules as claim_rules
+from . import dates, entities, money, notes, percentages
+from ..types import Claim, CleanDocument, DateRow, DocResult, Mention, Sentence, Source
+
+# Paragraph kinds whose text goes through spaCy (the rest is classified away or parsed by rules).
+PROSE_KINDS = {"body", "list"}
+# Entity labels a speaker can have (a region speaks through its institutions: `Europe ... announced`).
+SPEAKER_LABELS = entities.ACTOR_LABELS | {"LOC"}
+# Entity labels that make a sentence specific enough to check (ORDINAL alone does not: `the first country`).
+NUMBER_LABELS = {"CARDINAL", "PERCENT", "QUANTITY", "MONEY"}
+
+
+def iter_prose(clean: CleanDocument):
+    """(paragraph index, text) for every paragraph the NLP stage must see."""
+    for para in clean.paragraphs:
+        if para.kind in PROSE_KINDS:
+            yield para.seq, para.text
+
+
+def abbreviations(clean: CleanDocument) -> dict[str, str]:
+    """Acronyms defined in the text (`Long Form (LF)`) and in two-column abbreviation tables."""
+    found = entities.find_acronyms(clean.text)
+    for para in clean.paragraphs:
+        if para.kind != "table":
+            continue
+        for row in para.text.split("\n"):
+            cells = [c.strip() for c in row.split("\t") if c.strip()]
+            if len(cells) == 2 and re.fullmatch(r"[A-Z][A-Z&.\-]{1,9}", cells[0]):
+                found.setdefault(cells[0], cells[1])
+    return found
+
+
+def extract_document(source: Source, clean: CleanDocument, docs: dict[int, object]) -> DocResult:
+    """Build the DocResult of one document; `docs` maps paragraph index -> spaCy Doc."""
+    result = DocResult(
+        path=source.path, sha256=source.sha256, format=source.format, n_pages=source.n_pages,
+        metadata=clean.metadata, text=clean.text, paragraphs=clean.paragraphs, markers=clean.markers,
+        encoding=source.encoding, paths=[source.path],
+    )
+    acronyms = entities.Acronyms(abbreviations(clean))
+    result.acronyms = dict(acronyms)
+    # dates.parse_date itself decides whether the document's date is precise enough for an expression
+    anchor = clean.metadata.published
+    citations = [m for m in clean.markers if m.role == "citation"]
+    marker_starts = [m.start for m in citations]
+    for pidx in sorted(docs):
+        _extract_paragraph(result, clean.paragraphs[pidx], docs[pidx], acronyms, anchor, citations, marker_starts)
+    _extract_rule_dates(result, clean, anchor)
+    result.notes, result.bibliography, result.note_bibliography = notes.parse_notes(clean)
+    return result
+
+
+def _placed(row, sentence, base: int):
+    """A row found in a paragraph's text, placed in the document: its sentence, absolute offsets."""
+    return dataclasses.replace(row, sentence=sentence, start=base + row.start, end=base + row.end)
+
+
+def _page_at(para, offset: int):
+    page = para.page
+    for start, number in para.page_breaks:
+        if offset >= start:
+            page = number
+    return page
+
+
+def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations, marker_starts) -> None:
+    doc_text = doc.text  # Doc.text re-joins every token on each read: read it once
+    sents = list(doc.sents)  # doc.sents builds new spans on each pass: build them once
+    base = para.start
+    document_text = result.text
+    sent_index = {}  # spaCy sentence start char -> index in result.sentences
+    sent_starts = []
+    for sent in sents:
+        text = sent.text
+        lead = len(text) - len(text.lstrip())
+        text = text.strip()
+        if not text:
+            continue
+        start = base + sent.start_char + lead
+        sent_index[sent.start_char] = len(result.sentences)
+        sent_starts.append(sent.start_char)
+        result.sentences.append(Sentence(para.seq, _page_at(para, start), start, start + len(text), text))
+
+    def sentence_of(char: int):
+        i = bisect.bisect_right(sent_starts, char) - 1
+        return sent_index[sent_starts[i]] if i >= 0 else None
+
+    first = {name: len(getattr(result, name)) for name in ("mentions", "dates", "money", "percentages")}
+    for ent in doc.ents:
+        if ent.label_ not in entities.MENTION_LABELS:
+            continue
+        s, e = entities.trim_mention(ent.text)
+        start, end = ent.start_char + s, ent.start_char + e
+        surface = doc_text[start:end]
+        if not surface.strip() or entities.is_not_a_name(surface, document_text):
+            continue
+        name, label = entities.canonical_name(surface, ent.label_, acronyms)
+        result.mentions.append(Mention(sentence_of(start), base + start, base + end, surface, label, name))
+    _extract_dates(result, doc, doc_text, sents, base, sentence_of, anchor)
+    for row in money.iter_money(doc_text, sent_starts):
+        result.money.append(_placed(row, sentence_of(row.start), base))
+    for row in percentages.iter_percentages(doc_text):
+        result.percentages.append(_placed(row, sentence_of(row.start), base))
+    # the rows of this paragraph, by sentence (each row already knows its sentence)
+    by_sentence = {name: _group_by_sentence(getattr(result, name)[n:]) for name, n in first.items()}
+    _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence, citations, marker_starts)
+
+
+def _group_by_sentence(rows) -> dict:
+    grouped: dict = {}
+    for row in rows:
+        grouped.setdefault(row.sentence, []).append(row)
+    return grouped
+
+
+def _date_row(parsed, sentence, start: int, end: int, text: str, context: str = "body") -> DateRow:
+    return DateRow(sentence, start, end, text, parsed.value, parsed.granularity, parsed.is_relative,
+                   parsed.value_end, parsed.fuzzy, context=context)
+
+
+def _extract_dates(result: DocResult, doc, doc_text: str, sents, base: int, sentence_of, anchor) -> None:
+    """Dates in one prose paragraph; a relative one is read in its sentence's tense (`will meet Thursday`)."""
+    tenses: dict = {}  # sentence start char -> 'past'/'future', worked out only where a date needs it
+    for start, end in dates.iter_date_spans(doc):
+        start, end = dates.trim_span(doc_text, start, end)
+        if dates.is_not_a_date_here(doc_text, start, end):
+            continue
+        tense = "past"
+        if anchor:
+            sent = next((s for s in reversed(sents) if s.start_char <= start), None)
+            if sent is not None:
+                if sent.start_char not in tenses:
+                    tenses[sent.start_char] = dates.sentence_prefer(sent)
+                tense = tenses[sent.start_char]
+        parsed = dates.parse_date(doc_text[start:end], anchor, tense)
+        if parsed is not None:
+            result.dates.append(_date_row(parsed, sentence_of(start), base + start, base + end, doc_text[start:end]))
+
+
+# Paragraph kinds that spaCy does not see but whose dates users may want (marked, to filter out).
+RULE_DATE_KINDS = {"note", "bibliography"}
+
+
+def _extract_rule_dates(result: DocResult, clean: CleanDocument, anchor) -> None:
+    """Dates in notes and bibliography entries, by rule (no spaCy there): context says which."""
+    for para in clean.paragraphs:
+        if para.kind not in RULE_DATE_KINDS:
+            continue
+        for start, end, text in dates.iter_rule_dates(para.text):
+            parsed = dates.parse_date(text, anchor)
+            if parsed is None:
+                continue
+            result.dates.append(_date_row(parsed, None, para.start + start, para.start + end, text, para.kind))
+
+
+def _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence, citations, marker_starts):
+    base = para.start
+    mentions = [m for rows in by_sentence["mentions"].values() for m in rows]
+    quotes = claim_rules.quote_regions(doc_text)
+    actor_tokens = frozenset(
+        t.i for m in mentions if m.label in entities.ACTOR_LABELS
+        for t in doc.char_span(m.start - base, m.end - base, alignment_mode="expand") or ())
+    speakers = _speakers_for_quotes(sents, quotes, mentions, base, actor_tokens)
+    antecedent = None
+    for sent in sents:
+        index = sent_index.get(sent.start_char)
+        if index is None:
+            continue
+        row = result.sentences[index]
+        in_sent = by_sentence["mentions"].get(index, [])
+        dates_in = by_sentence["dates"].get(index, [])
+        facts = claim_rules.SentenceFacts(
+            actors=[m.name for m in in_sent if m.label in entities.ACTOR_LABELS],
+            has_date=bool(dates_in),
+            future_bound=any((d.fuzzy or "").startswith("by") for d in dates_in),
+            has_money=index in by_sentence["money"],
+            has_number=any(ent.label_ in NUMBER_LABELS for ent in sent.ents),
+            has_percent=index in by_sentence["percentages"],
+            quote_speaker=_quote_speaker(sent, quotes, speakers),
+            antecedent=antecedent,
+            actor_tokens=actor_tokens,
+        )
+        root_subject = claim_rules.subject_of(claim_rules.main_verb(sent))
+        info = claim_rules.classify_sentence(sent, facts, quotes)
+        if info is not None:
+            speaker = facts.quote_speaker
+            if speaker is None and info.speaker_token is not None:
+                if info.speaker_token.lower_ in claim_rules.PRONOUNS:
+                    speaker = antecedent  # `They reaffirmed ...`: whoever the previous sentence was about
+                else:
+                    speaker = _name_for_token(info.speaker_token, mentions, base)
+            subject = info.subject
+            if subject and subject.lower() in claim_rules.PRONOUNS and antecedent:
+                subject = antecedent
+            result.claims.append(Claim(
+                index, row.start, row.end, row.text, info.kind, info.modality, speaker,
+                subject, info.predicate, info.object, _note_for(row, para, citations, marker_starts),
+                info.object_head,
+            ))
+        # A pronoun subject in the next sentence refers to this sentence's actor subject, if any.
+        subject_names = [m.name for m in _mentions_under(root_subject, in_sent, base, entities.ACTOR_LABELS)] \
+            if root_subject is not None else []
+        if subject_names:
+            antecedent = subject_names[0]
+        elif root_subject is None or root_subject.lower_ not in claim_rules.PRONOUNS:
+            antecedent = None
+
+
+def _mentions_under(token, mentions, base: int, labels) -> list:
+    """The mentions of these labels inside the phrase a token heads."""
+    sub = list(token.subtree)
+    lo, hi = base + sub[0].idx, base + sub[-1].idx + len(sub[-1].text)
+    return [m for m in mentions if lo <= m.start and m.end <= hi and m.label in labels]
+
+
+def _quote_speaker(sent, quotes, speakers):
+    """The speaker of the quotation covering most of this sentence, if any."""
+    for (qs, qe), speaker in zip(quotes, speakers):
+        overlap = min(qe, sent.end_char) - max(qs, sent.start_char)
+        if speaker and overlap > 0.5 * len(sent.text.strip()):
+            return speaker
+    return None
+
+
+def _name_for_token(token, mentions, base) -> str:
+    """Canonical names of the actors a phrase is headed by (`U.S. Chief Technology Officer Michael
+    Kratsios` -> Michael Kratsios; `the University of Chicago and the University of Tokyo` -> both),
+    else of the actors inside it (people first), else the phrase itself."""
+    heads, queue = [], [token]
+    while queue:  # the head and every head coordinated with it (`Europe, Japan, and South Korea`)
+        head = queue.pop(0)
+        heads.append(head)
+        queue += [c for c in head.children if c.dep_ == "conj"]
+    headed = [m for h in heads for m in mentions
+              if m.start <= base + h.idx < m.end and m.label in SPEAKER_LABELS]
+    if headed:
+        return ", ".join(dict.fromkeys(m.name for m in headed))
+    inside = _mentions_under(token, mentions, base, SPEAKER_LABELS)
+    person = next((m for m in inside if m.label == "PERSON"), None)
+    if person or inside:
+        return (person or inside[0]).name
+    words = [t.text for t in token.subtree if t.dep_ not in ("det", "poss", "case") and not t.is_punct]
+    return " ".join(words) or token.text
+
+
+def _speakers_for_quotes(sents, quotes, mentions, base, actor_tokens) -> list:
+    """Who said each quotation: the speech verb's subject, outside the quotation, in the sentences it
+    touches; a quotation with no attribution of its own continues the previous one's speaker within
+    the paragraph (`“...,” X said. “...”`)."""
+    speakers, last = [], None
+    for qs, qe in quotes:
+        speaker = None
+        for sent in sents:
+            if sent.start_char <= qe and qs < sent.end_char:
+                _, token = claim_rules.reported_speech(sent, quotes, actor_tokens)
+                if token is not None:
+                    speaker = _name_for_token(token, mentions, base)
+                    break
+        speaker = speaker or last
+        speakers.append(speaker)
+        last = speaker
+    return speakers
+
+
+def _note_for(row, para, citations, marker_starts):
+    """The marker inside the sentence (or right after its last character), else the next one in the
+    same paragraph."""
+    i = bisect.bisect_left(marker_starts, row.start)
+    if i < len(citations) and citations[i].paragraph == para.seq:
+        return citations[i].number
+    return None

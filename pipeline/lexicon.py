@@ -1,0 +1,119 @@
+"""The shared vocabulary of the stages: words and patterns that more than one stage reads.
+
+- month and weekday names (the date rules in extract/dates.py and a document's DATELINE);
+- clean_whitespace, used by the readers (table cells, web-page blocks) and by clean;
+- the cues that tell a paragraph's kind from its own text whatever the section it sits in
+  (metadata lines, datelines, bylines, captions, boilerplate, number tables, list items): the
+  HTML and PDF readers use them while reading, clean/classify.py when classifying;
+- URL_START, the opening of a URL, and PROSE_KINDS, the paragraph kinds that have sentences.
+
+A module of its own, below every stage, so that a reader does not depend on clean and an edit of
+the date rules does not re-parse every document (see build/cache.py).
+"""
+from __future__ import annotations
+
+import re
+
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+              r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+# Every name MONTH_NAME matches starts with its month's three letters.
+MONTH_PREFIXES = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+
+
+def month_number(name: str) -> int:
+    """1 to 12 for a month name MONTH_NAME matched: `Sept` -> 9, `august` -> 8."""
+    return MONTH_PREFIXES.index(name[:3].lower()) + 1
+
+
+def clean_whitespace(text: str) -> str:
+    """Every run of whitespace (no-break and thin spaces, tabs, form feeds, line separators) -> one space."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# ----------------------------------------------------------------------------------------------
+# Paragraph cues
+
+# One of these alone makes a short paragraph boilerplate.
+BOILERPLATE_STRONG = re.compile(
+    r"\b(subscrib\w*|unsubscrib\w*|newsletter|privacy policy|terms of (use|service)|cookies? (policy|settings)"
+    r"|all rights reserved|views expressed|sign up for|sign-up|follow us|share (this|on)|click here"
+    r"|advertisement|sponsored content|registered trademark"
+    r"|for more information(?: on [\w ]{1,40})?, (?:visit|see|contact))\b|©", re.I)
+# Two of these make a short paragraph boilerplate.
+BOILERPLATE_WEAK = re.compile(
+    r"\b(free|weekly|daily|email|inbox|twitter|facebook|linkedin|instagram|share|your information"
+    r"|third parties|anytime|download|print|reprint|permissions?)\b", re.I)
+# `NOTE: The assessments in this table ...`, `SOURCE: Author's analysis.` under a table or figure.
+TABLE_NOTE = re.compile(r"^(NOTES?|SOURCES?)\s*:\s+(?!https?://|www\.)\S")
+CAPTION_CUES = re.compile(
+    r"(shutterstock|getty images|istock|ap photo|reuters|afp|photo:|image:|credit:|photograph by"
+    r"|illustration by|^(figure|fig\.|table|chart|exhibit) \d+)", re.I)
+# A line that is only a date, perhaps labelled and with a weekday or a time: `August 18, 2023`,
+# `Published: Tuesday, 18 Aug. 2023`, `Updated March 3, 2024, 9:30 a.m. EST`, `March 2024` (a cover).
+# docmeta reads the publication date from its groups.
+DATELINE = re.compile(
+    r"^(?:(?:published|posted|updated|date)\s*:?\s*)?(?:on\s+)?(?:(?:" + "|".join(WEEKDAYS) + r"),?\s+)?"
+    r"(?:(?P<day_first>\d{1,2})(?:st|nd|rd|th)?\s+)?(?P<month>" + MONTH_NAME + r")\.?\s+"
+    r"(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+)?(?P<year>(?:19|20)\d\d)"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}(?::\d\d\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)(?:\s+(?-i:[A-Z]{2,4}))?)?\.?$", re.I)
+METADATA_LINE = re.compile(r"^(source|url|link|published|updated|posted|date|doi)\s*:\s*\S|^(https?://|www\.)\S+$", re.I)
+BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}(\s*(,|and|&)\s*[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3})*$")
+CAPS_NAME = re.compile(r"^[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){1,3}$")
+BIO = re.compile(
+    r"^(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w.'’-]+){1,2}) (is|was|serves as) (a|an|the) [^.]*\b"
+    r"(researcher|fellow|professor|student|scientist|director|analyst|journalist|reporter|editor|writer"
+    r"|author|correspondent|contributor|lecturer|candidate|associate|consultant|economist|columnist)\b")
+# A list item opens with a bullet or a number; the PDF reader and clean's line joining use these too.
+BULLET = re.compile(r"^\s*[-•*▪◦●■–]\s+")
+NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
+# A number as tables print it: `1,250`, `$782.50`, `22.6%`, `(3)`, `2014–2017`.
+NUMBER_TOKEN = re.compile(r"^[-+(\$€£¥]*\d[\d.,:%)–-]*$")
+# A paragraph of this many words or more, this share of them numbers, is a table's rows.
+NUMBER_TABLE_WORDS, NUMBER_TABLE_SHARE = 8, 0.6
+# Dots inside these do not end a phrase (`is a Ph.D. student`): masked before BIO is matched.
+INNER_ABBREVIATIONS = re.compile(r"\b(?:Ph\.D|M\.[AS]c?|B\.[AS]c?|M\.B\.A|J\.D|U\.S|U\.K|Dr|Mr|Ms|Mrs|Jr|Sr|St|Prof)\.")
+SHORT_WORDS = 40
+
+
+def is_list_item(text: str) -> bool:
+    """The text opens with a bullet or a number (`• item`, `2) item`)."""
+    return bool(BULLET.match(text) or NUMBERED.match(text))
+
+
+def classify_by_cues(text: str, position: int):
+    """Kinds told by cue words or shape whatever the section: metadata, boilerplate, caption, byline."""
+    words = len(text.split())
+    if TABLE_NOTE.match(text):
+        return "caption"
+    if METADATA_LINE.match(text) or DATELINE.match(text):
+        return "metadata"
+    if is_number_table(text):
+        return "table"
+    if words <= SHORT_WORDS and BOILERPLATE_STRONG.search(text):
+        return "boilerplate"
+    if words <= SHORT_WORDS and len(set(m.lower() for m in BOILERPLATE_WEAK.findall(text))) >= 2:
+        return "boilerplate"
+    if words <= 12 and CAPTION_CUES.search(text):
+        return "caption"
+    if BYLINE.match(text) or (position < 6 and CAPS_NAME.match(text)):
+        return "byline"
+    if match_bio(text) and words <= 80:
+        return "byline"
+    return None
+
+
+def is_number_table(text: str) -> bool:
+    """Cells of a table printed without rules (a tax table, a column of figures), which a reader
+    cannot tell from prose by layout: numbers and no letters, or mostly numbers. Never sentences."""
+    if not re.search(r"[^\W\d_]", text):
+        return any(ch.isdigit() for ch in text)
+    tokens = text.split()
+    numbers = sum(1 for token in tokens if NUMBER_TOKEN.match(token))
+    return len(tokens) >= NUMBER_TABLE_WORDS and numbers >= NUMBER_TABLE_SHARE * len(tokens)
+
+
+def match_bio(text: str):
+    """BIO matched with the dots of abbreviations (`Ph.D.`) masked, so the match stays in the sentence."""
+    masked = INNER_ABBREVIATIONS.sub(lambda m: m.group().replace(".", "_"), text)
+    return BIO.match(masked)

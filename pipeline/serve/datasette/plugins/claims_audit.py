@@ -1,0 +1,93 @@
+"""Datasette plugin: the claim page, the document page and links between rows of a claims database.
+
+Loaded with `datasette --plugins-dir pipeline/datasette/plugins` (claims-pipeline serve does this). A thin
+skin: what the pages show is read by pipeline.datasette.pages; HTML built from document text is built
+(escaped) by pipeline.datasette.spans. Databases without the claims tables are left alone.
+"""
+from __future__ import annotations
+
+import urllib.parse
+
+from datasette import hookimpl
+from datasette.utils import urlsafe_components
+from datasette.utils.asgi import NotFound, Response
+from markupsafe import Markup
+
+from pipeline.serve.datasette import STATIC_MOUNT, pages
+
+# In query results, a column with one of these names holds the id of a row of that table: link it
+LINKED_COLUMNS = {"claim_id": "claims", "document_id": "documents", "entity_id": "entities", "fact_id": "facts",
+                  "note_id": "notes", "sentence_id": "sentences", "paragraph_id": "paragraphs",
+                  "money_id": "money", "date_id": "dates"}
+# Row pages that get an audit panel: table -> (template variable, function reading what it shows)
+PAGES = {"claims": ("claim_page", pages.claim_page), "documents": ("document_page", pages.document_page)}
+
+_is_claims_db: dict[tuple, bool] = {}  # (name, file) -> has the claims tables (served immutable)
+
+
+async def _claims_db(datasette, database) -> bool:
+    key = (database, datasette.get_database(database).path)
+    if key not in _is_claims_db:
+        _is_claims_db[key] = await pages.is_claims_database(datasette, database)
+    return _is_claims_db[key]
+
+
+@hookimpl
+def extra_template_vars(view_name, database, table, request, datasette):
+    if view_name != "row" or table not in (*PAGES, "entities") or request is None:
+        return {}
+
+    async def page_vars():
+        if not await _claims_db(datasette, database):
+            return {}
+        pks = urlsafe_components(request.url_vars["pks"])
+        if len(pks) != 1:
+            return {}
+        if table == "entities":
+            rows = await datasette.get_database(database).execute("select name from entities where id = ?", pks)
+            if not rows.rows:
+                return {}
+            query = datasette.urls.query(database, "claims_mentioning")
+            return {"entity_claims_url": f"{query}?{urllib.parse.urlencode({'entity': rows.rows[0][0]})}"}
+        name, read = PAGES[table]
+        return {name: await read(datasette, database, pks[0])}
+
+    return page_vars
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if table == "documents" and column == "text":
+        return pages.text_preview(value)
+    if table == "claims" and column == "text" and value is not None and "id" in row.keys():
+        return Markup('<a class="claim-link" href="{}">{}</a>').format(
+            datasette.urls.row(database, "claims", row["id"]), value)
+    if table is None and isinstance(value, int):
+        target = LINKED_COLUMNS.get(column)
+        if column == "row_id" and "row_table" in row.keys():
+            target = row["row_table"]
+        if target:
+            async def link():
+                if not await _claims_db(datasette, database):
+                    return None
+                return Markup('<a href="{}">{}</a>').format(datasette.urls.row(database, target, value), value)
+            return link
+    return None
+
+
+async def claim_redirect(datasette, request):
+    """/-/claim/ID: the claim's page in the served claims database (charts link here)."""
+    for name in datasette.databases:
+        if name != "_internal" and await _claims_db(datasette, name):
+            return Response.redirect(datasette.urls.row(name, "claims", request.url_vars["id"]))
+    raise NotFound("No claims database is being served")
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/claim/(?P<id>\d+)$", claim_redirect)]
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path(f"/{STATIC_MOUNT}/audit.css")]

@@ -1,0 +1,432 @@
+"""Stage 4, store: the SQLite schema (the database contract of SPEC.md) and writing DocResults into it.
+
+The only module that imports sqlite_utils.
+
+Writing streams: `save_database` takes an iterable of DocResults and inserts each document's rows
+as it arrives (in bulk, inside one transaction), so memory is bounded by a batch of rows, not by
+the corpus. What needs every document is done after the load, from lightweight rows kept while
+loading (`CrossDocument`): one entities row per canonical name, and facts grouping claims that
+report the same event (pipeline/facts.py). Indexes are created after the load.
+"""
+from __future__ import annotations
+
+import bisect
+import collections
+import dataclasses
+import datetime as dt
+import functools
+import json
+import operator
+import os
+import re
+import sqlite3
+from typing import Callable, Iterable, Optional
+
+import sqlite_utils
+
+from ..extract import entities as entity_rules
+from ..corpus import facts as fact_rules
+from ..types import DocResult
+
+# table -> (columns with types, foreign keys). The first columns of each table are the contract
+# users query; later ones are extensions. A column whose name equals a field of the row's dataclass
+# (types.py) is filled from it without further code.
+SCHEMA = {
+    "documents": ({"id": int, "path": str, "sha256": str, "format": str, "title": str, "author": str,
+                   "publisher": str, "published": str, "source_url": str, "n_pages": int, "text": str,
+                   "paths": str, "n_claims": int, "encoding": str}, []),
+    "paragraphs": ({"id": int, "document_id": int, "seq": int, "kind": str, "page": int, "start": int,
+                    "end": int, "text": str}, [("document_id", "documents", "id")]),
+    "sentences": ({"id": int, "document_id": int, "paragraph_id": int, "page": int, "start": int, "end": int,
+                   "text": str}, [("document_id", "documents", "id"), ("paragraph_id", "paragraphs", "id")]),
+    "entities": ({"id": int, "name": str, "label": str, "n_mentions": int, "n_documents": int, "aliases": str,
+                  "long_form": str}, []),
+    "mentions": ({"id": int, "document_id": int, "sentence_id": int, "entity_id": int, "start": int,
+                  "end": int, "text": str, "label": str},
+                 [("document_id", "documents", "id"), ("sentence_id", "sentences", "id"),
+                  ("entity_id", "entities", "id")]),
+    "dates": ({"id": int, "document_id": int, "sentence_id": int, "start": int, "end": int, "text": str,
+               "value": str, "granularity": str, "is_relative": int, "value_end": str, "fuzzy": str,
+               "context": str},
+              [("document_id", "documents", "id"), ("sentence_id", "sentences", "id")]),
+    "money": ({"id": int, "document_id": int, "sentence_id": int, "start": int, "end": int, "text": str,
+               "amount": float, "currency": str, "qualifier": str, "period": str},
+              [("document_id", "documents", "id"), ("sentence_id", "sentences", "id")]),
+    "percentages": ({"id": int, "document_id": int, "sentence_id": int, "start": int, "end": int, "text": str,
+                     "value": float, "unit": str, "value_end": float, "qualifier": str},
+                    [("document_id", "documents", "id"), ("sentence_id", "sentences", "id")]),
+    "facts": ({"id": int, "summary": str, "n_documents": int, "kind": str, "n_claims": int, "conflict": int}, []),
+    "notes": ({"id": int, "document_id": int, "number": int, "start": int, "end": int, "text": str},
+              [("document_id", "documents", "id")]),
+    "claims": ({"id": int, "document_id": int, "sentence_id": int, "start": int, "end": int, "text": str,
+                "kind": str, "modality": str, "speaker": str, "note_id": int, "fact_id": int,
+                "subject": str, "predicate": str, "object": str,
+                "unsourced": int, "single_source": int, "conflict": int},
+               [("document_id", "documents", "id"), ("sentence_id", "sentences", "id"),
+                ("note_id", "notes", "id"), ("fact_id", "facts", "id")]),
+    "bibliography": ({"id": int, "document_id": int, "start": int, "end": int, "text": str, "url": str},
+                     [("document_id", "documents", "id")]),
+    "note_bibliography": ({"note_id": int, "bibliography_id": int},
+                          [("note_id", "notes", "id"), ("bibliography_id", "bibliography", "id")]),
+    "markers": ({"id": int, "document_id": int, "paragraph_id": int, "start": int, "number": int,
+                 "note_id": int, "raw": str, "role": str},
+                [("document_id", "documents", "id"), ("paragraph_id", "paragraphs", "id"),
+                 ("note_id", "notes", "id")]),
+    "runs": ({"id": int, "started": str, "finished": str, "pipeline_version": str, "spacy_model": str,
+              "n_documents": int, "n_rejected": int, "rejected": str, "n_files": int, "n_cached": int,
+              "n_processed": int, "jobs": int, "seconds": float, "fingerprints": str}, []),
+}
+# claims.unsourced: no footnote, no named speaker, no web address in the claim's text (the canned
+# query datasette/queries.py computes the same for a database without the flag).
+URL = re.compile(r"https?://|www\.")
+PRIMARY_KEYS = {"note_bibliography": ("note_id", "bibliography_id")}
+INDEXES = {
+    "paragraphs": [["document_id", "seq"]], "sentences": [["document_id", "start"]],
+    "mentions": [["entity_id"], ["document_id", "start"]], "dates": [["document_id", "start"], ["value"]],
+    "money": [["document_id", "start"], ["amount"]], "claims": [["document_id", "start"], ["fact_id"], ["kind"]],
+    "percentages": [["document_id", "start"]],
+    "notes": [["document_id", "number"]], "markers": [["document_id", "start"]],
+    "bibliography": [["document_id", "start"]],
+}
+# Claim columns the cross-document step computes; written back after the load.
+CROSS_DOCUMENT_CLAIM_COLUMNS = ["fact_id", "single_source", "conflict"]
+# The claim columns a ClaimRef's row carries for the cross-document steps (facts.py) to read.
+CLAIM_REF_COLUMNS = ("id", "document_id", "kind", "modality", "speaker", "subject", "predicate", "object", "fact_id",
+                     "single_source", "conflict")
+# Rows buffered before a bulk insert: bounds memory, keeps inserts large.
+FLUSH_ROWS = 20_000
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    for table, (columns, foreign_keys) in SCHEMA.items():
+        if table not in db.table_names():
+            db[table].create(columns, pk=PRIMARY_KEYS.get(table, "id"), foreign_keys=foreign_keys)
+
+
+def ensure_indexes(db: sqlite_utils.Database) -> None:
+    for table, indexes in INDEXES.items():
+        for columns in indexes:
+            db[table].create_index(columns, if_not_exists=True)
+
+
+# table -> columns indexed for full-text search (when the table has them); Datasette shows a search box
+SEARCH_COLUMNS = {"claims": ["text", "speaker", "subject", "predicate", "object"], "sentences": ["text"]}
+
+
+def ensure_search(db: sqlite_utils.Database) -> None:
+    """FTS5 indexes (porter stemming) over claims and sentences, built from the rows already loaded;
+    triggers keep them in sync with any rows written later."""
+    for table, wanted in SEARCH_COLUMNS.items():
+        columns = [c for c in wanted if c in db[table].columns_dict]
+        if columns and not db[table].detect_fts():
+            db[table].enable_fts(columns, fts_version="FTS5", tokenize="porter", create_triggers=True)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def read_runs(db_path: str) -> list[dict]:
+    """The runs rows of an existing database (the build history carried into the next build);
+    empty when there is no readable database."""
+    if not os.path.exists(db_path):
+        return []
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            conn.row_factory = sqlite3.Row
+            rows = [dict(row) for row in conn.execute("select * from runs order by id")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return []
+    columns = SCHEMA["runs"][0]
+    return [{k: v for k, v in row.items() if k in columns} for row in rows]
+
+
+def save_database(db_path: str, results: Iterable[DocResult], run: dict, previous_runs: Iterable[dict] = (),
+                  finish: Optional[Callable[[], dict]] = None) -> dict[str, int]:
+    """Write a complete database at db_path (which must not exist yet) from DocResults as they
+    come. `run` describes this build (its runs row, after `previous_runs`, the history); `finish()`
+    adds what is known only once every result was read. Returns row counts."""
+    db = sqlite_utils.Database(db_path)
+    # A fresh file renamed into place only when complete: a crash loses nothing worth a journal.
+    db.execute("pragma journal_mode = off")
+    db.execute("pragma synchronous = off")
+    ensure_schema(db)
+    loader = Loader(db)
+    with db.atomic():
+        for result in results:
+            loader.add(result)
+        loader.flush()
+        loader.cross_document.save(loader)
+        runs = [dict(r) for r in previous_runs]
+        run = dict(run, **(finish() if finish else {}))
+        run.update(id=max((r["id"] for r in runs), default=0) + 1, finished=now(),
+                   n_documents=loader.counts["documents"])
+        db["runs"].insert_all(runs + [run])
+    ensure_indexes(db)
+    ensure_search(db)
+    counts = {table: loader.counts.get(table, 0) for table in SCHEMA}
+    db.close()
+    return counts
+
+
+@functools.lru_cache(maxsize=None)
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    return f'insert into "{table}" ({quoted}) values ({", ".join("?" * len(columns))})'
+
+
+@functools.lru_cache(maxsize=None)
+def _shared_fields(table: str, cls: type, given: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns of `table`, other than those `given`, filled from the same-named fields of dataclass `cls`."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return tuple(c for c in SCHEMA[table][0] if c in names and c not in given)
+
+
+@functools.lru_cache(maxsize=None)
+def _insert_plan(table: str, cls: type, given: tuple[str, ...]):
+    """(INSERT statement, getter) for rows of `table` made of the values `given` (ids, in that
+    order) followed by the same-named fields of dataclass `cls`, read with one attrgetter call."""
+    shared = _shared_fields(table, cls, given)
+    sql = _insert_sql(table, given + shared)
+    if not shared:
+        return sql, lambda item: ()
+    getter = operator.attrgetter(*shared)
+    return sql, (getter if len(shared) > 1 else lambda item: (getter(item),))
+
+
+class Loader:
+    """Inserts the rows of one document after another, handing out database ids. Rows are tuples
+    buffered per INSERT statement and written with executemany: building sqlite-utils' per-row
+    queries cost more than the rest of a cached rebuild (profiled, bench/)."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.counts: collections.Counter = collections.Counter()
+        self.buffer: dict[str, list[tuple]] = collections.defaultdict(list)
+        self.buffered = 0
+        self.cross_document = CrossDocument()
+
+    def next_id(self, table: str) -> int:
+        self.counts[table] += 1
+        return self.counts[table]
+
+    def ids(self, table: str, n: int) -> range:
+        first = self.counts[table] + 1
+        self.counts[table] += n
+        return range(first, first + n)
+
+    def put(self, table: str, row: dict) -> None:
+        """Queue one row given as a dict."""
+        self.buffer[_insert_sql(table, tuple(row))].append(tuple(row.values()))
+        self.buffered += 1
+
+    def put_items(self, table: str, items: list, given: tuple[str, ...], values) -> None:
+        """Queue one row per dataclass item: the `given` columns from `values` (one tuple per item),
+        the rest from the item's same-named fields."""
+        if not items:
+            return
+        sql, getter = _insert_plan(table, type(items[0]), given)
+        self.buffer[sql].extend(v + getter(item) for item, v in zip(items, values))
+        self.buffered += len(items)
+
+    def flush(self) -> None:
+        for sql, rows in self.buffer.items():
+            self.db.conn.executemany(sql, rows)
+        self.buffer.clear()
+        self.buffered = 0
+
+    def add(self, result: DocResult) -> None:
+        doc_id = self.next_id("documents")
+        meta = result.metadata
+        self.put("documents", {
+            "id": doc_id, "path": result.path, "sha256": result.sha256, "format": result.format,
+            "title": meta.title, "author": meta.author, "publisher": meta.publisher, "published": meta.published,
+            "source_url": meta.source_url, "n_pages": result.n_pages, "text": result.text,
+            "paths": json.dumps(result.paths or [result.path], ensure_ascii=False), "n_claims": len(result.claims),
+            "encoding": result.encoding})
+        para_ids = self.ids("paragraphs", len(result.paragraphs))
+        self.put_items("paragraphs", result.paragraphs, ("id", "document_id"),
+                       ((pid, doc_id) for pid in para_ids))
+        sent_ids = self.ids("sentences", len(result.sentences))
+        self.put_items("sentences", result.sentences, ("id", "document_id", "paragraph_id"),
+                       ((sid, doc_id, para_ids[s.paragraph]) for s, sid in zip(result.sentences, sent_ids)))
+
+        def sentence_id(index):
+            return sent_ids[index] if index is not None else None
+
+        entity_id = self.cross_document.entities.add_document(doc_id, result.mentions, result.acronyms)
+        self.put_items("mentions", result.mentions, ("id", "document_id", "sentence_id", "entity_id"),
+                       ((i, doc_id, sentence_id(m.sentence), entity_id[m.name])
+                        for m, i in zip(result.mentions, self.ids("mentions", len(result.mentions)))))
+        self.put_items("dates", result.dates, ("id", "document_id", "sentence_id"),
+                       ((i, doc_id, sentence_id(d.sentence))
+                        for d, i in zip(result.dates, self.ids("dates", len(result.dates)))))
+        self.put_items("money", result.money, ("id", "document_id", "sentence_id"),
+                       ((i, doc_id, sentence_id(m.sentence))
+                        for m, i in zip(result.money, self.ids("money", len(result.money)))))
+        self.put_items("percentages", result.percentages, ("id", "document_id", "sentence_id"),
+                       ((i, doc_id, sentence_id(p.sentence))
+                        for p, i in zip(result.percentages, self.ids("percentages", len(result.percentages)))))
+        note_ids = self.ids("notes", len(result.notes))
+        note_by_number: dict = {}
+        for note, nid in zip(result.notes, note_ids):
+            note_by_number.setdefault(note.number, nid)
+        self.put_items("notes", result.notes, ("id", "document_id"), ((nid, doc_id) for nid in note_ids))
+        bib_ids = self.ids("bibliography", len(result.bibliography))
+        self.put_items("bibliography", result.bibliography, ("id", "document_id"), ((b, doc_id) for b in bib_ids))
+        for note_index, bib_index in result.note_bibliography:
+            self.put("note_bibliography", {"note_id": note_ids[note_index], "bibliography_id": bib_ids[bib_index]})
+        self.counts["note_bibliography"] += len(result.note_bibliography)
+        self.put_items("markers", result.markers, ("id", "document_id", "paragraph_id", "note_id"),
+                       ((i, doc_id, para_ids[mk.paragraph], note_by_number.get(mk.number))
+                        for mk, i in zip(result.markers, self.ids("markers", len(result.markers)))))
+        spans = SpanIndex(result)
+        for claim in result.claims:
+            note_id = note_by_number.get(claim.note)
+            row = _row("claims", claim, id=self.next_id("claims"), document_id=doc_id,
+                       sentence_id=sent_ids[claim.sentence], note_id=note_id, fact_id=None,
+                       unsourced=int(note_id is None and not claim.speaker and not URL.search(claim.text)),
+                       single_source=1, conflict=0)
+            self.put("claims", row)
+            self.cross_document.claims.append(claim_ref(result, claim, row, spans))
+        if self.buffered >= FLUSH_ROWS:
+            self.flush()
+
+
+def _row(table: str, item, **values) -> dict:
+    """A row of `table` as a dict: `values`, then the item's fields named like the table's columns."""
+    return dict(values, **{name: getattr(item, name) for name in _shared_fields(table, type(item), tuple(values))})
+
+
+class EntityIndex:
+    """Canonical names seen so far, each with a provisional id (order of first sight) and what its
+    entities row needs: the label most mentions carry, mention and document counts, surface forms,
+    the long form some document defines for it. `save` merges names that are one entity across
+    documents (entities.merge_variants), numbers the entities alphabetically and rewrites the
+    mentions' provisional ids in one statement."""
+
+    def __init__(self):
+        self.ids: dict[str, int] = {}
+        self.labels: dict[str, collections.Counter] = {}
+        self.documents: dict[str, set] = {}  # name -> ids of the documents naming it
+        self.forms: dict[str, set] = {}
+        self.definitions: dict[str, str] = {}  # acronym -> long form, first document defining it wins
+
+    def add_document(self, doc_id: int, mentions, acronyms: dict[str, str]) -> dict[str, int]:
+        for short, long in acronyms.items():
+            self.definitions.setdefault(short, long)
+        for name in {m.name for m in mentions}:
+            if name not in self.ids:
+                self.ids[name] = len(self.ids) + 1
+                self.labels[name], self.forms[name], self.documents[name] = collections.Counter(), set(), set()
+            self.documents[name].add(doc_id)
+        for m in mentions:
+            self.labels[m.name][m.label] += 1
+            self.forms[m.name].add(m.text)
+        return self.ids
+
+    def save(self, loader: "Loader") -> None:
+        merges = entity_rules.merge_variants(set(self.ids))
+        labels: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+        forms: dict[str, set] = collections.defaultdict(set)
+        documents: dict[str, set] = collections.defaultdict(set)
+        for name in self.ids:
+            target = merges.get(name, name)
+            labels[target].update(self.labels[name])
+            forms[target] |= self.forms[name]
+            documents[target] |= self.documents[name]
+        final = {name: i for i, name in enumerate(sorted(labels), start=1)}
+        for name, entity_id in final.items():
+            loader.put("entities", {
+                "id": entity_id, "name": name, "label": labels[name].most_common(1)[0][0],
+                "n_mentions": sum(labels[name].values()), "n_documents": len(documents[name]),
+                "aliases": json.dumps(sorted(forms[name] - {name}), ensure_ascii=False),
+                "long_form": self.definitions.get(name)})
+        loader.counts["entities"] = len(final)
+        loader.flush()
+        remap = [(provisional, final[merges.get(name, name)]) for name, provisional in self.ids.items()
+                 if provisional != final[merges.get(name, name)]]
+        if remap:
+            conn = loader.db.conn
+            conn.execute("create temp table entity_remap (provisional integer primary key, final integer)")
+            conn.executemany("insert into entity_remap values (?, ?)", remap)
+            conn.execute("update mentions set entity_id = (select final from entity_remap "
+                         "where provisional = mentions.entity_id) "
+                         "where entity_id in (select provisional from entity_remap)")
+            conn.execute("drop table entity_remap")
+        self.merges = merges
+
+
+class SpanIndex:
+    """A document's mentions, dates and money sorted by start, to find those inside a span quickly."""
+
+    def __init__(self, result: DocResult):
+        self.rows = {}
+        for name in ("mentions", "dates", "money"):
+            items = sorted(getattr(result, name), key=operator.attrgetter("start"))
+            self.rows[name] = ([x.start for x in items], items)
+
+    def inside(self, name: str, start: int, end: int) -> list:
+        starts, items = self.rows[name]
+        return [x for x in items[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)] if x.end <= end]
+
+
+def claim_ref(result: DocResult, claim, row: dict, spans: SpanIndex) -> fact_rules.ClaimRef:
+    """What the cross-document steps need to know of a claim: its ids and rule outputs (not its
+    text), and the canonical actors, named things, object, dates and amounts inside it."""
+    mentions = spans.inside("mentions", claim.start, claim.end)
+    return fact_rules.ClaimRef(
+        row={k: row.get(k) for k in CLAIM_REF_COLUMNS}, document=result.sha256, kind=claim.kind,
+        actors=sorted({m.name for m in mentions if m.label in fact_rules.ACTOR_LABELS}),
+        things=sorted({m.name for m in mentions if m.label in fact_rules.THING_LABELS}),
+        object_head=claim.object_head,
+        dates=[d.value for d in spans.inside("dates", claim.start, claim.end) if d.value],
+        amounts=[m.amount for m in spans.inside("money", claim.start, claim.end) if m.amount],
+    )
+
+
+class CrossDocument:
+    """What the steps over all documents need, kept small while documents stream past: the
+    canonical entities, and a ClaimRef per claim."""
+
+    def __init__(self):
+        self.entities = EntityIndex()
+        self.claims: list[fact_rules.ClaimRef] = []
+
+    def save(self, loader: Loader) -> None:
+        self.entities.save(loader)
+        merges = self.entities.merges
+        if merges:  # claims name entities as merged across documents
+            for ref in self.claims:
+                ref.actors = sorted({merges.get(a, a) for a in ref.actors})
+                ref.things = sorted({merges.get(t, t) for t in ref.things})
+        save_facts(loader, self.claims)
+
+
+def save_facts(loader: Loader, refs: list[fact_rules.ClaimRef]) -> None:
+    """Facts from claims across documents (facts.py), and on each claim its fact_id and the flags
+    single_source and conflict."""
+    for group in fact_rules.group_claims(refs):
+        fact_id = loader.next_id("facts")
+        n_documents = len({ref.document for ref in group})
+        conflicts = fact_rules.conflicting(group)
+        loader.put("facts", {"id": fact_id, "summary": fact_rules.summarize(group), "kind": group[0].kind,
+                             "n_documents": n_documents, "n_claims": len(group), "conflict": int(bool(conflicts))})
+        for i, ref in enumerate(group):
+            ref.row.update(fact_id=fact_id, single_source=int(n_documents == 1), conflict=int(i in conflicts))
+    loader.flush()
+    update_rows(loader.db, "claims", [ref.row for ref in refs if ref.row["fact_id"] is not None],
+                CROSS_DOCUMENT_CLAIM_COLUMNS)
+
+
+def update_rows(db: sqlite_utils.Database, table: str, rows: list[dict], columns: list[str]) -> None:
+    """Set `columns` of many rows (by id) in one statement."""
+    if not rows:
+        return
+    assignments = ", ".join(f'"{c}" = ?' for c in columns)
+    db.conn.executemany(f'update "{table}" set {assignments} where id = ?',
+                        [[row.get(c) for c in columns] + [row["id"]] for row in rows])
+

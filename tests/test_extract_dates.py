@@ -1,0 +1,194 @@
+"""Date normalisation, table-driven: text (+ the document's date) -> ISO 8601 value at its own precision.
+
+Expected rows are (value, granularity, is_relative, value_end, fuzzy).
+"""
+import pytest
+
+from pipeline.extract.dates import is_not_a_date_here, iter_rule_dates, parse_date, trim_span
+
+PUB = "2019-12-20"  # a Friday: the publication date documents give as their anchor
+
+
+@pytest.mark.parametrize("text,anchor,expected", [
+    # explicit dates at the precision written
+    ("December 2019", None, ("2019-12", "month", False, None, None)),
+    ("Dec. 2019", None, ("2019-12", "month", False, None, None)),
+    ("December of 2019", None, ("2019-12", "month", False, None, None)),
+    ("December 19, 2019", None, ("2019-12-19", "day", False, None, None)),
+    ("December 19th, 2019", None, ("2019-12-19", "day", False, None, None)),
+    ("19 December 2019", None, ("2019-12-19", "day", False, None, None)),
+    ("19 Dec. 2019", None, ("2019-12-19", "day", False, None, None)),
+    ("3rd July 2024", None, ("2024-07-03", "day", False, None, None)),
+    ("Thursday, December 19, 2019", None, ("2019-12-19", "day", False, None, None)),
+    ("2019-12-19", None, ("2019-12-19", "day", False, None, None)),
+    ("12/19/2019", None, ("2019-12-19", "day", False, None, None)),
+    ("2022", None, ("2022", "year", False, None, None)),
+    ("the year 2020", None, ("2020", "year", False, None, None)),
+    ("in 2018", None, ("2018", "year", False, None, None)),
+    ("1953", None, ("1953", "year", False, None, None)),
+    ("Sept. 2022", None, ("2022-09", "month", False, None, None)),
+    # ranges: value is the start, value_end the end
+    ("2014–2017", None, ("2014", "year", False, "2017", None)),
+    ("2014-17", None, ("2014", "year", False, "2017", None)),
+    ("from 2021 to 2023", None, ("2021", "year", False, "2023", None)),
+    ("between 2021 and 2023", None, ("2021", "year", False, "2023", None)),
+    ("2021 through 2023", None, ("2021", "year", False, "2023", None)),
+    ("June–August 2023", None, ("2023-06", "month", False, "2023-08", None)),
+    ("April–June 2009", None, ("2009-04", "month", False, "2009-06", None)),
+    ("19–21 December 2019", None, ("2019-12-19", "day", False, "2019-12-21", None)),
+    ("December 19–21, 2019", None, ("2019-12-19", "day", False, "2019-12-21", None)),
+    ("December 2019 to March 2020", None, ("2019-12", "month", False, "2020-03", None)),
+    ("the 1980s through the mid-2010s", None, ("198", "decade", False, "201", "mid")),
+    # fuzzy and bounded: the year stays, the fuzziness is noted
+    ("late 2025", None, ("2025", "year", False, None, "late")),
+    ("early 2024", None, ("2024", "year", False, None, "early")),
+    ("mid-2022", None, ("2022", "year", False, None, "mid")),
+    ("around 2039", None, ("2039", "year", False, None, "around")),
+    ("by around 2039", None, ("2039", "year", False, None, "by around")),
+    ("by 2035", None, ("2035", "year", False, None, "by")),
+    ("since 2007", None, ("2007", "year", False, None, "since")),
+    ("until around 2014–2017", None, ("2014", "year", False, "2017", "until around")),
+    ("circa 1990", None, ("1990", "year", False, None, "circa")),
+    ("c. 1990", None, ("1990", "year", False, None, "circa")),
+    ("the end of 2023", None, ("2023", "year", False, None, "end of")),
+    ("summer 2021", None, ("2021", "year", False, None, "summer")),
+    ("late December 2019", None, ("2019-12", "month", False, None, "late")),
+    ("late-2025", None, ("2025", "year", False, None, "late")),
+    ("the spring of 2021", None, ("2021", "year", False, None, "spring")),
+    ("the week of March 4, 2020", None, ("2020-03-04", "day", False, None, "week of")),
+    ("2019–present", None, ("2019", "year", False, None, "to present")),
+    ("the 2023–24 academic year", None, ("2023", "year", False, "2024", "academic year")),
+    ("2023/24", None, ("2023", "year", False, "2024", None)),
+    ("the 19th of December 2019", None, ("2019-12-19", "day", False, None, None)),
+    ("2019/12/19", None, ("2019-12-19", "day", False, None, None)),
+    ("mid-December", None, (None, None, True, None, "mid")),
+    ("late last year", "2023", ("2022", "year", True, None, "late")),
+    # decades (ISO 8601-2: the first three digits) and centuries (the first two)
+    ("the 2010s", None, ("201", "decade", False, None, None)),
+    ("2010s", None, ("201", "decade", False, None, None)),
+    ("the mid-2010s", None, ("201", "decade", False, None, "mid")),
+    ("the late 1970s", None, ("197", "decade", False, None, "late")),
+    ("early 1990s", None, ("199", "decade", False, None, "early")),
+    ("the ’90s", None, ("199", "decade", False, None, None)),
+    ("the 21st century", None, ("20", "century", False, None, None)),
+    ("the twentieth century", None, ("19", "century", False, None, None)),
+    # fiscal years, quarters and halves
+    ("FY2023", None, ("2023", "year", False, None, "fiscal year")),
+    ("fiscal year 2024", None, ("2024", "year", False, None, "fiscal year")),
+    ("Q3 2022", None, ("2022-07", "quarter", False, "2022-09", None)),
+    ("the third quarter of 2022", None, ("2022-07", "quarter", False, "2022-09", None)),
+    ("the first half of 2023", None, ("2023-01", "half", False, "2023-06", None)),
+    ("H2 2023", None, ("2023-07", "half", False, "2023-12", None)),
+    # relative: resolved only against the document's own date, never against today
+    ("Thursday", None, (None, None, True, None, None)),
+    ("Thursday", PUB, ("2019-12-19", "day", True, None, None)),
+    ("on Wednesday", PUB, ("2019-12-18", "day", True, None, None)),
+    ("In November", None, (None, None, True, None, None)),
+    ("In November", PUB, ("2019-11", "month", True, None, None)),
+    ("November", "2019-12", ("2019-11", "month", True, None, None)),
+    ("in September", PUB, ("2019-09", "month", True, None, None)),
+    ("this week", None, (None, None, True, None, None)),
+    ("this week", PUB, ("2019-W51", "week", True, None, None)),
+    ("last year", None, (None, None, True, None, None)),
+    ("last year", "2023", ("2022", "year", True, None, None)),
+    ("next year", "2023", ("2024", "year", True, None, None)),
+    ("this year", PUB, ("2019", "year", True, None, None)),
+    ("earlier this year", PUB, ("2019", "year", True, None, "earlier")),
+    ("yesterday", PUB, ("2019-12-19", "day", True, None, None)),
+    ("today", None, (None, None, True, None, None)),
+    ("today", PUB, ("2019-12-20", "day", True, None, None)),
+    ("two weeks ago", PUB, ("2019-W49", "week", True, None, None)),
+    ("Monday, December 16", PUB, ("2019-12-16", "day", True, None, None)),
+    # an anchor less precise than the expression does not resolve it
+    ("Thursday", "2019", (None, None, True, None, None)),
+    ("in September", "2023", (None, None, True, None, None)),
+    ("this week", "2019-12", (None, None, True, None, None)),
+    # the same year / that year point back at another date, not at the publication date
+    ("the same year", PUB, (None, None, True, None, None)),
+])
+def test_parse_date(text, anchor, expected):
+    found = parse_date(text, anchor)
+    assert found is not None, text
+    assert (found.value, found.granularity, found.is_relative, found.value_end, found.fuzzy) == expected
+
+
+@pytest.mark.parametrize("text,anchor,prefer,expected", [
+    ("Thursday", PUB, "future", "2019-12-26"),
+    ("In November", "2019-10-02", "future", "2019-11"),
+    ("In November", "2019-10-02", "past", "2018-11"),
+])
+def test_relative_dates_follow_the_tense(text, anchor, prefer, expected):
+    assert parse_date(text, anchor, prefer).value == expected
+
+
+@pytest.mark.parametrize("text", [
+    # durations and frequencies are not dates
+    "the next decade", "next decade", "the next five years", "over the next five years", "five years",
+    "a five-year period", "a six-year term", "recent years", "the coming decades", "decades", "the past decade",
+    "two to three years", "20 years", "a year", "several months", "annually", "every year", "each year",
+    "quarterly", "the first five years",
+    # not dates at all
+    "20", "", "   ", "today's", "May-be", "the year",
+])
+def test_not_dates(text):
+    assert parse_date(text) is None, parse_date(text)
+
+
+@pytest.mark.parametrize("text,span,expected", [
+    ("signed in December 2019.", "in December 2019.", "December 2019"),
+    ("a computer by around 2039", "around 2039", "by around 2039"),
+    ("available since 2007,", "2007,", "since 2007"),
+    ("signed on Dec. 19, 2019", "on Dec. 19, 2019", "Dec. 19, 2019"),
+    ("ended in Dec.", "Dec.", "Dec."),
+    ("during the 1990s", "the 1990s", "1990s"),
+    ("December 2019’s agreement", "December 2019’s", "December 2019"),
+    ("the 1990’s boom", "the 1990’s", "1990’s"),
+])
+def test_trim_span(text, span, expected):
+    """spaCy's DATE span (`span`) tidied: prepositions off, bound words on, the dot of `Dec.` kept."""
+    start = text.index(span)
+    s, e = trim_span(text, start, start + len(span))
+    assert text[s:e] == expected
+
+
+@pytest.mark.parametrize("text,span,expected", [
+    ("a 100-qubit machine over the next decade", "next decade", True),
+    ("in the next five years we will", "the next five years", True),
+    ("today's internet traffic", "today", True),
+    ("already strong today.", "today", False),
+    ("Next year the law takes effect", "Next year", False),
+])
+def test_context_decides(text, span, expected):
+    """What the span alone cannot tell: a duration after `over the`, `today's` meaning the present."""
+    start = text.index(span)
+    assert is_not_a_date_here(text, start, start + len(span)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Wired, July 28, 2022.", [("July 28, 2022", "2022-07-28")]),
+    ("ChinaFile, “Will China Set Global Tech Standards?” March 22, 2022. As of November 3, 2022: "
+     "<https://www.chinafile.com/2022/03/22/x>", [("March 22, 2022", "2022-03-22"), ("November 3, 2022", "2022-11-03")]),
+    ("Robert Keohane, After Hegemony (Princeton University Press, 1984), 51-52.", [("1984", "1984")]),
+    ("H.R.6227 - 115th Congress (2017-2018): An act", [("2017-2018", "2017")]),
+    ("Survival 39, no. 1 (1997): 156–179.", [("1997", "1997")]),
+    ("Army AL&T, April–June 2009.", [("April–June 2009", "2009-04")]),
+    # counts, URLs and report numbers are not dates
+    ("“How to Factor 2048 Bit RSA Integers in 8 Hours”", []),
+    ("<https://www.whitehouse.gov/wp-content/uploads/2022/10/Strategy-10.2022.pdf>", []),
+    ("RAND Corporation, RR-A1194-1, No. 2021, pp. 1999-2005", []),
+])
+def test_dates_in_notes_and_bibliography(text, expected):
+    found = [(t, parse_date(t).value) for _, _, t in iter_rule_dates(text)]
+    assert found == expected
+
+
+def test_a_year_only_publication_date_resolves_year_level_expressions(nlp):
+    from pipeline.build import run as build
+    from pipeline.types import Page, RawDocument
+
+    text = ("The agency expanded its quantum programme last year and will meet partners on Thursday.\n\n"
+            "© 2023 Example Press")
+    result = build.process_document(RawDocument("raw/t.txt", "0" * 64, "txt", [Page(1, text)]), nlp)
+    assert result.metadata.published == "2023"
+    values = {d.text: d.value for d in result.dates}
+    assert values == {"last year": "2022", "Thursday": None}  # a weekday needs a day-precise date
