@@ -3,20 +3,19 @@
 Two levels, so that a change invalidates exactly what depends on it:
 
 - **parse** entries hold a document after ingest, clean and spaCy: the CleanDocument plus the
-  spaCy Docs of its prose paragraphs (a DocBin). Key: the file's sha256 and format, the code of the
-  ingest and clean stages (and every pipeline module they import), the NLP code, the entity
-  patterns, the spaCy version and the model's name and version.
+  spaCy Docs of its prose paragraphs (a DocBin). Key: the file's sha256 and format, the files of
+  types.py, lexicon.py, ingest/, clean/ and nlp.py, the entity patterns, the spaCy version and the
+  model's name and version.
 - **result** entries hold the DocResult (what the database rows are made from). Key: the parse key
-  plus the code of the extract stage (extract.py and every module it imports: claims, dates,
-  money, entities, notes, ...) and the data files those modules name (aliases.json, ...).
+  plus the files of extract/ and its data files (aliases.json, topics.txt).
 
-So editing claims.py or aliases.json re-runs only the extraction rules over cached parses (no
-spaCy); editing clean.py or the model re-parses; editing facts.py or store.py invalidates nothing,
+So editing extract/claims/ or aliases.json re-runs only the extraction rules over cached parses (no
+spaCy); editing clean/ or the model re-parses; editing corpus/ or store/ invalidates nothing,
 because the cross-document steps are recomputed from the cached rows on every build.
 Bump PIPELINE_VERSION to invalidate everything.
 
-A stage's code is found by following `from . import x` / `from .x import y` statements from the
-stage's module; a data file counts when its name appears in the source of one of those modules.
+Each stage names the files it depends on in STAGE_FILES (packages, modules, data files); its
+fingerprint hashes those files' bytes, the pipeline version and the versions of its libraries.
 
 Entries are written to a temporary file and renamed into place (a killed build leaves either the
 old entry or the new one), and carry a checksum of their payload: an entry that is truncated,
@@ -30,7 +29,6 @@ import importlib.metadata
 import json
 import os
 import pathlib
-import re
 import sys
 import time
 import zlib
@@ -41,10 +39,19 @@ from .. import PIPELINE_VERSION, nlp
 from ..types import CleanDocument, DocResult
 
 PACKAGE_DIR = pathlib.Path(__file__).parents[1]
-DATA_DIR = PACKAGE_DIR / "data"
 MAGIC = b"claims-pipeline-cache 2\n"
-# Module (relative to pipeline/) each cached stage starts from.
-STAGE_MODULES = {"ingest": "ingest/__init__.py", "clean": "clean/__init__.py", "nlp": "nlp.py", "extract": "extract/__init__.py"}
+# What each stage's output depends on, relative to pipeline/: a folder stands for every file in it.
+# Declared, not discovered: a stage may import only itself and earlier stages (tests/test_layering.py),
+# and tests/test_build_cache.py checks that every module those stages can import is named here.
+STAGE_FILES = {
+    "ingest": ["__init__.py", "types.py", "lexicon.py", "ingest/"],
+    "clean": ["clean/"],
+    "nlp": ["nlp.py", "data/entity_patterns.jsonl"],
+    "extract": ["extract/", "data/aliases.json", "data/topics.txt"],
+}
+# The cache levels: a parse entry holds what ingest, clean and nlp made; a result entry adds extract.
+PARSE_STAGES = ("ingest", "clean", "nlp")
+RESULT_STAGES = PARSE_STAGES + ("extract",)
 # Libraries whose version changes what a stage produces.
 STAGE_LIBRARIES = {"ingest": ["pdfplumber", "pdfminer.six"], "nlp": ["spacy"]}
 COMPRESSION_LEVEL = 1  # zlib: fast; entries are mostly text and compress ~4x
@@ -59,75 +66,22 @@ class CorruptEntry(Exception):
 # Keys
 
 
-def _module_file(name: str, current: pathlib.Path, level: int) -> list[pathlib.Path]:
-    """Files of the pipeline modules an import statement refers to (relative imports only)."""
-    base = current.parent
-    for _ in range(level - 1):
-        base = base.parent
-    target = base.joinpath(*name.split(".")) if name else base
-    found = []
-    for candidate in (target.with_suffix(".py"), target / "__init__.py"):
-        if candidate.is_file() and PACKAGE_DIR in candidate.resolve().parents:
-            found.append(candidate.resolve())
-    return found
-
-
-# `from .x import y`, `from . import (a, b)`, `from pipeline.x import y`; `import pipeline.x`. Read with
-# regular expressions, not ast: parsing every module cost a tenth of a rebuild with nothing changed.
-# A match inside a string only adds a dependency (an extra invalidation), never hides one.
-FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.+|pipeline\b\.?)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
-PLAIN_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n]*)", re.M)
-
-
-def imported_modules(source: str) -> list[tuple[int, str]]:
-    """(level, dotted name) of every pipeline module a source may import: level 0 for absolute
-    `pipeline.x` names (given relative to the package), else the number of leading dots. Both
-    `from . import x` readings are listed (x a module, or a name of the package)."""
-    found = []
-    for match in FROM_IMPORT.finditer(source):
-        dots, module, names = match.groups()
-        level = len(dots) if dots.startswith(".") else 0
-        found.append((level, module))
-        for name in re.sub(r"#[^\n]*", "", names).strip("()").split(","):
-            if name.split():
-                found.append((level, f"{module}.{name.split()[0]}" if module else name.split()[0]))
-    for match in PLAIN_IMPORT.finditer(source):
-        for name in re.sub(r"#[^\n]*", "", match.group(1)).split(","):
-            if name.split() and name.split()[0].startswith("pipeline."):
-                found.append((0, name.split()[0][len("pipeline."):]))
-    return found
-
-
 @functools.lru_cache(maxsize=None)
 def _read(path: pathlib.Path) -> bytes:
-    """A pipeline source or data file, read once per process (imports, data names and
-    fingerprints all read the same files)."""
+    """A pipeline source or data file, read once per process."""
     return path.read_bytes()
 
 
-@functools.lru_cache(maxsize=None)
-def _imports(path: pathlib.Path) -> list[pathlib.Path]:
-    found = []
-    for level, module in imported_modules(_read(path).decode("utf-8")):
-        origin, level = (path, level) if level else (PACKAGE_DIR / "__init__.py", 1)
-        found += _module_file(module, origin, level)
-    return found
-
-
 def stage_files(stage: str) -> list[pathlib.Path]:
-    """The source and data files a stage's output depends on, transitively."""
-    todo = [(PACKAGE_DIR / STAGE_MODULES[stage]).resolve(), (PACKAGE_DIR / "__init__.py").resolve(),
-            (PACKAGE_DIR / "types.py").resolve()]
-    seen: set[pathlib.Path] = set()
-    while todo:
-        path = todo.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        todo += _imports(path)
-    sources = "\n".join(_read(p).decode("utf-8") for p in seen)
-    data = [p for p in DATA_DIR.glob("*") if p.is_file() and p.name in sources] if DATA_DIR.is_dir() else []
-    return sorted(seen) + sorted(data)
+    """The source and data files STAGE_FILES names for a stage (folders expanded, caches skipped)."""
+    files: set[pathlib.Path] = set()
+    for name in STAGE_FILES[stage]:
+        path = PACKAGE_DIR / name
+        if name.endswith("/"):
+            files.update(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        else:
+            files.add(path)
+    return sorted(files)
 
 
 def _library_versions(stage: str) -> list[str]:
@@ -166,10 +120,11 @@ def model_fingerprint(model: str) -> str:
 
 def document_keys(sha256: str, fmt: str, model: str) -> tuple[str, str]:
     """(parse key, result key) of one document's cache entries."""
-    parts = [sha256, fmt, stage_fingerprint("ingest"), stage_fingerprint("clean"), stage_fingerprint("nlp"),
+    parts = [sha256, fmt, *(stage_fingerprint(stage) for stage in PARSE_STAGES),
              model_fingerprint(model), f"py{sys.version_info[0]}.{sys.version_info[1]}"]
     parse = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
-    result = hashlib.sha256(f"{parse}\0{stage_fingerprint('extract')}".encode()).hexdigest()[:16]
+    later = [stage_fingerprint(stage) for stage in RESULT_STAGES[len(PARSE_STAGES):]]
+    result = hashlib.sha256("\0".join([parse, *later]).encode()).hexdigest()[:16]
     return parse, result
 
 

@@ -262,7 +262,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     producer = Producer(planned, settings, jobs, cache)
     run = {"started": started, "pipeline_version": PIPELINE_VERSION, "spacy_model": cache_stage.model_fingerprint(model),
            "n_files": len(files), "jobs": producer.jobs,
-           "fingerprints": json.dumps({stage: cache_stage.stage_fingerprint(stage) for stage in cache_stage.STAGE_MODULES})}
+           "fingerprints": json.dumps({stage: cache_stage.stage_fingerprint(stage) for stage in cache_stage.STAGE_FILES})}
     try:
         producer.start()
         previous = store.read_runs(str(db_path))
