@@ -174,6 +174,7 @@ class Source:
     format: str
     n_pages: int
     encoding: Optional[str] = None
+    paths: Optional[list[str]] = None  # every path with this content (a build knows them all); None: [path]
 
 
 @dataclass

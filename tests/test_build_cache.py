@@ -73,7 +73,7 @@ def test_result_round_trips_through_an_entry(tmp_path):
     store = cache.Cache(tmp_path)
     path = store.path("result", "ab" * 32, "k")
     cache.save_result(store, path, _result())
-    loaded = cache.load_result(store, path)
+    loaded = cache.load_result(store, path, ["raw/a.txt", "raw/b.txt"])
     assert loaded == _result()
     assert loaded.paragraphs[0].page_breaks == [(5, 2)] and loaded.note_bibliography == [(0, 1)]
     assert not list(tmp_path.rglob("*.tmp"))
@@ -108,12 +108,12 @@ def test_a_corrupt_entry_is_detected_not_trusted(tmp_path, name):
     cache.save_result(store, path, _result())
     path.write_bytes(CORRUPTIONS[name](path.read_bytes()))
     with pytest.raises(cache.CorruptEntry):
-        cache.load_result(store, path)
+        cache.load_result(store, path, ["raw/a.txt"])
 
 
 def test_a_missing_entry_is_a_miss_not_an_error(tmp_path):
     store = cache.Cache(tmp_path)
-    assert cache.load_result(store, store.path("result", "ab" * 32, "k")) is None
+    assert cache.load_result(store, store.path("result", "ab" * 32, "k"), ["raw/a.txt"]) is None
 
 
 def test_prune_keeps_what_is_used_and_temporaries_of_live_writers(tmp_path):

@@ -23,6 +23,7 @@ corrupt or written by another version is reported as a miss and rebuilt, never t
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib.metadata
@@ -33,7 +34,7 @@ import sys
 import time
 import zlib
 from dataclasses import fields, is_dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 from .. import PIPELINE_VERSION, nlp
 from ..types import CleanDocument, DocResult
@@ -341,15 +342,18 @@ def is_stale_temporary(path: pathlib.Path) -> bool:
 
 
 def save_result(cache: Cache, path: pathlib.Path, result: DocResult) -> None:
-    cache.write(path, [encode_result(result)])
+    """An entry is keyed by content, so it keeps no file names: the same content under another name
+    (a file renamed or copied) uses the same entry."""
+    cache.write(path, [encode_result(dataclasses.replace(result, path="", paths=[]))])
 
 
-def load_result(cache: Cache, path: pathlib.Path) -> Optional[DocResult]:
+def load_result(cache: Cache, path: pathlib.Path, paths: Sequence[str]) -> Optional[DocResult]:
+    """The cached result of a document found under `paths` (the first is the one it is stored under)."""
     entry = cache.read(path)
     if entry is None:
         return None
     try:
-        return decode_result(entry[0][0])
+        return dataclasses.replace(decode_result(entry[0][0]), path=paths[0], paths=list(paths))
     except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise CorruptEntry(f"{path.name}: {type(exc).__name__}: {exc}") from None
 

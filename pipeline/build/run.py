@@ -103,12 +103,12 @@ def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
             duplicates.append((rel, by_sha[sha].paths[0]))
             continue
         parse_key, result_key = cache_stage.document_keys(sha, fmt, model)
-        job = Job(str(path.resolve()), rel, sha, fmt, parse_key, result_key)
+        job = Job(str(path.resolve()), [rel], sha, fmt, parse_key, result_key)
         weight = size * (PDF_BYTE_WEIGHT if fmt == "pdf" else 1)
         # Existence only: the entry's checksum is verified when it is read (reading every entry
         # twice cost a tenth of a rebuild with nothing changed).
         cached = cache is not None and cache.path("result", sha, result_key).exists()
-        by_sha[sha] = Planned(job, [rel], weight, cached)
+        by_sha[sha] = Planned(job, job.paths, weight, cached)  # one list: a later duplicate joins both
     return list(by_sha.values()), duplicates
 
 
@@ -195,7 +195,7 @@ class Producer:
         """(the cached outcome, None), or (None, why it cannot be used)."""
         path = self.cache.path("result", item.job.sha256, item.job.result_key)
         try:
-            result = cache_stage.load_result(self.cache, path)
+            result = cache_stage.load_result(self.cache, path, item.paths)
         except cache_stage.CorruptEntry as exc:
             self.cache.discard(path)
             return None, f"{item.job.rel}: cache entry not trusted ({exc}); produced again"
@@ -247,7 +247,6 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
                 report.notes.append(text)
                 note(text)
             if outcome.result is not None:
-                outcome.result.path, outcome.result.paths = item.paths[0], item.paths
                 report.documents += 1
                 yield outcome.result
             for rel in item.paths:

@@ -39,11 +39,16 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 class Job:
     """One document to produce: where its file is and the keys of its cache entries."""
     file: str  # absolute path of the first file with this content
-    rel: str  # its path as stored (relative to the project)
+    paths: list[str]  # every path with this content as stored (relative to the project), in file order
     sha256: str
     fmt: str
     parse_key: str
     result_key: str
+
+    @property
+    def rel(self) -> str:
+        """The path the document is stored under: the first with its content."""
+        return self.paths[0]
 
 
 @dataclasses.dataclass
@@ -165,8 +170,8 @@ def process_document(raw: RawDocument, model) -> DocResult:
 
 
 def _source(job, info: dict) -> Source:
-    """The file's facts a cached parse keeps (format, pages, encoding), with the job's path and hash."""
-    return Source(job.rel, job.sha256, info["format"], info["n_pages"], info.get("encoding"))
+    """The file's facts a cached parse keeps (format, pages, encoding), with the job's paths and hash."""
+    return Source(job.rel, job.sha256, info["format"], info["n_pages"], info.get("encoding"), list(job.paths))
 
 
 class StreamedDocs(collections.abc.Mapping):
