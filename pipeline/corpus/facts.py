@@ -10,7 +10,7 @@ object may still disagree on the date or amount: that is a conflict, flagged on 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Iterator, Optional
 
 from ..extract.entities import ACTOR_LABELS  # noqa: F401  (store groups claims' actors by it)
 
@@ -110,3 +110,16 @@ def summarize(group: list[ClaimRef]) -> str:
     verb = first.row.get("predicate") or first.kind
     what = next((t for ref in group for t in ref.things), None) or first.row.get("object") or ""
     return " ".join(part for part in (actors, verb, what, f"({when})" if when else "") if part)
+
+
+def iter_facts(refs: list[ClaimRef], next_id: Callable[[], int]) -> Iterator[dict]:
+    """The facts rows of claims across documents (ids from next_id), setting on each claim's row
+    its fact_id and the flags single_source (its fact is in one document) and conflict."""
+    for group in group_claims(refs):
+        fact_id = next_id()
+        n_documents = len({ref.document for ref in group})
+        conflicts = conflicting(group)
+        yield {"id": fact_id, "summary": summarize(group), "kind": group[0].kind,
+               "n_documents": n_documents, "n_claims": len(group), "conflict": int(bool(conflicts))}
+        for i, ref in enumerate(group):
+            ref.row.update(fact_id=fact_id, single_source=int(n_documents == 1), conflict=int(i in conflicts))

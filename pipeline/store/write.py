@@ -1,4 +1,4 @@
-"""Stage 4, store: the SQLite schema (the database contract of SPEC.md) and writing DocResults into it.
+"""Stage 5, store: the SQLite schema (the database contract of SPEC.md) and writing DocResults into it.
 
 The only module that imports sqlite_utils.
 
@@ -6,7 +6,8 @@ Writing streams: `save_database` takes an iterable of DocResults and inserts eac
 as it arrives (in bulk, inside one transaction), so memory is bounded by a batch of rows, not by
 the corpus. What needs every document is done after the load, from lightweight rows kept while
 loading (`CrossDocument`): one entities row per canonical name, and facts grouping claims that
-report the same event (pipeline/facts.py). Indexes are created after the load.
+report the same event; corpus/ computes them (entities.py, facts.py, flags.py), this module writes
+them. Indexes are created after the load.
 """
 from __future__ import annotations
 
@@ -18,14 +19,14 @@ import functools
 import json
 import operator
 import os
-import re
 import sqlite3
 from typing import Callable, Iterable, Optional
 
 import sqlite_utils
 
-from ..extract import entities as entity_rules
+from ..corpus import entities as corpus_entities
 from ..corpus import facts as fact_rules
+from ..corpus import flags
 from ..types import DocResult
 
 # table -> (columns with types, foreign keys). The first columns of each table are the contract
@@ -76,9 +77,6 @@ SCHEMA = {
               "n_documents": int, "n_rejected": int, "rejected": str, "n_files": int, "n_cached": int,
               "n_processed": int, "jobs": int, "seconds": float, "fingerprints": str}, []),
 }
-# claims.unsourced: no footnote, no named speaker, no web address in the claim's text (the canned
-# query datasette/queries.py computes the same for a database without the flag).
-URL = re.compile(r"https?://|www\.")
 PRIMARY_KEYS = {"note_bibliography": ("note_id", "bibliography_id")}
 INDEXES = {
     "paragraphs": [["document_id", "seq"]], "sentences": [["document_id", "start"]],
@@ -288,7 +286,7 @@ class Loader:
             note_id = note_by_number.get(claim.note)
             row = _row("claims", claim, id=self.next_id("claims"), document_id=doc_id,
                        sentence_id=sent_ids[claim.sentence], note_id=note_id, fact_id=None,
-                       unsourced=int(note_id is None and not claim.speaker and not URL.search(claim.text)),
+                       unsourced=int(flags.is_unsourced(note_id, claim.speaker, claim.text)),
                        single_source=1, conflict=0)
             self.put("claims", row)
             self.cross_document.claims.append(claim_ref(result, claim, row, spans))
@@ -301,63 +299,23 @@ def _row(table: str, item, **values) -> dict:
     return dict(values, **{name: getattr(item, name) for name in _shared_fields(table, type(item), tuple(values))})
 
 
-class EntityIndex:
-    """Canonical names seen so far, each with a provisional id (order of first sight) and what its
-    entities row needs: the label most mentions carry, mention and document counts, surface forms,
-    the long form some document defines for it. `save` merges names that are one entity across
-    documents (entities.merge_variants), numbers the entities alphabetically and rewrites the
-    mentions' provisional ids in one statement."""
-
-    def __init__(self):
-        self.ids: dict[str, int] = {}
-        self.labels: dict[str, collections.Counter] = {}
-        self.documents: dict[str, set] = {}  # name -> ids of the documents naming it
-        self.forms: dict[str, set] = {}
-        self.definitions: dict[str, str] = {}  # acronym -> long form, first document defining it wins
-
-    def add_document(self, doc_id: int, mentions, acronyms: dict[str, str]) -> dict[str, int]:
-        for short, long in acronyms.items():
-            self.definitions.setdefault(short, long)
-        for name in {m.name for m in mentions}:
-            if name not in self.ids:
-                self.ids[name] = len(self.ids) + 1
-                self.labels[name], self.forms[name], self.documents[name] = collections.Counter(), set(), set()
-            self.documents[name].add(doc_id)
-        for m in mentions:
-            self.labels[m.name][m.label] += 1
-            self.forms[m.name].add(m.text)
-        return self.ids
-
-    def save(self, loader: "Loader") -> None:
-        merges = entity_rules.merge_variants(set(self.ids))
-        labels: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-        forms: dict[str, set] = collections.defaultdict(set)
-        documents: dict[str, set] = collections.defaultdict(set)
-        for name in self.ids:
-            target = merges.get(name, name)
-            labels[target].update(self.labels[name])
-            forms[target] |= self.forms[name]
-            documents[target] |= self.documents[name]
-        final = {name: i for i, name in enumerate(sorted(labels), start=1)}
-        for name, entity_id in final.items():
-            loader.put("entities", {
-                "id": entity_id, "name": name, "label": labels[name].most_common(1)[0][0],
-                "n_mentions": sum(labels[name].values()), "n_documents": len(documents[name]),
-                "aliases": json.dumps(sorted(forms[name] - {name}), ensure_ascii=False),
-                "long_form": self.definitions.get(name)})
-        loader.counts["entities"] = len(final)
-        loader.flush()
-        remap = [(provisional, final[merges.get(name, name)]) for name, provisional in self.ids.items()
-                 if provisional != final[merges.get(name, name)]]
-        if remap:
-            conn = loader.db.conn
-            conn.execute("create temp table entity_remap (provisional integer primary key, final integer)")
-            conn.executemany("insert into entity_remap values (?, ?)", remap)
-            conn.execute("update mentions set entity_id = (select final from entity_remap "
-                         "where provisional = mentions.entity_id) "
-                         "where entity_id in (select provisional from entity_remap)")
-            conn.execute("drop table entity_remap")
-        self.merges = merges
+def save_entities(loader: "Loader", index: corpus_entities.EntityIndex) -> dict[str, str]:
+    """The entities rows (corpus/entities.py merges and numbers them), and the mentions' provisional
+    entity ids rewritten to the final ones in one statement. Returns the merges (name -> canonical)."""
+    rows, remap, merges = index.canonical()
+    for row in rows:
+        loader.put("entities", row)
+    loader.counts["entities"] = len(rows)
+    loader.flush()
+    if remap:
+        conn = loader.db.conn
+        conn.execute("create temp table entity_remap (provisional integer primary key, final integer)")
+        conn.executemany("insert into entity_remap values (?, ?)", remap)
+        conn.execute("update mentions set entity_id = (select final from entity_remap "
+                     "where provisional = mentions.entity_id) "
+                     "where entity_id in (select provisional from entity_remap)")
+        conn.execute("drop table entity_remap")
+    return merges
 
 
 class SpanIndex:
@@ -393,12 +351,11 @@ class CrossDocument:
     canonical entities, and a ClaimRef per claim."""
 
     def __init__(self):
-        self.entities = EntityIndex()
+        self.entities = corpus_entities.EntityIndex()
         self.claims: list[fact_rules.ClaimRef] = []
 
     def save(self, loader: Loader) -> None:
-        self.entities.save(loader)
-        merges = self.entities.merges
+        merges = save_entities(loader, self.entities)
         if merges:  # claims name entities as merged across documents
             for ref in self.claims:
                 ref.actors = sorted({merges.get(a, a) for a in ref.actors})
@@ -409,14 +366,8 @@ class CrossDocument:
 def save_facts(loader: Loader, refs: list[fact_rules.ClaimRef]) -> None:
     """Facts from claims across documents (facts.py), and on each claim its fact_id and the flags
     single_source and conflict."""
-    for group in fact_rules.group_claims(refs):
-        fact_id = loader.next_id("facts")
-        n_documents = len({ref.document for ref in group})
-        conflicts = fact_rules.conflicting(group)
-        loader.put("facts", {"id": fact_id, "summary": fact_rules.summarize(group), "kind": group[0].kind,
-                             "n_documents": n_documents, "n_claims": len(group), "conflict": int(bool(conflicts))})
-        for i, ref in enumerate(group):
-            ref.row.update(fact_id=fact_id, single_source=int(n_documents == 1), conflict=int(i in conflicts))
+    for row in fact_rules.iter_facts(refs, lambda: loader.next_id("facts")):
+        loader.put("facts", row)
     loader.flush()
     update_rows(loader.db, "claims", [ref.row for ref in refs if ref.row["fact_id"] is not None],
                 CROSS_DOCUMENT_CLAIM_COLUMNS)

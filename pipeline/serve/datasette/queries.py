@@ -7,6 +7,8 @@ and says which it did in its description. Queries name their link columns claim_
 """
 from __future__ import annotations
 
+from ...corpus.flags import unsourced_sql
+
 # The claim flags the claims stage records (0/1), and the facet/queries that use them
 FLAG_COLUMNS = ("unsourced", "single_source", "conflict")
 
@@ -59,10 +61,7 @@ def unsourced_claims(columns: dict[str, set[str]]) -> dict:
     if "unsourced" in columns["claims"]:
         where, how = "c.unsourced = 1", "Claims the build flagged unsourced (claims.unsourced = 1)."
     else:
-        # The build's rule (store.py, claims.unsourced): no footnote, no named speaker, no web address
-        # in the claim's text. GLOB, like the build's regular expression, tells case apart.
-        where = ("c.note_id is null and coalesce(c.speaker, '') = '' and c.text not glob '*http://*' "
-                 "and c.text not glob '*https://*' and c.text not glob '*www.*'")
+        where = unsourced_sql("c")  # the build's rule (corpus/flags.py), computed from the rows
         how = ("Claims with no footnote, no named speaker and no web address in their text (this database has "
                "no claims.unsourced flag, so the query computes it as the build does).")
     return {
