@@ -1,0 +1,88 @@
+"""The database's tables (the contract of SPEC.md, and the columns added since), their keys,
+indexes and full-text search."""
+from __future__ import annotations
+
+import sqlite_utils
+
+# table -> (columns with types, foreign keys). The first columns of each table are the contract
+# users query; later ones are extensions. A column whose name equals a field of the row's dataclass
+# (types.py) is filled from it without further code.
+SCHEMA = {
+    "documents": ({"id": int, "path": str, "sha256": str, "format": str, "title": str, "author": str,
+                   "publisher": str, "published": str, "source_url": str, "n_pages": int, "text": str,
+                   "paths": str, "n_claims": int, "encoding": str}, []),
+    "paragraphs": ({"id": int, "document_id": int, "seq": int, "kind": str, "page": int, "start": int,
+                    "end": int, "text": str}, [("document_id", "documents", "id")]),
+    "sentences": ({"id": int, "document_id": int, "paragraph_id": int, "page": int, "start": int, "end": int,
+                   "text": str}, [("document_id", "documents", "id"), ("paragraph_id", "paragraphs", "id")]),
+    "entities": ({"id": int, "name": str, "label": str, "n_mentions": int, "n_documents": int, "aliases": str,
+                  "long_form": str}, []),
+    "mentions": ({"id": int, "document_id": int, "sentence_id": int, "entity_id": int, "start": int,
+                  "end": int, "text": str, "label": str},
+                 [("document_id", "documents", "id"), ("sentence_id", "sentences", "id"),
+                  ("entity_id", "entities", "id")]),
+    "dates": ({"id": int, "document_id": int, "sentence_id": int, "start": int, "end": int, "text": str,
+               "value": str, "granularity": str, "is_relative": int, "value_end": str, "fuzzy": str,
+               "context": str},
+              [("document_id", "documents", "id"), ("sentence_id", "sentences", "id")]),
+    "money": ({"id": int, "document_id": int, "sentence_id": int, "start": int, "end": int, "text": str,
+               "amount": float, "currency": str, "qualifier": str, "period": str},
+              [("document_id", "documents", "id"), ("sentence_id", "sentences", "id")]),
+    "percentages": ({"id": int, "document_id": int, "sentence_id": int, "start": int, "end": int, "text": str,
+                     "value": float, "unit": str, "value_end": float, "qualifier": str},
+                    [("document_id", "documents", "id"), ("sentence_id", "sentences", "id")]),
+    "facts": ({"id": int, "summary": str, "n_documents": int, "kind": str, "n_claims": int, "conflict": int}, []),
+    "notes": ({"id": int, "document_id": int, "number": int, "start": int, "end": int, "text": str},
+              [("document_id", "documents", "id")]),
+    "claims": ({"id": int, "document_id": int, "sentence_id": int, "start": int, "end": int, "text": str,
+                "kind": str, "modality": str, "speaker": str, "note_id": int, "fact_id": int,
+                "subject": str, "predicate": str, "object": str,
+                "unsourced": int, "single_source": int, "conflict": int},
+               [("document_id", "documents", "id"), ("sentence_id", "sentences", "id"),
+                ("note_id", "notes", "id"), ("fact_id", "facts", "id")]),
+    "bibliography": ({"id": int, "document_id": int, "start": int, "end": int, "text": str, "url": str},
+                     [("document_id", "documents", "id")]),
+    "note_bibliography": ({"note_id": int, "bibliography_id": int},
+                          [("note_id", "notes", "id"), ("bibliography_id", "bibliography", "id")]),
+    "markers": ({"id": int, "document_id": int, "paragraph_id": int, "start": int, "number": int,
+                 "note_id": int, "raw": str, "role": str},
+                [("document_id", "documents", "id"), ("paragraph_id", "paragraphs", "id"),
+                 ("note_id", "notes", "id")]),
+    "runs": ({"id": int, "started": str, "finished": str, "pipeline_version": str, "spacy_model": str,
+              "n_documents": int, "n_rejected": int, "rejected": str, "n_files": int, "n_cached": int,
+              "n_processed": int, "jobs": int, "seconds": float, "fingerprints": str}, []),
+}
+PRIMARY_KEYS = {"note_bibliography": ("note_id", "bibliography_id")}
+INDEXES = {
+    "paragraphs": [["document_id", "seq"]], "sentences": [["document_id", "start"]],
+    "mentions": [["entity_id"], ["document_id", "start"]], "dates": [["document_id", "start"], ["value"]],
+    "money": [["document_id", "start"], ["amount"]], "claims": [["document_id", "start"], ["fact_id"], ["kind"]],
+    "percentages": [["document_id", "start"]],
+    "notes": [["document_id", "number"]], "markers": [["document_id", "start"]],
+    "bibliography": [["document_id", "start"]],
+}
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    for table, (columns, foreign_keys) in SCHEMA.items():
+        if table not in db.table_names():
+            db[table].create(columns, pk=PRIMARY_KEYS.get(table, "id"), foreign_keys=foreign_keys)
+
+
+def ensure_indexes(db: sqlite_utils.Database) -> None:
+    for table, indexes in INDEXES.items():
+        for columns in indexes:
+            db[table].create_index(columns, if_not_exists=True)
+
+
+# table -> columns indexed for full-text search (when the table has them); Datasette shows a search box
+SEARCH_COLUMNS = {"claims": ["text", "speaker", "subject", "predicate", "object"], "sentences": ["text"]}
+
+
+def ensure_search(db: sqlite_utils.Database) -> None:
+    """FTS5 indexes (porter stemming) over claims and sentences, built from the rows already loaded;
+    triggers keep them in sync with any rows written later."""
+    for table, wanted in SEARCH_COLUMNS.items():
+        columns = [c for c in wanted if c in db[table].columns_dict]
+        if columns and not db[table].detect_fts():
+            db[table].enable_fts(columns, fts_version="FTS5", tokenize="porter", create_triggers=True)
