@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import (BULLET, NUMBERED, SHORT_WORDS, classify_by_cues, is_list_item,  # noqa: F401  (shared cues)
-                       is_number_table, match_bio)
+from ..lexicon import BULLET, NUMBERED, SHORT_WORDS, classify_by_cues
+from .blocks import Block
 
 NOTES_HEADINGS = re.compile(r"^(end ?notes|foot ?notes|notes)$", re.I)
 BIBLIOGRAPHY_HEADINGS = re.compile(r"^(references|bibliography|works cited|sources|literature cited)$", re.I)
@@ -33,11 +33,11 @@ HEADING_MAX_WORDS = 20
 HEADING_CANNOT_END = frozenset({"a", "an", "the", "of", "and", "or", "to", "in", "for", "with", "by", "on"})
 
 
-def classify_paragraphs(paras) -> None:
-    """Set .kind (unless a reader set it already), .continues (for notes/bibliography) on each
-    paragraph, and split run-in labels off list items."""
+def classify_paragraphs(paras: list[Block]) -> list[Block]:
+    """The paragraphs with run-in labels split off list items, each with its .kind (unless a reader
+    set it already) and .continues (for notes/bibliography) set."""
     _split_bullets(paras)
-    _split_run_in_labels(paras)
+    paras = _split_run_in_labels(paras)
     section = "body"
     n = len(paras)
     for i, para in enumerate(paras):
@@ -50,7 +50,7 @@ def classify_paragraphs(paras) -> None:
         if cue:
             para.kind = cue
             continue
-        if looks_like_heading(text, para.bullet) and (section in ("body", "closing") or _is_section_heading(text)):
+        if looks_like_heading(text, para.bullet) and (section in ("body", "closing") or is_section_heading(text)):
             if NOTES_HEADINGS.match(text):
                 section = "note"
             elif BIBLIOGRAPHY_HEADINGS.match(text):
@@ -71,9 +71,10 @@ def classify_paragraphs(paras) -> None:
             continue
         para.kind = "boilerplate" if section == "closing" else classify_paragraph(text, para.bullet)
     _absorb_boilerplate_runs(paras)
+    return paras
 
 
-def _is_section_heading(text: str) -> bool:
+def is_section_heading(text: str) -> bool:
     return any(rx.match(text) for rx in (NOTES_HEADINGS, BIBLIOGRAPHY_HEADINGS, CLOSING_HEADINGS))
 
 
@@ -126,18 +127,18 @@ def _split_bullets(paras) -> None:
             para.bullet = True
 
 
-def _split_run_in_labels(paras) -> None:
+def _split_run_in_labels(paras: list[Block]) -> list[Block]:
     """`- Investment Scale: Over the next ...` -> heading `Investment Scale:` + list item."""
     out = []
     for para in paras:
         match = RUN_IN_LABEL.match(para.text) if para.bullet else None
         if match and len(match.group(1).split()) <= 6 and not para.kind:
-            out.append(type(para)(para.text[:match.end()].rstrip(), [], para.page, "heading"))
+            out.append(Block(para.text[:match.end()].rstrip(), [], para.page, "heading"))
             _drop_prefix(para, match.end())
         elif para.bullet and not para.kind and RUN_IN_LABEL.match(para.text + " x") and para.text.endswith(":"):
             para.bullet = False  # `- Focus Areas:` alone is a heading
         out.append(para)
-    paras[:] = out
+    return out
 
 
 def _drop_prefix(para, n: int) -> None:

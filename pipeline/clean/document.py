@@ -10,10 +10,11 @@ import re
 import unicodedata
 from collections import Counter
 
+from ..lexicon import NUMBERED, SHORT_WORDS, clean_whitespace, is_list_item
+from ..types import CleanDocument, Marker, Paragraph, RawDocument
 from . import classify
 from . import metadata as docmeta
-from ..lexicon import clean_whitespace  # one definition for the readers and for clean
-from ..types import CleanDocument, Marker, Paragraph, RawDocument
+from .blocks import Block
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 MANGLED_MARKER = "\ufffd"
@@ -208,7 +209,7 @@ def split_blocks(text: str, vocab: Counter | None = None) -> list[str]:
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
     """Lines of similar width, not list items, most not ending a sentence: one wrapped paragraph."""
-    if any(classify.is_list_item(line) for line in lines[1:]):
+    if any(is_list_item(line) for line in lines[1:]):
         return False
     widths = [len(line) for line in lines[:-1]]
     ends = sum(1 for line in lines[:-1] if line.rstrip()[-1:] in ".!?:")
@@ -226,40 +227,15 @@ def clean_paragraph_text(text: str) -> tuple[str, list[tuple[int, str, int | Non
     return detach_markers(text)
 
 
-class _Para:
-    """A paragraph while it is being cleaned: text, markers relative to it, kind, page."""
-
-    def __init__(self, text, markers, page, kind=None, is_open=True):
-        self.text, self.markers, self.page, self.kind = text, markers, page, kind
-        self.bullet = self.continues = False
-        self.open = is_open  # may continue in a later paragraph (False: its reader saw its column go on)
-        self.footnote = kind == "note"  # a reader found it at the foot of its page
-        self.label: int | None = None  # a note's number
-        self.label_raw: str | None = None
-        self.page_breaks: list[tuple[int, int]] = []  # (offset in text, page number)
-
-    def append(self, other: "_Para", how: str | None):
-        """Append the paragraph's other half; `how` as join_hyphenated says ("", "-" or None)."""
-        if how == "":
-            self.text = self.text[:-1]
-        sep = " " if how is None else ""
-        shift = len(self.text) + len(sep)
-        self.text = self.text + sep + other.text
-        self.markers += [(pos + shift, raw, num) for pos, raw, num in other.markers]
-        if other.page != self.page or other.page_breaks:
-            self.page_breaks.append((shift, other.page))
-        self.page_breaks += [(pos + shift, page) for pos, page in other.page_breaks]
-
-
 def clean_document(raw: RawDocument) -> CleanDocument:
     """Turn pages of raw text into classified paragraphs over one cleaned text."""
     vocab = count_document_words(raw)
-    paras: list[_Para] = []
+    paras: list[Block] = []
     for page, kind, text, is_open in iter_raw_paragraphs(raw, vocab):
         cleaned, markers = clean_paragraph_text(text)
         if cleaned:
-            paras.append(_Para(cleaned, markers, page, kind or None, is_open))
-    classify.classify_paragraphs(paras)
+            paras.append(Block(cleaned, markers, page, kind or None, is_open))
+    paras = classify.classify_paragraphs(paras)
     classify.mark_pull_quotes(paras)
     paras = rejoin_split_paragraphs(paras, vocab)
     return assemble(paras, raw)
@@ -282,7 +258,7 @@ def iter_raw_paragraphs(raw: RawDocument, vocab: Counter):
             yield page.number, "", block, True
 
 
-def rejoin_split_paragraphs(paras: list[_Para], vocab: Counter | None = None) -> list[_Para]:
+def rejoin_split_paragraphs(paras: list[Block], vocab: Counter | None = None) -> list[Block]:
     """Rejoin paragraphs cut by a page or column break (possibly with a pull quote, heading, table or
     running header between).
 
@@ -291,7 +267,7 @@ def rejoin_split_paragraphs(paras: list[_Para], vocab: Counter | None = None) ->
     the rest of the name). Notes and bibliography entries continue into the following paragraph of
     their section that does not start a new entry.
     """
-    out: list[_Para] = []
+    out: list[Block] = []
     consumed = set()
     for i, para in enumerate(paras):
         if i in consumed:
@@ -307,7 +283,7 @@ def rejoin_split_paragraphs(paras: list[_Para], vocab: Counter | None = None) ->
     return out
 
 
-def _continuation_of(paras: list[_Para], i: int, consumed: set) -> int | None:
+def _continuation_of(paras: list[Block], i: int, consumed: set) -> int | None:
     para = paras[i]
     if para.kind in ("note", "bibliography"):
         j = i + 1
@@ -323,10 +299,10 @@ def _continuation_of(paras: list[_Para], i: int, consumed: set) -> int | None:
         return None
     if para.kind == "heading":
         # A short paragraph cut by a page break looks like a heading until its other half shows up.
-        if len(para.text.split()) < FRAGMENT_MIN_WORDS or classify._is_section_heading(para.text):
+        if len(para.text.split()) < FRAGMENT_MIN_WORDS or classify.is_section_heading(para.text):
             return None
         j = _next_prose(paras, i, consumed)
-        if j is None or paras[j].bullet or classify.NUMBERED.match(paras[j].text):
+        if j is None or paras[j].bullet or NUMBERED.match(paras[j].text):
             return None
         j = _lower_case_half(paras, j, consumed)
         if paras[j].text[:1].islower() or _unbalanced(para.text):
@@ -339,7 +315,7 @@ def _continuation_of(paras: list[_Para], i: int, consumed: set) -> int | None:
     if j is None:
         return None
     nxt = paras[j]
-    if nxt.bullet or classify.NUMBERED.match(nxt.text):
+    if nxt.bullet or NUMBERED.match(nxt.text):
         return None
     if cut_before_name:
         return j if para.text.endswith(TITLES_BEFORE_NAMES) or starts_with_name(nxt.text) else None
@@ -358,7 +334,7 @@ def _unbalanced(text: str) -> bool:
     return text.count("“") > text.count("”") or text.count("(") > text.count(")")
 
 
-def _lower_case_half(paras: list[_Para], j: int, consumed: set) -> int:
+def _lower_case_half(paras: list[Block], j: int, consumed: set) -> int:
     """The continuation is paragraph j, unless j is a short complete paragraph (a pull quote the
     classifier could not match) and a paragraph starting in lower case follows within reach."""
     k = j
@@ -369,7 +345,7 @@ def _lower_case_half(paras: list[_Para], j: int, consumed: set) -> int:
             continue
         if para.kind in ("body", "list") and para.text[:1].islower() and k != j:
             return k
-        if para.kind != "body" or len(para.text.split()) > classify.SHORT_WORDS or para.text[-1:] not in ".!?”\"’":
+        if para.kind != "body" or len(para.text.split()) > SHORT_WORDS or para.text[-1:] not in ".!?”\"’":
             break
         k += 1
     return j
@@ -387,7 +363,7 @@ def starts_with_name(text: str) -> bool:
     return bool(words) and all(w[0].isupper() or w in NAME_FUNCTION_WORDS for w in words)
 
 
-def _next_prose(paras: list[_Para], i: int, consumed: set) -> int | None:
+def _next_prose(paras: list[Block], i: int, consumed: set) -> int | None:
     """Index of the next body/list paragraph, skipping what a page break may put in between."""
     for j in range(i + 1, min(len(paras), i + 1 + JOIN_LOOKAHEAD)):
         if j in consumed:
@@ -399,7 +375,7 @@ def _next_prose(paras: list[_Para], i: int, consumed: set) -> int | None:
     return None
 
 
-def assemble(paras: list[_Para], raw: RawDocument) -> CleanDocument:
+def assemble(paras: list[Block], raw: RawDocument) -> CleanDocument:
     """Lay the paragraphs end to end (blank line between) and make offsets absolute."""
     paragraphs, markers, parts = [], [], []
     offset = 0
