@@ -24,7 +24,11 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
+
+if TYPE_CHECKING:  # annotations only: the rules get spaCy objects from extract/document.py
+    from spacy.tokens import Doc, Span
+
 
 from ..lexicon import MONTH_NAME, WEEKDAYS
 
@@ -327,7 +331,7 @@ def _anchor_base(anchor: Optional[str], period: str) -> Optional[dt.datetime]:
 FUTURE_CUES = {"will", "shall", "'ll", "going"}
 
 
-def sentence_prefer(sent) -> str:
+def sentence_prefer(sent: Span) -> str:
     """'future' when the sentence speaks of what will happen (`will meet on Thursday`), else 'past'."""
     for token in sent:
         if token.lower_ in FUTURE_CUES and token.dep_ in ("aux", "ROOT") or "Tense=Fut" in str(token.morph):
@@ -335,7 +339,7 @@ def sentence_prefer(sent) -> str:
     return "past"
 
 
-def iter_date_spans(doc) -> list[tuple[int, int]]:
+def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     """Character spans of date candidates in a spaCy Doc: DATE entities (lists split into their items)
     plus explicit dates the model missed."""
     spans = []

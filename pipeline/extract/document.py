@@ -11,13 +11,12 @@ import dataclasses
 import re
 
 from .claims import rules as claim_rules
+from .claims import speakers as speaker_rules
 from . import dates, entities, money, notes, percentages
 from ..types import Claim, CleanDocument, DateRow, DocResult, Mention, Sentence, Source
 
 # Paragraph kinds whose text goes through spaCy (the rest is classified away or parsed by rules).
 PROSE_KINDS = {"body", "list"}
-# Entity labels a speaker can have (a region speaks through its institutions: `Europe ... announced`).
-SPEAKER_LABELS = entities.ACTOR_LABELS | {"LOC"}
 # Entity labels that make a sentence specific enough to check (ORDINAL alone does not: `the first country`).
 NUMBER_LABELS = {"CARDINAL", "PERCENT", "QUANTITY", "MONEY"}
 
@@ -172,7 +171,7 @@ def _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence,
     actor_tokens = frozenset(
         t.i for m in mentions if m.label in entities.ACTOR_LABELS
         for t in doc.char_span(m.start - base, m.end - base, alignment_mode="expand") or ())
-    speakers = _speakers_for_quotes(sents, quotes, mentions, base, actor_tokens)
+    speakers = speaker_rules.speakers_for_quotes(sents, quotes, mentions, base, actor_tokens)
     antecedent = None
     for sent in sents:
         index = sent_index.get(sent.start_char)
@@ -188,7 +187,7 @@ def _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence,
             has_money=index in by_sentence["money"],
             has_number=any(ent.label_ in NUMBER_LABELS for ent in sent.ents),
             has_percent=index in by_sentence["percentages"],
-            quote_speaker=_quote_speaker(sent, quotes, speakers),
+            quote_speaker=speaker_rules.quote_speaker(sent, quotes, speakers),
             antecedent=antecedent,
             actor_tokens=actor_tokens,
         )
@@ -200,7 +199,7 @@ def _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence,
                 if info.speaker_token.lower_ in claim_rules.PRONOUNS:
                     speaker = antecedent  # `They reaffirmed ...`: whoever the previous sentence was about
                 else:
-                    speaker = _name_for_token(info.speaker_token, mentions, base)
+                    speaker = speaker_rules.name_for_token(info.speaker_token, mentions, base)
             subject = info.subject
             if subject and subject.lower() in claim_rules.PRONOUNS and antecedent:
                 subject = antecedent
@@ -210,68 +209,12 @@ def _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence,
                 info.object_head,
             ))
         # A pronoun subject in the next sentence refers to this sentence's actor subject, if any.
-        subject_names = [m.name for m in _mentions_under(root_subject, in_sent, base, entities.ACTOR_LABELS)] \
+        subject_names = [m.name for m in speaker_rules.mentions_under(root_subject, in_sent, base, entities.ACTOR_LABELS)] \
             if root_subject is not None else []
         if subject_names:
             antecedent = subject_names[0]
         elif root_subject is None or root_subject.lower_ not in claim_rules.PRONOUNS:
             antecedent = None
-
-
-def _mentions_under(token, mentions, base: int, labels) -> list:
-    """The mentions of these labels inside the phrase a token heads."""
-    sub = list(token.subtree)
-    lo, hi = base + sub[0].idx, base + sub[-1].idx + len(sub[-1].text)
-    return [m for m in mentions if lo <= m.start and m.end <= hi and m.label in labels]
-
-
-def _quote_speaker(sent, quotes, speakers):
-    """The speaker of the quotation covering most of this sentence, if any."""
-    for (qs, qe), speaker in zip(quotes, speakers):
-        overlap = min(qe, sent.end_char) - max(qs, sent.start_char)
-        if speaker and overlap > 0.5 * len(sent.text.strip()):
-            return speaker
-    return None
-
-
-def _name_for_token(token, mentions, base) -> str:
-    """Canonical names of the actors a phrase is headed by (`U.S. Chief Technology Officer Michael
-    Kratsios` -> Michael Kratsios; `the University of Chicago and the University of Tokyo` -> both),
-    else of the actors inside it (people first), else the phrase itself."""
-    heads, queue = [], [token]
-    while queue:  # the head and every head coordinated with it (`Europe, Japan, and South Korea`)
-        head = queue.pop(0)
-        heads.append(head)
-        queue += [c for c in head.children if c.dep_ == "conj"]
-    headed = [m for h in heads for m in mentions
-              if m.start <= base + h.idx < m.end and m.label in SPEAKER_LABELS]
-    if headed:
-        return ", ".join(dict.fromkeys(m.name for m in headed))
-    inside = _mentions_under(token, mentions, base, SPEAKER_LABELS)
-    person = next((m for m in inside if m.label == "PERSON"), None)
-    if person or inside:
-        return (person or inside[0]).name
-    words = [t.text for t in token.subtree if t.dep_ not in ("det", "poss", "case") and not t.is_punct]
-    return " ".join(words) or token.text
-
-
-def _speakers_for_quotes(sents, quotes, mentions, base, actor_tokens) -> list:
-    """Who said each quotation: the speech verb's subject, outside the quotation, in the sentences it
-    touches; a quotation with no attribution of its own continues the previous one's speaker within
-    the paragraph (`“...,” X said. “...”`)."""
-    speakers, last = [], None
-    for qs, qe in quotes:
-        speaker = None
-        for sent in sents:
-            if sent.start_char <= qe and qs < sent.end_char:
-                _, token = claim_rules.reported_speech(sent, quotes, actor_tokens)
-                if token is not None:
-                    speaker = _name_for_token(token, mentions, base)
-                    break
-        speaker = speaker or last
-        speakers.append(speaker)
-        last = speaker
-    return speakers
 
 
 def _note_for(row, para, citations, marker_starts):

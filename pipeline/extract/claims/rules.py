@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:  # annotations only: the rules get spaCy objects from extract/document.py
+    from spacy.tokens import Span, Token
+
 
 # Verb lemma -> claim kind. Tuned on reports and news; extend here, not in the rules.
 EVENT_VERBS = {
@@ -121,7 +125,7 @@ class ClaimInfo:
     object_head: Optional[str] = None
 
 
-def main_verb(sent):
+def main_verb(sent: Span) -> Token:
     """The sentence's root, or the first verb when the parser rooted it on a noun."""
     root = sent.root
     if root.pos_ in ("VERB", "AUX"):
@@ -129,7 +133,7 @@ def main_verb(sent):
     return next((t for t in sent if t.pos_ == "VERB"), root)
 
 
-def main_predicates(sent) -> list:
+def main_predicates(sent: Span) -> list[Token]:
     """The main clause's verbs: the root, verbs coordinated with it, and their open complements
     (`agreed to provide`, `plans to launch`)."""
     root = main_verb(sent)
@@ -140,7 +144,7 @@ def main_predicates(sent) -> list:
     return verbs
 
 
-def subject_of(verb):
+def subject_of(verb: Token) -> Optional[Token]:
     """The subject of a verb; coordinated verbs share their head's subject."""
     while verb is not None:
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl")), None)
@@ -150,7 +154,7 @@ def subject_of(verb):
     return None
 
 
-def modality_of(verbs: list, future_bound: bool = False) -> str:
+def modality_of(verbs: list[Token], future_bound: bool = False) -> str:
     """Modality of the main clause, given its predicates (main_predicates): words inside an embedded
     clause or a quotation's own relative clause (`technologies that are set to play`) do not count.
     `future_bound`: the sentence has a date like `by 2030`."""
@@ -173,12 +177,12 @@ def _has_to_complement(verb) -> bool:
     return any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in verb.children)
 
 
-def phrase(token) -> str:
+def phrase(token: Token) -> str:
     words = [w for w in token.subtree]
     return " ".join(w.text for w in words if not w.is_punct or w.text in "-&.").strip()
 
 
-def object_of(verb):
+def object_of(verb: Token) -> Optional[Token]:
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr", "oprd", "dative", "acomp")), None)
     if obj is None:
         prep = next((c for c in verb.children if c.dep_ in ("prep", "agent")), None)
@@ -186,7 +190,7 @@ def object_of(verb):
     return obj
 
 
-def svo(verb) -> tuple[Optional[str], Optional[str], Optional[str]]:
+def svo(verb: Token) -> tuple[Optional[str], Optional[str], Optional[str]]:
     """Subject, predicate (lemma, with its particle) and object of the main verb, as text."""
     subject, obj = subject_of(verb), object_of(verb)
     predicate = verb.lemma_ or verb.lower_
@@ -225,7 +229,7 @@ def _noun_kind(*verbs) -> Optional[str]:
     return None
 
 
-def speaker_of(verb):
+def speaker_of(verb: Token) -> Optional[Token]:
     """Who performs a speech verb: its active subject, or the agent of a passive (`was found by X`)."""
     if any(c.dep_ == "auxpass" for c in verb.children):
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
@@ -234,13 +238,13 @@ def speaker_of(verb):
     return subject if subject is not None and subject.dep_ != "nsubjpass" else None
 
 
-def names_actor(token, actor_tokens) -> bool:
+def names_actor(token: Token, actor_tokens: frozenset[int]) -> bool:
     """The phrase's head (or a head coordinated with it) is part of an actor's name, or is a person noun."""
     heads = [token] + [c for c in token.children if c.dep_ == "conj"]
     return any(h.i in actor_tokens or h.lemma_.lower() in ADDRESSEE_NOUNS for h in heads)
 
 
-def reported_speech(sent, quotes: list[tuple[int, int]] = (), actor_tokens=frozenset()):
+def reported_speech(sent: Span, quotes: list[tuple[int, int]] = (), actor_tokens=frozenset()):
     """(speech verb, speaker token) for `X said ...`, `X announced ...`, `according to X`; the verb and
     speaker must stand outside any quotation."""
     def outside(token):
@@ -263,7 +267,7 @@ def reported_speech(sent, quotes: list[tuple[int, int]] = (), actor_tokens=froze
     return None, None
 
 
-def classify_sentence(sent, facts: SentenceFacts, quotes: list[tuple[int, int]] = ()) -> Optional[ClaimInfo]:
+def classify_sentence(sent: Span, facts: SentenceFacts, quotes: list[tuple[int, int]] = ()) -> Optional[ClaimInfo]:
     """ClaimInfo when the sentence is a claim, else None. `quotes` are the paragraph's quotation
     spans (offsets into sent.doc.text)."""
     text = sent.text.strip()
