@@ -35,35 +35,59 @@ def clean_whitespace(text: str) -> str:
 # Paragraph cues
 
 # One of these alone makes a short paragraph boilerplate.
-BOILERPLATE_STRONG = re.compile(
-    r"\b(subscrib\w*|unsubscrib\w*|newsletter|privacy policy|terms of (use|service)|cookies? (policy|settings)"
-    r"|all rights reserved|views expressed|sign up for|sign-up|follow us|share (this|on)|click here"
-    r"|advertisement|sponsored content|registered trademark"
-    r"|for more information(?: on [\w ]{1,40})?, (?:visit|see|contact))\b|©", re.I)
+BOILERPLATE_STRONG_CUES = [  # regular-expression fragments, as whole words
+    r"subscrib\w*", r"unsubscrib\w*", r"newsletter", r"privacy policy", r"terms of (use|service)",
+    r"cookies? (policy|settings)", r"all rights reserved", r"views expressed", r"sign up for", r"sign-up", r"follow us",
+    r"share (this|on)", r"click here", r"advertisement", r"sponsored content", r"registered trademark",
+    r"for more information(?: on [\w ]{1,40})?, (?:visit|see|contact)",
+]
+BOILERPLATE_STRONG = re.compile(r"\b(" + "|".join(BOILERPLATE_STRONG_CUES) + r")\b|©", re.I)
 # Two of these make a short paragraph boilerplate.
-BOILERPLATE_WEAK = re.compile(
-    r"\b(free|weekly|daily|email|inbox|twitter|facebook|linkedin|instagram|share|your information"
-    r"|third parties|anytime|download|print|reprint|permissions?)\b", re.I)
+BOILERPLATE_WEAK_CUES = [
+    "free", "weekly", "daily", "email", "inbox", "twitter", "facebook", "linkedin", "instagram", "share",
+    "your information", "third parties", "anytime", "download", "print", "reprint", "permissions?",
+]
+BOILERPLATE_WEAK = re.compile(r"\b(" + "|".join(BOILERPLATE_WEAK_CUES) + r")\b", re.I)
+# Distinct weak cues that make a short paragraph boilerplate (one `share` button is not a sign-up block).
+BOILERPLATE_WEAK_MIN = 2
 # `NOTE: The assessments in this table ...`, `SOURCE: Author's analysis.` under a table or figure.
 TABLE_NOTE = re.compile(r"^(NOTES?|SOURCES?)\s*:\s+(?!https?://|www\.)\S")
-CAPTION_CUES = re.compile(
-    r"(shutterstock|getty images|istock|ap photo|reuters|afp|photo:|image:|credit:|photograph by"
-    r"|illustration by|^(figure|fig\.|table|chart|exhibit) \d+)", re.I)
+# Picture agencies and credit lines, and a numbered figure or table label.
+CAPTION_CUE_WORDS = ["shutterstock", "getty images", "istock", "ap photo", "reuters", "afp", "photo:", "image:",
+                     "credit:", "photograph by", "illustration by"]
+CAPTION_CUES = re.compile(r"(" + "|".join(CAPTION_CUE_WORDS) + r"|^(figure|fig\.|table|chart|exhibit) \d+)", re.I)
+# A caption is short: a longer paragraph naming an agency is prose about it.
+CAPTION_MAX_WORDS = 12
 # A line that is only a date, perhaps labelled and with a weekday or a time: `August 18, 2023`,
 # `Published: Tuesday, 18 Aug. 2023`, `Updated March 3, 2024, 9:30 a.m. EST`, `March 2024` (a cover).
 # docmeta reads the publication date from its groups.
-DATELINE = re.compile(
-    r"^(?:(?:published|posted|updated|date)\s*:?\s*)?(?:on\s+)?(?:(?:" + "|".join(WEEKDAYS) + r"),?\s+)?"
-    r"(?:(?P<day_first>\d{1,2})(?:st|nd|rd|th)?\s+)?(?P<month>" + MONTH_NAME + r")\.?\s+"
-    r"(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+)?(?P<year>(?:19|20)\d\d)"
-    r"(?:,?\s+(?:at\s+)?\d{1,2}(?::\d\d\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)(?:\s+(?-i:[A-Z]{2,4}))?)?\.?$", re.I)
+DATELINE = re.compile(r"""
+    ^(?:(?:published|posted|updated|date)\s*:?\s*)?        # an optional label: `Published:`
+    (?:on\s+)?
+    (?:(?:""" + "|".join(WEEKDAYS) + r"""),?\s+)?           # an optional weekday: `Tuesday,`
+    (?:(?P<day_first>\d{1,2})(?:st|nd|rd|th)?\s+)?         # a day before the month: `18 Aug.`
+    (?P<month>""" + MONTH_NAME + r""")\.?\s+
+    (?:(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+)?             # or after it: `August 18,`
+    (?P<year>(?:19|20)\d\d)
+    (?:,?\s+(?:at\s+)?\d{1,2}                              # an optional time: `, 9:30 a.m. EST`
+       (?::\d\d\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)
+       (?:\s+(?-i:[A-Z]{2,4}))?                            # a time zone, in capitals
+    )?
+    \.?$""", re.I | re.X)
 METADATA_LINE = re.compile(r"^(source|url|link|published|updated|posted|date|doi)\s*:\s*\S|^(https?://|www\.)\S+$", re.I)
 BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}(\s*(,|and|&)\s*[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3})*$")
 CAPS_NAME = re.compile(r"^[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){1,3}$")
+# `Jane Q. Doe is a senior fellow at ...`: an author's biography names a role.
+BIO_ROLES = ["researcher", "fellow", "professor", "student", "scientist", "director", "analyst", "journalist",
+             "reporter", "editor", "writer", "author", "correspondent", "contributor", "lecturer", "candidate",
+             "associate", "consultant", "economist", "columnist"]
 BIO = re.compile(
     r"^(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w.'’-]+){1,2}) (is|was|serves as) (a|an|the) [^.]*\b"
-    r"(researcher|fellow|professor|student|scientist|director|analyst|journalist|reporter|editor|writer"
-    r"|author|correspondent|contributor|lecturer|candidate|associate|consultant|economist|columnist)\b")
+    r"(" + "|".join(BIO_ROLES) + r")\b")
+# A biography longer than this is a paragraph about a person, not an author's note.
+BIO_MAX_WORDS = 80
+# A name in capitals among a document's first paragraphs is its byline (later, a heading).
+BYLINE_MAX_POSITION = 6
 # A list item opens with a bullet or a number; the PDF reader and clean's line joining use these too.
 BULLET = re.compile(r"^\s*[-•*▪◦●■–]\s+")
 NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
@@ -92,13 +116,13 @@ def classify_by_cues(text: str, position: int):
         return "table"
     if words <= SHORT_WORDS and BOILERPLATE_STRONG.search(text):
         return "boilerplate"
-    if words <= SHORT_WORDS and len(set(m.lower() for m in BOILERPLATE_WEAK.findall(text))) >= 2:
+    if words <= SHORT_WORDS and len(set(m.lower() for m in BOILERPLATE_WEAK.findall(text))) >= BOILERPLATE_WEAK_MIN:
         return "boilerplate"
-    if words <= 12 and CAPTION_CUES.search(text):
+    if words <= CAPTION_MAX_WORDS and CAPTION_CUES.search(text):
         return "caption"
-    if BYLINE.match(text) or (position < 6 and CAPS_NAME.match(text)):
+    if BYLINE.match(text) or (position < BYLINE_MAX_POSITION and CAPS_NAME.match(text)):
         return "byline"
-    if match_bio(text) and words <= 80:
+    if match_bio(text) and words <= BIO_MAX_WORDS:
         return "byline"
     return None
 

@@ -15,20 +15,32 @@ from .blocks import Block
 
 NOTES_HEADINGS = re.compile(r"^(end ?notes|foot ?notes|notes)$", re.I)
 BIBLIOGRAPHY_HEADINGS = re.compile(r"^(references|bibliography|works cited|sources|literature cited)$", re.I)
-CLOSING_HEADINGS = re.compile(
-    r"^(about (this|the) (author|authors|perspective|report|study|series|paper|brief)|about the authors?"
-    r"|acknowledge?ments?|research integrity|limited print and electronic distribution rights"
-    r"|disclaimer|copyright|about us|comments|related (articles|stories|content|reading)|share this"
-    r"|more from .*|recommended|read more)$", re.I)
+# Headings after which the rest of a document is about it, not in it (authors, rights, related links);
+# regular-expression fragments, matched as the whole heading, case aside.
+CLOSING_HEADING_NAMES = [
+    r"about (this|the) (author|authors|perspective|report|study|series|paper|brief)", r"about the authors?",
+    r"acknowledge?ments?", r"research integrity", r"limited print and electronic distribution rights",
+    r"disclaimer", r"copyright", r"about us", r"comments", r"related (articles|stories|content|reading)", r"share this",
+    r"more from .*", r"recommended", r"read more",
+]
+CLOSING_HEADINGS = re.compile(r"^(" + "|".join(CLOSING_HEADING_NAMES) + r")$", re.I)
 # Section names that head a part of a document but are never its title.
-GENERIC_HEADINGS = re.compile(
-    r"^(key findings|summary|executive summary|abstract|introduction|overview|background|contents"
-    r"|table of contents|highlights|key points|key takeaways|abbreviations|preface|foreword)$", re.I)
+GENERIC_HEADING_NAMES = [
+    "key findings", "summary", "executive summary", "abstract", "introduction", "overview", "background", "contents",
+    "table of contents", "highlights", "key points", "key takeaways", "abbreviations", "preface", "foreword",
+]
+GENERIC_HEADINGS = re.compile(r"^(" + "|".join(GENERIC_HEADING_NAMES) + r")$", re.I)
 RUN_IN_LABEL = re.compile(r"^([A-Z][\w&/()'’ -]{1,60}?):\s+(?=\S)")
 RUNNING_KINDS = {"header", "footer"}
 # Kinds a paragraph cut by a page break may have between its two halves.
 SKIPPABLE_BETWEEN_PAGES = {"heading", "table", "pullquote", "caption", "boilerplate", "metadata"} | RUNNING_KINDS
 HEADING_MAX_WORDS = 20
+# A heading ending in a colon is short (`Key findings:`); a longer line ending so introduces a list.
+COLON_HEADING_MAX_WORDS = 6
+# A run-in label (`Investment Scale:`) is a few words; more before the colon is a sentence.
+RUN_IN_LABEL_MAX_WORDS = 6
+# A pull quote repeats a phrase of the body; shorter text than this (folded) repeats by chance.
+PULL_QUOTE_MIN_CHARS = 20
 # Words a heading cannot end on (clean.CONTINUATION_WORDS, the words a sentence cannot end on, has more).
 HEADING_CANNOT_END = frozenset({"a", "an", "the", "of", "and", "or", "to", "in", "for", "with", "by", "on"})
 
@@ -86,7 +98,7 @@ def looks_like_heading(text: str, bullet: bool = False) -> bool:
         return False
     if re.search(r"[a-z]{2}[.!?] +\S", text):  # two sentences: a short paragraph, not a heading
         return False
-    if text.endswith(":") and len(words) > 6:
+    if text.endswith(":") and len(words) > COLON_HEADING_MAX_WORDS:
         return False
     if words[-1].lower() in HEADING_CANNOT_END:
         return False
@@ -132,7 +144,7 @@ def _split_run_in_labels(paras: list[Block]) -> list[Block]:
     out = []
     for para in paras:
         match = RUN_IN_LABEL.match(para.text) if para.bullet else None
-        if match and len(match.group(1).split()) <= 6 and not para.kind:
+        if match and len(match.group(1).split()) <= RUN_IN_LABEL_MAX_WORDS and not para.kind:
             out.append(Block(para.text[:match.end()].rstrip(), [], para.page, "heading"))
             _drop_prefix(para, match.end())
         elif para.bullet and not para.kind and RUN_IN_LABEL.match(para.text + " x") and para.text.endswith(":"):
@@ -180,7 +192,7 @@ def mark_pull_quotes(paras) -> None:
         if len(para.text.split()) > SHORT_WORDS:
             continue
         needle = folded[id(para)]
-        if len(needle) < 20:
+        if len(needle) < PULL_QUOTE_MIN_CHARS:
             continue
         if any(needle in folded[id(other)] for other in bodies if other is not para and len(folded[id(other)]) > len(needle)):
             para.kind = "pullquote"

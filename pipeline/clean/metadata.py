@@ -19,6 +19,8 @@ PUBLICATION_URL = re.compile(
     r"\b(?:this|the) (?:publication|report|document|article|paper|brief|perspective)\b[^.]{0,40}?"
     r"\b(?:visit|see|at|available at|online at)\s+(?P<url>(?:https?://|www\.)\S+?)\.?$", re.I)
 TITLE_MIN_WORDS = 3
+# A dateline is near the top: a date line further down dates something else.
+DATELINE_MAX_SEQ = 8
 
 
 def extract_metadata(paragraphs: list[Paragraph], found: Metadata) -> Metadata:
@@ -41,7 +43,7 @@ def extract_metadata(paragraphs: list[Paragraph], found: Metadata) -> Metadata:
             if match:
                 url = match.group("url").rstrip(".,;)")
                 meta.source_url = "https://" + url if url.lower().startswith("www.") else url
-        match = DATELINE.match(text) if para.seq < 8 and not meta.published else None
+        match = DATELINE.match(text) if para.seq < DATELINE_MAX_SEQ and not meta.published else None
         if match:
             meta.published = _dateline_date(match)
     return meta
