@@ -33,10 +33,13 @@ LEADING_DETERMINERS = re.compile(r"^(the|The|a|an|An|A|this|This|these|These)\s+
 POSSESSIVE = re.compile(r"(['’]s|['’])$")
 FUNCTION_WORDS = {"the", "a", "an", "and", "of", "for", "on", "in", "to", "by", "with", "at", "or"}
 TRAILING_FUNCTION_WORDS = re.compile(r"(\s+(on|of|for|and|the|in|at|to|with|by|&))+$")
+# Characters before `(ACR)` searched for its long form: a long form is a phrase, not a paragraph.
+LONG_FORM_WINDOW = 200
 PAREN_ACRONYM = re.compile(r"\(\s*(?P<short>[A-Za-z][\w&./-]{0,9}[A-Za-z0-9])\s*\)")
 # Words that may stand before a name without being part of it: `ROK Ministry ...`, `US National ...`.
-QUALIFIER_PREFIX = re.compile(r"^((the|The)\s+)?((U\.S\.|US|USA|ROK|PRC|UK|EU|Korean|Japanese|American|Chinese|"
-                              r"South Korean|White House|federal|Federal)\s+)+")
+QUALIFIERS = [r"U\.S\.", "US", "USA", "ROK", "PRC", "UK", "EU", "Korean", "Japanese", "American", "Chinese",
+              "South Korean", "White House", "federal", "Federal"]
+QUALIFIER_PREFIX = re.compile(r"^((the|The)\s+)?((" + "|".join(QUALIFIERS) + r")\s+)+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -111,7 +114,7 @@ def find_acronyms(text: str) -> dict[str, str]:
         short = match.group("short")
         if not any(c.isupper() for c in short) or short.lower() == short or len(short) < 2:
             continue
-        before = text[max(0, match.start() - 200):match.start()]
+        before = text[max(0, match.start() - LONG_FORM_WINDOW):match.start()]
         before = re.split(r"[.;:()\[\]“”\"]", before)[-1].rstrip(" ,")
         words = before.split()
         window = " ".join(words[-min(len(short) + 5, 2 * len(short) + 1):])

@@ -20,6 +20,10 @@ BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"
               "dd", "address", "div", "section", "article", "main", "header", "footer", "nav", "aside", "form",
               "ul", "ol", "dl", "figure", "details", "summary", "body", "html", "fieldset", "legend", "hr",
               "table", "tr", "td", "th", "label"}
+# A page block matches a main-text block it contains or is contained in when both are this long
+# (shorter text repeats by chance) and the shorter is this share of the longer (a caption is not its paragraph).
+NEAR_MATCH_MIN_CHARS = 20
+NEAR_MATCH_SHARE = 0.8
 
 
 def parse_html(source: str) -> tuple[str, Metadata, list[tuple[int, str, str]]]:
@@ -124,8 +128,9 @@ def _merge(page_blocks, main, metadata: Metadata) -> list[tuple[str, str]]:
         key = _key(text)
         index = main_keys.get(key)
         if index is None:
-            index = next((i for k, i in main_keys.items() if i not in used and len(k) > 20
-                          and (k in key or key in k) and min(len(k), len(key)) > 0.8 * max(len(k), len(key))), None)
+            index = next((i for k, i in main_keys.items() if i not in used and len(k) > NEAR_MATCH_MIN_CHARS
+                          and (k in key or key in k)
+                          and min(len(k), len(key)) > NEAR_MATCH_SHARE * max(len(k), len(key))), None)
         if index is not None and index not in used:
             # Main text the page walk had not reached yet (trafilatura reorders nothing, but it can
             # split or merge blocks): emit what comes before this one first.

@@ -91,6 +91,8 @@ PREDICTIVE_VERBS = {"expect", "project", "poise", "set", "slate", "schedule", "p
                     "forecast", "predict", "anticipate", "target"}
 QUOTES = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 MIN_QUOTE_CHARS = 25
+# A sentence with fewer words than this is a fragment (`Source: MSIT.`), never a claim.
+MIN_WORDS = 3
 
 
 # Unions the rules test against, made once.
@@ -273,7 +275,7 @@ def classify_sentence(sent: Span, facts: SentenceFacts, quotes: list[tuple[int, 
     text = sent.text.strip()
     if not text or text.endswith("?") or not any(t.pos_ in ("VERB", "AUX") for t in sent):
         return None
-    if sum(1 for t in sent if t.is_alpha) < 3:  # a fragment, not a statement
+    if sum(1 for t in sent if t.is_alpha) < MIN_WORDS:  # a fragment, not a statement
         return None
     verbs = main_predicates(sent)
     modality = modality_of(verbs, facts.future_bound)
