@@ -63,7 +63,7 @@ def test_one_changed_document_alone_is_processed_and_equals_a_cold_build(project
 
 
 def test_a_rule_change_reuses_the_parses_without_loading_spacy(project, monkeypatch):
-    """Editing claims.py or aliases.json changes every result key, not the parse keys: what an
+    """Editing extract/claims/ or aliases.json changes every result key, not the parse keys: what an
     extraction-rule change costs is extraction alone."""
     before = dump(project / "extracted" / "claims.db")
     shutil.rmtree(project / "extracted" / "cache" / "result")

@@ -2,11 +2,11 @@
 
 1. Plan: hash every file; the same content under several names is one document with several
    paths; look up each document's cache entries (cache.py).
-2. Produce: documents without a cached result go, in batches, to worker processes (process.py);
+2. Produce: documents without a cached result go, in batches, to worker processes (worker.py);
    each worker loads the model once, on first need. Results come back in plan order, at most a
    few batches ahead of the writer, so memory is bounded by batches, not by the corpus.
 3. Store: results stream into a new database beside the old one (store.save_database), which is
-   checked (check.py) and only then renamed into place: a reader never sees a half-written
+   checked (store/check.py) and only then renamed into place: a reader never sees a half-written
    database, and a killed or failed build leaves the previous one intact.
 """
 from __future__ import annotations

@@ -41,7 +41,7 @@ COLON_HEADING_MAX_WORDS = 6
 RUN_IN_LABEL_MAX_WORDS = 6
 # A pull quote repeats a phrase of the body; shorter text than this (folded) repeats by chance.
 PULL_QUOTE_MIN_CHARS = 20
-# Words a heading cannot end on (clean.CONTINUATION_WORDS, the words a sentence cannot end on, has more).
+# Words a heading cannot end on (document.CONTINUATION_WORDS, the words a sentence cannot end on, has more).
 HEADING_CANNOT_END = frozenset({"a", "an", "the", "of", "and", "or", "to", "in", "for", "with", "by", "on"})
 
 

@@ -8,7 +8,7 @@ recommended, ranked or measured, about something specific:
 - an assessment or statistic about a named actor (`X is the global leader in ...`, `X ranks ninth`,
   `... (22.6 percent)`).
 Generic statements (`Quantum systems could unlock new discoveries`), definitions, questions and
-verbless fragments are not claims; boilerplate never reaches this module (see classify.py).
+verbless fragments are not claims; boilerplate never reaches this module (see clean/classify.py).
 Only the main clause counts: `The first country to scale quantum technologies will gain an upper
 hand` mentions no actor, and its `scale` sits in a relative clause.
 """

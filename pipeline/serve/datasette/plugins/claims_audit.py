@@ -1,6 +1,6 @@
 """Datasette plugin: the claim page, the document page and links between rows of a claims database.
 
-Loaded with `datasette --plugins-dir pipeline/datasette/plugins` (claims-pipeline serve does this). A thin
+Loaded with `datasette --plugins-dir pipeline/serve/datasette/plugins` (claims-pipeline serve does this). A thin
 skin: what the pages show is read by pipeline.datasette.pages; HTML built from document text is built
 (escaped) by pipeline.datasette.spans. Databases without the claims tables are left alone.
 """
