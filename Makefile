@@ -17,8 +17,12 @@ MODEL ?=
 SOURCES := $(shell find pipeline -path pipeline/serve -prune -o -type f \( -name '*.py' -o -path 'pipeline/data/*' \) \
 	-print 2>/dev/null)
 RAW_FILES := $(shell find $(RAW) -type f 2>/dev/null)
+# The check-worthiness classifier (`make model`): what it is trained from, and where it goes.
+CLAIM_MODEL := models/checkworthy
+TRAINING := $(wildcard pipeline/data/train/*.jsonl) pipeline/extract/claims/textcat.cfg \
+	pipeline/extract/claims/train.py pipeline/extract/claims/checkworthy.py
 
-.PHONY: build serve test chromium real-pdfs bench check clean help
+.PHONY: build serve test model eval chromium real-pdfs bench check clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,8 +35,19 @@ $(STAMP): pyproject.toml
 
 build: $(DB) ## Build extracted/claims.db from raw/ (only when raw/ or the code changed)
 
-$(DB): $(STAMP) $(SOURCES) $(RAW_FILES)
-	$(BIN)/claims-pipeline build $(RAW) --db $(DB) $(if $(MODEL),--model $(MODEL))
+$(DB): $(STAMP) $(SOURCES) $(RAW_FILES) $(CLAIM_MODEL)/meta.json
+	$(BIN)/claims-pipeline build $(RAW) --db $(DB) --claim-model $(CLAIM_MODEL) $(if $(MODEL),--model $(MODEL))
+
+model: $(CLAIM_MODEL)/meta.json ## Train the check-worthiness classifier into models/checkworthy (minutes; only when its data or code changed)
+
+# Trained in a temporary folder and moved into place, so a stopped training leaves no half model.
+$(CLAIM_MODEL)/meta.json: $(STAMP) $(TRAINING)
+	rm -rf $(CLAIM_MODEL).tmp
+	$(BIN)/claims-pipeline train-model --out $(CLAIM_MODEL).tmp $(if $(MODEL),--model $(MODEL))
+	rm -rf $(CLAIM_MODEL) && mv $(CLAIM_MODEL).tmp $(CLAIM_MODEL)
+
+eval: $(DB) ## Quality on the shared benchmarks (../shared): dev gold and ClaimBuster scorers' last lines (minutes)
+	$(BIN)/python -m bench.evaluate --claim-model $(CLAIM_MODEL) $(if $(MODEL),--model $(MODEL))
 
 serve: $(DB) ## Build if needed, then serve the database on http://127.0.0.1:8001
 	$(BIN)/claims-pipeline serve --db $(DB) --port $(PORT)
@@ -40,7 +55,7 @@ serve: $(DB) ## Build if needed, then serve the database on http://127.0.0.1:800
 check: $(DB) ## Verify the built database's invariants
 	$(BIN)/claims-pipeline check --db $(DB)
 
-test: $(STAMP) chromium real-pdfs ## Run the test suite (real model, real SQLite, generated and real PDFs, pages in Chromium)
+test: $(STAMP) model chromium real-pdfs ## Run the test suite (real model, real SQLite, generated and real PDFs, pages in Chromium)
 	$(BIN)/python -m pytest
 
 real-pdfs: $(STAMP) ## Fetch the two US government PDFs the ingest tests read (pdfminer's 2019 release on PyPI, sha256-checked)
@@ -58,6 +73,6 @@ chromium: ## Install Debian's Chromium for the browser tests if missing (as root
 bench: $(STAMP) ## Benchmark on a generated 2.5 + 5 MB corpus: words/s vs bare spaCy, rebuilds, memory (minutes)
 	$(BIN)/python -m bench
 
-clean: ## Remove generated data (extracted/) and caches; keeps .venv and the fetched PDFs in .cache
+clean: ## Remove generated data (extracted/) and caches; keeps .venv, models/ and the fetched PDFs in .cache
 	rm -rf extracted .pytest_cache .hypothesis test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

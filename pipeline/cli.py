@@ -25,6 +25,10 @@ model_option = click.option(
 db_option = click.option(
     "--db", type=click.Path(dir_okay=False, path_type=pathlib.Path), default=DEFAULT_DB, show_default=True,
     help="SQLite database file, e.g. extracted/claims.db.")
+claim_model_option = click.option(
+    "--claim-model", type=click.Path(file_okay=False, path_type=pathlib.Path), default=None, metavar="DIR",
+    help="Check-worthiness classifier (made by `make model`; default models/checkworthy in the checkout), "
+         "e.g. --claim-model models/checkworthy.")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary; errors only.")
 # What `extract --only` can print: every field of a DocResult but the document's text (never printed).
 EXTRACT_FIELDS = [f.name for f in dataclasses.fields(DocResult) if f.name != "text"]
@@ -47,6 +51,18 @@ def _load_model(model: str):
         return nlp.load_model(model)
     except nlp.ModelNotFound as exc:
         raise click.ClickException(str(exc))
+
+
+def _claim_model(path) -> pathlib.Path:
+    """The classifier's folder, checked before any work starts."""
+    from .extract.claims import checkworthy
+
+    path = path or checkworthy.DEFAULT_MODEL_DIR
+    try:
+        checkworthy.ensure_model(path)
+    except checkworthy.ModelMissing as exc:
+        raise click.ClickException(str(exc))
+    return path
 
 
 def _read(path: pathlib.Path):
@@ -98,16 +114,20 @@ def clean(file, kind):
 @cli.command(context_settings=CONTEXT)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=pathlib.Path))
 @model_option
+@claim_model_option
 @click.option("--only", type=click.Choice(EXTRACT_FIELDS), metavar="FIELD",
               help=f"Print only this part of the result ({', '.join(EXTRACT_FIELDS)}), e.g. --only claims.")
-def extract(file, model, only):
+def extract(file, model, claim_model, only):
     """Run ingest, clean and extract on FILE and print what would be stored, as JSON.
 
     \b
     Example:
       claims-pipeline extract raw/article.txt --only claims
     """
-    result = build_stage.process_document(_read(file), _load_model(model))
+    from .extract.claims.checkworthy import CheckworthinessModel
+
+    scorer = CheckworthinessModel(_claim_model(claim_model))
+    result = build_stage.process_document(_read(file), _load_model(model), scorer)
     data = result.to_dict()
     data.pop("text")
     _dump(data[only] if only else data)
@@ -123,6 +143,7 @@ def _one_line(text: str) -> str:
                 type=click.Path(exists=True, file_okay=False, path_type=pathlib.Path))
 @db_option
 @model_option
+@claim_model_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for new documents (default: the machine's cores), e.g. -j 2.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=pathlib.Path), default=None,
@@ -132,7 +153,7 @@ def _one_line(text: str) -> str:
               show_default=True, metavar="MB",
               help="Text files (.txt .md .html) larger than this are rejected unread, e.g. --max-file-mb 50.")
 @quiet_option
-def build(raw_dir, db, model, jobs, cache_dir, no_cache, max_file_mb, quiet):
+def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_mb, quiet):
     """Build the claims database from every source file in RAW_DIR (default raw/).
 
     Only documents that changed since the last build are processed again (the per-document
@@ -150,6 +171,7 @@ def build(raw_dir, db, model, jobs, cache_dir, no_cache, max_file_mb, quiet):
         nlp.ensure_model(model)  # fail early, before the progress bar, when the model is missing
     except nlp.ModelNotFound as exc:
         raise click.ClickException(str(exc))
+    claim_model = _claim_model(claim_model)
     files = list(ingest_stage.iter_source_files(raw_dir))
     if not files:
         raise click.ClickException(f"{raw_dir} holds no .txt, .md, .html or .pdf files")
@@ -167,7 +189,7 @@ def build(raw_dir, db, model, jobs, cache_dir, no_cache, max_file_mb, quiet):
         try:
             result = build_stage.build(raw_dir, db, model, on_file=on_file, files=files, jobs=jobs,
                                        cache_dir=cache_dir, use_cache=not no_cache, max_file_mb=max_file_mb,
-                                       on_note=on_note)
+                                       on_note=on_note, claim_model=claim_model)
         except nlp.ModelNotFound as exc:
             raise click.ClickException(str(exc))
         except build_stage.BuildFailed as exc:
@@ -223,6 +245,34 @@ def check(db):
     if violations:
         raise SystemExit(1)
     click.echo(f"{db}: ok")
+
+
+@cli.command("train-model", context_settings=CONTEXT)
+@click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=pathlib.Path), default=None,
+              help="Folder of training sentences (*.jsonl; default pipeline/data/train), e.g. --data my-train/.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=pathlib.Path), default=None,
+              help="Where the classifier goes (default models/checkworthy in the checkout), e.g. --out models/cw.")
+@model_option
+def train_model(data, out, model):
+    """Train the check-worthiness classifier that decides which sentences are claims.
+
+    Parses the training sentences with MODEL, trains spaCy's textcat on their feature words
+    (seeded: the same data give the same model), holds the latest debates out to pick the
+    checkpoint and the threshold, and writes the model with metrics.json. A few minutes.
+
+    \b
+    Example:
+      claims-pipeline train-model --out models/checkworthy
+    """
+    from .extract.claims import train
+
+    _load_model(model)  # a clear message when the spaCy pipeline is missing
+    metrics = train.train_model(data or train.DEFAULT_DATA_DIR, out or train.DEFAULT_MODEL_DIR, model)
+    held = metrics["held_out"]
+    click.echo(f"trained {out or train.DEFAULT_MODEL_DIR} in {metrics['seconds']:.0f} s on {metrics['n_train']} "
+               f"sentences; held out {metrics['n_held_out']}: threshold={metrics['threshold']} "
+               f"precision={held['precision']:.3f} recall={held['recall']:.3f} f1={held['f1']:.3f} "
+               f"nfs_rate={held['nfs_rate']:.3f}")
 
 
 def main():

@@ -84,6 +84,7 @@ class Sentence:
     start: int
     end: int
     text: str
+    score: Optional[float] = None  # check-worthiness, 0-1 (extract/claims/checkworthy.py)
 
 
 @dataclass
@@ -148,6 +149,7 @@ class Claim:
     object: Optional[str] = None
     note: Optional[int] = None  # note number (notes.number), resolved by store
     object_head: Optional[str] = None  # lemma of the object's head noun, for grouping claims into facts
+    score: Optional[float] = None  # the sentence's check-worthiness, 0-1
 
 
 @dataclass

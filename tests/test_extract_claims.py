@@ -1,7 +1,9 @@
-"""Claim detection, kind, modality and speaker, table-driven, with the real spaCy model.
+"""The claim rules: detection, kind, modality and speaker, table-driven, with the real spaCy model.
 
 Each case is a short text; the row names a piece of one sentence and what the claim made of that
-sentence must be (None: the sentence must not be a claim).
+sentence must be (None: the sentence must not be a claim). These tests read the rules alone: the
+check-worthiness model's say is kept out by RulesOnly (its own tests are in test_extract_checkworthy.py,
+and the two together are scored on the corpus in test_scores.py).
 """
 import pytest
 
@@ -9,8 +11,17 @@ from pipeline.build import run as build
 from pipeline.types import Page, RawDocument
 
 
+class RulesOnly:
+    """A check-worthiness scorer that supports every sentence the rules take and nothing else:
+    score 1 everywhere, and a threshold no score reaches (no claim on the model's word alone)."""
+    threshold = 1.01
+
+    def score(self, sents):
+        return [1.0] * len(sents)
+
+
 def extract(nlp, text):
-    return build.process_document(RawDocument("raw/t.txt", "0" * 64, "txt", [Page(1, text)]), nlp)
+    return build.process_document(RawDocument("raw/t.txt", "0" * 64, "txt", [Page(1, text)]), nlp, RulesOnly())
 
 
 def claim_for(result, anchor):

@@ -119,13 +119,14 @@ def model_fingerprint(model: str) -> str:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', model)}-{meta.get('version', '0')}"
 
 
-def document_keys(sha256: str, fmt: str, model: str) -> tuple[str, str]:
-    """(parse key, result key) of one document's cache entries."""
+def document_keys(sha256: str, fmt: str, model: str, claim_model: str = "") -> tuple[str, str]:
+    """(parse key, result key) of one document's cache entries. `claim_model` is the fingerprint
+    of the check-worthiness model extraction scores sentences with (a retrained one re-extracts)."""
     parts = [sha256, fmt, *(stage_fingerprint(stage) for stage in PARSE_STAGES),
              model_fingerprint(model), f"py{sys.version_info[0]}.{sys.version_info[1]}"]
     parse = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
     later = [stage_fingerprint(stage) for stage in RESULT_STAGES[len(PARSE_STAGES):]]
-    result = hashlib.sha256("\0".join([parse, *later]).encode()).hexdigest()[:16]
+    result = hashlib.sha256("\0".join([parse, *later, claim_model]).encode()).hexdigest()[:16]
     return parse, result
 
 

@@ -22,6 +22,7 @@ import time
 from typing import Callable, Iterator, Optional
 
 from .. import PIPELINE_VERSION, ingest, nlp
+from ..extract.claims import checkworthy
 from ..store import check
 from ..store import write as store
 from . import cache as cache_stage
@@ -87,8 +88,10 @@ class Planned:
 
 
 def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
-                   cache: Optional[cache_stage.Cache]) -> tuple[list[Planned], list[tuple[str, str]]]:
-    """Group files by content (sha256) and look up their cache entries, in file order."""
+                   cache: Optional[cache_stage.Cache], claim_model: str = ""
+                   ) -> tuple[list[Planned], list[tuple[str, str]]]:
+    """Group files by content (sha256) and look up their cache entries, in file order.
+    `claim_model`: the check-worthiness model's fingerprint (part of the result key)."""
     by_sha: dict[str, Planned] = {}
     duplicates = []
     for path in files:
@@ -102,7 +105,7 @@ def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
             by_sha[sha].paths.append(rel)
             duplicates.append((rel, by_sha[sha].paths[0]))
             continue
-        parse_key, result_key = cache_stage.document_keys(sha, fmt, model)
+        parse_key, result_key = cache_stage.document_keys(sha, fmt, model, claim_model)
         job = Job(str(path.resolve()), [rel], sha, fmt, parse_key, result_key)
         weight = size * (PDF_BYTE_WEIGHT if fmt == "pdf" else 1)
         # Existence only: the entry's checksum is verified when it is read (reading every entry
@@ -215,7 +218,8 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
           on_file: Optional[Callable[[pathlib.Path, Optional[str]], None]] = None,
           files: Optional[list[pathlib.Path]] = None, jobs: Optional[int] = None,
           cache_dir: Optional[pathlib.Path] = None, use_cache: bool = True,
-          max_file_mb: float = DEFAULT_MAX_FILE_MB, on_note: Optional[Callable[[str], None]] = None) -> BuildReport:
+          max_file_mb: float = DEFAULT_MAX_FILE_MB, on_note: Optional[Callable[[str], None]] = None,
+          claim_model: pathlib.Path = checkworthy.DEFAULT_MODEL_DIR) -> BuildReport:
     """Build db_path from the files in raw_dir.
 
     `on_file(path, error)` is called once per file as its document is stored (error: the reason it
@@ -223,7 +227,11 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     `cache_dir` (default: a `cache` folder beside the database). Raises BuildFailed when the new
     database fails its checks (the old one is kept), nlp.ModelNotFound when a document needs a
     model that is not installed (nlp.ensure_model checks that up front, as the CLI does).
+    `claim_model` is the check-worthiness classifier's folder (checkworthy.ModelMissing without one).
     """
+    claim_model = pathlib.Path(claim_model).resolve()
+    checkworthy.ensure_model(claim_model)
+    claim_fingerprint = checkworthy.model_fingerprint(claim_model)
     clock = time.monotonic()
     started = store.now()
     raw_dir, db_path = pathlib.Path(raw_dir), pathlib.Path(db_path)
@@ -232,10 +240,11 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     files = list(files) if files is not None else list(ingest.iter_source_files(raw_dir))
     root = raw_dir.resolve().parent
     cache = cache_stage.Cache(cache_dir or db_path.parent / "cache") if use_cache else None
-    planned, duplicates = plan_documents(files, root, model, cache)
+    planned, duplicates = plan_documents(files, root, model, cache, claim_fingerprint)
     report = BuildReport(str(db_path), files=len(files))
     jobs = jobs or default_jobs()
-    settings = Settings(model, str(cache.directory) if cache else None, str(root), int(max_file_mb * 1_000_000))
+    settings = Settings(model, str(cache.directory) if cache else None, str(root), int(max_file_mb * 1_000_000),
+                        str(claim_model))
     files_by_rel = {ingest.relative_name(path, root): path for path in files}
     note = on_note or (lambda text: None)
 
@@ -261,7 +270,9 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     producer = Producer(planned, settings, jobs, cache)
     run = {"started": started, "pipeline_version": PIPELINE_VERSION, "spacy_model": cache_stage.model_fingerprint(model),
            "n_files": len(files), "jobs": producer.jobs,
-           "fingerprints": json.dumps({stage: cache_stage.stage_fingerprint(stage) for stage in cache_stage.STAGE_FILES})}
+           "fingerprints": json.dumps({stage: cache_stage.stage_fingerprint(stage) for stage in cache_stage.STAGE_FILES}),
+           "claim_model": f"{claim_model.name}@{claim_fingerprint[:16]}",
+           "claim_threshold": checkworthy.read_threshold(claim_model)}
     try:
         producer.start()
         previous = store.read_runs(str(db_path))

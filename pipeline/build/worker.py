@@ -18,6 +18,7 @@ from typing import Optional
 
 from . import cache as cache_stage
 from .. import clean, extract, ingest, nlp
+from ..extract.claims.checkworthy import DEFAULT_MODEL_DIR, CheckworthinessModel
 from ..types import DocResult, InputError, RawDocument, Source
 
 # Characters of text per nlp.pipe batch. spaCy's working memory grows with the tokens in a batch
@@ -57,6 +58,7 @@ class Settings:
     cache_dir: Optional[str]  # None: no cache
     root: str  # paths are stored relative to this directory
     max_text_bytes: int
+    claim_model: str  # folder of the check-worthiness classifier
 
 
 @dataclasses.dataclass
@@ -93,6 +95,17 @@ def get_model(name: str):
         # Objects alive now (the model) are never garbage: keep the collector from scanning them.
         gc.freeze()
     return _MODEL[name]
+
+
+_SCORER: dict = {}
+
+
+def get_scorer(path: str) -> CheckworthinessModel:
+    """The check-worthiness classifier of this process, loaded once (it is small: ~3 MB)."""
+    if path not in _SCORER:
+        _SCORER.clear()
+        _SCORER[path] = CheckworthinessModel(pathlib.Path(path))
+    return _SCORER[path]
 
 
 def _vocab(name: str):
@@ -160,13 +173,15 @@ def parse_texts(model, items: list[tuple[str, object]]):
                 pending = []
 
 
-def process_document(raw: RawDocument, model) -> DocResult:
-    """ingest's RawDocument -> DocResult, without the cache (the `extract` command)."""
+def process_document(raw: RawDocument, model, scorer: Optional[CheckworthinessModel] = None) -> DocResult:
+    """ingest's RawDocument -> DocResult, without the cache (the `extract` command). `scorer`:
+    the check-worthiness classifier, by default the one `make model` trained (models/checkworthy)."""
+    scorer = scorer or get_scorer(str(DEFAULT_MODEL_DIR))
     cleaned = clean.clean_document(raw)
     prose = list(extract.iter_prose(cleaned))
     docs = {pidx: doc for doc, pidx in parse_texts(model, [(text, pidx) for pidx, text in prose])}
     source = Source(raw.path, raw.sha256, raw.format, len(raw.pages), raw.encoding)
-    return extract.extract_document(source, cleaned, docs)
+    return extract.extract_document(source, cleaned, docs, scorer)
 
 
 def _source(job, info: dict) -> Source:
@@ -256,7 +271,7 @@ def _extract_cached(job: Job, outcome: Outcome, cleaned, info: dict, docbin: byt
     stream = zip(order, DocBin().from_bytes(docbin).get_docs(_vocab(settings.model))) if order else iter(())
     docs = StreamedDocs(order, lambda: next(stream))
     try:
-        result = extract.extract_document(_source(job, info), cleaned, docs)
+        result = extract.extract_document(_source(job, info), cleaned, docs, get_scorer(settings.claim_model))
     except Exception as exc:
         _fail(outcome, job, "extracting", exc)
         return
@@ -288,7 +303,7 @@ def _parse_and_extract(jobs, pending: list, outcomes, store, settings) -> list:
 
         docs = StreamedDocs(order, pull)
         try:
-            result = extract.extract_document(_source(job, info), cleaned, docs)
+            result = extract.extract_document(_source(job, info), cleaned, docs, get_scorer(settings.claim_model))
             docs.drain()
         except _ParseFailed as failed:
             _fail(outcomes[i], job, "parsing", failed.__cause__)

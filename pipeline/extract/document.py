@@ -11,6 +11,7 @@ import dataclasses
 import re
 
 from .claims import rules as claim_rules
+from .claims.checkworthy import CheckworthinessModel
 from .claims import speakers as speaker_rules
 from . import dates, entities, money, notes, percentages
 from ..types import Claim, CleanDocument, DateRow, DocResult, Mention, Sentence, Source
@@ -41,8 +42,10 @@ def abbreviations(clean: CleanDocument) -> dict[str, str]:
     return found
 
 
-def extract_document(source: Source, clean: CleanDocument, docs: dict[int, object]) -> DocResult:
-    """Build the DocResult of one document; `docs` maps paragraph index -> spaCy Doc."""
+def extract_document(source: Source, clean: CleanDocument, docs: dict[int, object],
+                     scorer: CheckworthinessModel) -> DocResult:
+    """Build the DocResult of one document; `docs` maps paragraph index -> spaCy Doc, `scorer`
+    scores each sentence's check-worthiness (claims/checkworthy.py)."""
     result = DocResult(
         path=source.path, sha256=source.sha256, format=source.format, n_pages=source.n_pages,
         metadata=clean.metadata, text=clean.text, paragraphs=clean.paragraphs, markers=clean.markers,
@@ -55,7 +58,8 @@ def extract_document(source: Source, clean: CleanDocument, docs: dict[int, objec
     citations = [m for m in clean.markers if m.role == "citation"]
     marker_starts = [m.start for m in citations]
     for pidx in sorted(docs):
-        _extract_paragraph(result, clean.paragraphs[pidx], docs[pidx], acronyms, anchor, citations, marker_starts)
+        _extract_paragraph(result, clean.paragraphs[pidx], docs[pidx], acronyms, anchor, citations, marker_starts,
+                           scorer)
     _extract_rule_dates(result, clean, anchor)
     result.notes, result.bibliography, result.note_bibliography = notes.parse_notes(clean)
     return result
@@ -74,7 +78,7 @@ def _page_at(para, offset: int):
     return page
 
 
-def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations, marker_starts) -> None:
+def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations, marker_starts, scorer) -> None:
     doc_text = doc.text  # Doc.text re-joins every token on each read: read it once
     sents = list(doc.sents)  # doc.sents builds new spans on each pass: build them once
     base = para.start
@@ -114,7 +118,7 @@ def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations
         result.percentages.append(_placed(row, sentence_of(row.start), base))
     # the rows of this paragraph, by sentence (each row already knows its sentence)
     by_sentence = {name: _group_by_sentence(getattr(result, name)[n:]) for name, n in first.items()}
-    _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence, citations, marker_starts)
+    _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence, citations, marker_starts, scorer)
 
 
 def _group_by_sentence(rows) -> dict:
@@ -164,8 +168,10 @@ def _extract_rule_dates(result: DocResult, clean: CleanDocument, anchor) -> None
             result.dates.append(_date_row(parsed, None, para.start + start, para.start + end, text, para.kind))
 
 
-def _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence, citations, marker_starts):
+def _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence, citations, marker_starts, scorer):
     base = para.start
+    sents = [s for s in sents if s.start_char in sent_index]  # the stored ones (not blank)
+    scores = scorer.score(sents)
     mentions = [m for rows in by_sentence["mentions"].values() for m in rows]
     quotes = claim_rules.quote_regions(doc_text)
     actor_tokens = frozenset(
@@ -173,11 +179,10 @@ def _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence,
         for t in doc.char_span(m.start - base, m.end - base, alignment_mode="expand") or ())
     speakers = speaker_rules.speakers_for_quotes(sents, quotes, mentions, base, actor_tokens)
     antecedent = None
-    for sent in sents:
-        index = sent_index.get(sent.start_char)
-        if index is None:
-            continue
+    for sent, score in zip(sents, scores):
+        index = sent_index[sent.start_char]
         row = result.sentences[index]
+        row.score = score
         in_sent = by_sentence["mentions"].get(index, [])
         dates_in = by_sentence["dates"].get(index, [])
         facts = claim_rules.SentenceFacts(
@@ -192,7 +197,7 @@ def _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence,
             actor_tokens=actor_tokens,
         )
         root_subject = claim_rules.subject_of(claim_rules.main_verb(sent))
-        info = claim_rules.classify_sentence(sent, facts, quotes)
+        info = claim_rules.decide(sent, facts, quotes, score, scorer.threshold)
         if info is not None:
             speaker = facts.quote_speaker
             if speaker is None and info.speaker_token is not None:
@@ -206,7 +211,7 @@ def _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence,
             result.claims.append(Claim(
                 index, row.start, row.end, row.text, info.kind, info.modality, speaker,
                 subject, info.predicate, info.object, _note_for(row, para, citations, marker_starts),
-                info.object_head,
+                info.object_head, score,
             ))
         # A pronoun subject in the next sentence refers to this sentence's actor subject, if any.
         subject_names = [m.name for m in speaker_rules.mentions_under(root_subject, in_sent, base, entities.ACTOR_LABELS)] \
