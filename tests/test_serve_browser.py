@@ -164,6 +164,7 @@ def test_claim_page_highlights_the_sentence_and_links_its_footnote(page, audit_d
     assert page.locator("a.cited-url").first.get_attribute("href") == url
     assert page.locator("a.note-link").inner_text() == f"Note {note_number}"
     assert page.locator(".page-number").inner_text().isdigit()
+    assert float(page.locator(".field-score").inner_text().split()[0]) > 0  # the check-worthiness score
     _screenshot(page, "claim-page.png")
     # the entities inside the claim lead to their own rows, the document link to the document page
     page.locator("mark.sentence a.entity").first.click()

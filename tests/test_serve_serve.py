@@ -68,7 +68,23 @@ def test_metadata_is_keyed_by_the_served_database(corpus_db, tmp_path, filename,
     assert f'action="/{name}/claims"' in metadata["description_html"]
     assert set(metadata["databases"][name]["queries"]) == {
         "money_claims", "claims_mentioning", "unsourced_claims", "facts_in_several_documents",
-        "conflicting_figures", "document_in_reading_order"}
+        "conflicting_figures", "document_in_reading_order", "near_misses"}
+
+
+def test_near_misses_are_sentences_just_below_the_threshold(corpus_db):
+    import sqlite3
+
+    from pipeline.serve.datasette import queries
+
+    conn = sqlite3.connect(corpus_db)
+    (threshold,) = conn.execute("select claim_threshold from runs order by id desc limit 1").fetchone()
+    rows = conn.execute(queries.near_misses()["sql"]).fetchall()
+    assert rows, "the corpus has sentences just below the threshold"
+    scores = [r[0] for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    assert all(threshold - queries.NEAR_MISS_MARGIN - 1e-9 <= s < threshold for s in scores)
+    claimed = {r[0] for r in conn.execute("select sentence_id from claims")}
+    assert not claimed & {r[2] for r in rows}
 
 
 @pytest.mark.parametrize("with_flags,expected", [
@@ -326,6 +342,9 @@ def test_claim_page_shows_sentence_in_paragraph_footnote_and_cited_url(corpus_db
     assert str(Markup.escape(note)) in html
     assert re.search(r'class="document-link" href="/claims/documents/\d+"', html)
     assert 'class="page-number">' in html
+    score, threshold = conn.execute("select c.score, r.claim_threshold from claims c, runs r where c.id = ? "
+                                    "order by r.id desc limit 1", [claim_id]).fetchone()
+    assert f'class="field-score"' in html and f"{score:.2f}" in html and f"(threshold {threshold:.2f})" in html
 
 
 def test_claim_page_links_what_is_inside_the_claim(corpus_db, datasette_get):

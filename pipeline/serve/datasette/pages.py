@@ -28,6 +28,15 @@ async def _rows(db, sql: str, params=None) -> list[dict]:
     return [dict(row) for row in (await db.execute(sql, params or []))]
 
 
+async def _threshold(db) -> Optional[float]:
+    """The check-worthiness threshold of the build that made the database (None before scores)."""
+    try:
+        run = await _one(db, "select claim_threshold from runs order by id desc limit 1", [])
+    except Exception:  # a database built before the column existed
+        return None
+    return run.get("claim_threshold") if run else None
+
+
 async def _one(db, sql: str, params=None) -> Optional[dict]:
     rows = await _rows(db, sql, params)
     return rows[0] if rows else None
@@ -100,6 +109,8 @@ async def claim_page(datasette, database: str, claim_id) -> Optional[dict]:
         "claim": claim,
         "fields": [(name, claim[name]) for name in CLAIM_FIELDS if claim.get(name) not in (None, "")],
         "flags": [(name, claim[name]) for name in FLAG_COLUMNS if name in claim],
+        "score": claim.get("score"),
+        "threshold": await _threshold(db),
         "document": dict(doc, url=row("documents", doc["id"]), source_link=safe_url(doc.get("source_url")),
                          claim_anchor=f"{row('documents', doc['id'])}#claim-{claim['id']}"),
         "page": (sentence or paragraph or {}).get("page"),

@@ -159,6 +159,26 @@ order by start, rank, "end" desc""",
     }
 
 
+# How far below the threshold a sentence may score and still be listed as a near miss.
+NEAR_MISS_MARGIN = 0.15
+
+
+def near_misses() -> dict:
+    threshold = "(select claim_threshold from runs order by id desc limit 1)"
+    return {
+        "title": "Near misses: sentences just below the check-worthiness threshold",
+        "description": f"Prose sentences the model scored up to {NEAR_MISS_MARGIN} below the build's threshold "
+                       "and that are not claims, highest score first: where to look for what the model dropped.",
+        "sql": f"""select round(s.score, 3) as score, {threshold} as threshold, s.id as sentence_id, s.text as sentence,
+  coalesce(d.title, d.path) as document, s.page
+from sentences s
+join documents d on d.id = s.document_id
+where s.score < {threshold} and s.score >= {threshold} - {NEAR_MISS_MARGIN}
+  and not exists (select 1 from claims c where c.sentence_id = s.id)
+order by s.score desc, s.id""",
+    }
+
+
 def canned_queries(columns: dict[str, set[str]]) -> dict[str, dict]:
     """name -> {title, description, sql} for a database whose tables have these columns."""
     return {
@@ -168,4 +188,6 @@ def canned_queries(columns: dict[str, set[str]]) -> dict[str, dict]:
         "facts_in_several_documents": facts_in_several_documents(),
         "conflicting_figures": conflicting_figures(columns),
         "document_in_reading_order": document_in_reading_order(),
+        **({"near_misses": near_misses()}
+           if "score" in columns.get("sentences", set()) and "claim_threshold" in columns.get("runs", set()) else {}),
     }
