@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import pathlib
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from spacy.tokens import Doc, Span
+if TYPE_CHECKING:  # spaCy is imported where it is used: a build with every result cached never loads it
+    from spacy.tokens import Span
 
 # Where `make model` puts the trained classifier: models/checkworthy/ in the checkout (gitignored).
 DEFAULT_MODEL_DIR = pathlib.Path(__file__).resolve().parents[3] / "models" / "checkworthy"
@@ -95,6 +96,8 @@ class CheckworthinessModel:
 
     def score(self, sents: Sequence[Span]) -> list[float]:
         """The probability that each sentence is check-worthy, in order."""
+        from spacy.tokens import Doc
+
         if not sents:
             return []
         docs = [Doc(self.nlp.vocab, words=sentence_features(s)) for s in sents]
