@@ -95,14 +95,27 @@ def _library_versions(stage: str) -> list[str]:
     return versions
 
 
+def _hash_files(digest, files, base: pathlib.Path, read=_read):
+    """Add each file's name (relative to base) and bytes to digest."""
+    for path in files:
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0" + read(path) + b"\0")
+    return digest
+
+
 @functools.lru_cache(maxsize=None)
 def stage_fingerprint(stage: str) -> str:
     """A short hash of everything a stage's output depends on (its code, data and libraries)."""
-    digest = hashlib.sha256(PIPELINE_VERSION.encode())
-    for path in stage_files(stage):
-        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + _read(path) + b"\0")
+    digest = _hash_files(hashlib.sha256(PIPELINE_VERSION.encode()), stage_files(stage), PACKAGE_DIR)
     digest.update("\n".join(_library_versions(stage)).encode())
     return digest.hexdigest()[:16]
+
+
+def classifier_fingerprint(folder: pathlib.Path) -> str:
+    """A short hash of every file of the check-worthiness classifier: a retrained one re-extracts."""
+    folder = pathlib.Path(folder)
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    # read afresh, not through _read's per-process memo: a model retrained in this process must show
+    return _hash_files(hashlib.sha256(), files, folder, read=pathlib.Path.read_bytes).hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=None)

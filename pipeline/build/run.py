@@ -231,7 +231,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     """
     claim_model = pathlib.Path(claim_model).resolve()
     checkworthy.ensure_model(claim_model)
-    claim_fingerprint = checkworthy.model_fingerprint(claim_model)
+    claim_fingerprint = cache_stage.classifier_fingerprint(claim_model)
     clock = time.monotonic()
     started = store.now()
     raw_dir, db_path = pathlib.Path(raw_dir), pathlib.Path(db_path)
@@ -271,7 +271,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     run = {"started": started, "pipeline_version": PIPELINE_VERSION, "spacy_model": cache_stage.model_fingerprint(model),
            "n_files": len(files), "jobs": producer.jobs,
            "fingerprints": json.dumps({stage: cache_stage.stage_fingerprint(stage) for stage in cache_stage.STAGE_FILES}),
-           "claim_model": f"{claim_model.name}@{claim_fingerprint[:16]}",
+           "claim_model": f"{claim_model.name}@{claim_fingerprint}",
            "claim_threshold": checkworthy.read_threshold(claim_model)}
     try:
         producer.start()

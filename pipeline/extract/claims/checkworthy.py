@@ -14,10 +14,9 @@ claim it is, its modality, actor and speaker.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import pathlib
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 if TYPE_CHECKING:  # spaCy is imported where it is used: a build with every result cached never loads it
     from spacy.tokens import Span
@@ -34,8 +33,8 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Sentence length in words is told in buckets of this many words, the last bucket open-ended.
 LENGTH_BUCKET_WORDS = 5
 LENGTH_BUCKETS = 8
-# Used only for a model trained without metrics.json (train.py always writes one).
-DEFAULT_THRESHOLD = 0.5
+# What train.py writes beside the model: its threshold and held-out figures.
+METRICS = "metrics.json"
 # Separates the feature sequences, so that no n-gram spans two of them.
 SEPARATOR = "|"
 
@@ -84,44 +83,43 @@ class ModelMissing(Exception):
 class CheckworthinessModel:
     """A trained check-worthiness classifier, loaded once per process."""
 
-    def __init__(self, path: pathlib.Path):
+    def __init__(self, path: pathlib.Path, threshold: Optional[float] = None):
+        """`threshold`: None takes the one chosen when the model was trained (metrics.json);
+        train.py, still choosing it, loads its checkpoints with one of its own."""
         import spacy  # the classifier is a spaCy pipeline of one textcat component
 
         self.path = pathlib.Path(path)
-        ensure_model(self.path)
+        if threshold is None:
+            ensure_model(self.path)
+            threshold = read_threshold(self.path)
+        self.threshold = threshold
         self.nlp = spacy.load(self.path)
         self.textcat = self.nlp.get_pipe("textcat")
         self.column = list(self.textcat.labels).index(POSITIVE)
-        self.threshold = read_threshold(self.path)
 
     def score(self, sents: Sequence[Span]) -> list[float]:
         """The probability that each sentence is check-worthy, in order."""
+        return self.score_features([sentence_features(s) for s in sents])
+
+    def score_features(self, features: Sequence[list[str]]) -> list[float]:
+        """The same, from sentences' feature words (sentence_features)."""
         from spacy.tokens import Doc
 
-        if not sents:
+        if not features:
             return []
-        docs = [Doc(self.nlp.vocab, words=sentence_features(s)) for s in sents]
+        docs = [Doc(self.nlp.vocab, words=words) for words in features]
         scores = self.textcat.predict(docs)
         return [round(float(row[self.column]), 4) for row in self.textcat.model.ops.to_numpy(scores)]
 
 
 def read_threshold(path: pathlib.Path) -> float:
     """The threshold chosen on the held-out debates when the model was trained (train.py)."""
-    metrics = pathlib.Path(path) / "metrics.json"
-    return json.loads(metrics.read_text())["threshold"] if metrics.exists() else DEFAULT_THRESHOLD
+    return json.loads((pathlib.Path(path) / METRICS).read_text())["threshold"]
 
 
 def ensure_model(path: pathlib.Path) -> None:
-    """Raise ModelMissing, naming the fix, when path holds no trained classifier."""
-    if not (pathlib.Path(path) / "meta.json").is_file():
+    """Raise ModelMissing, naming the fix, when path holds no trained classifier (a spaCy pipeline
+    and the metrics.json train.py writes beside it)."""
+    if not all((pathlib.Path(path) / name).is_file() for name in ("meta.json", METRICS)):
         raise ModelMissing(f"no check-worthiness model in {path}: train it with `make model` "
                            f"(claims-pipeline train-model --out {path}), or pass --claim-model DIR")
-
-
-def model_fingerprint(path: pathlib.Path) -> str:
-    """sha256 over the model directory's files, for cache keys: a retrained model re-runs extraction."""
-    digest = hashlib.sha256()
-    for file in sorted(p for p in pathlib.Path(path).rglob("*") if p.is_file()):
-        digest.update(file.relative_to(path).as_posix().encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()

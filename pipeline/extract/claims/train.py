@@ -70,23 +70,28 @@ def split_held_out(rows: list[dict]) -> tuple[list[dict], list[dict]]:
     return train, [r for r in rows if r["group"] in held]
 
 
-def _to_docbin(nlp, blank_vocab, rows: list[dict], path: pathlib.Path, weight: Callable[[dict], int]):
+def _features(nlp, rows: list[dict]) -> list[list[str]]:
+    """The feature words of each row's sentence, parsed once for training and for measuring."""
+    return [sentence_features(doc[:]) for doc in nlp.pipe((r["text"] for r in rows), batch_size=256)]
+
+
+def _to_docbin(blank_vocab, rows: list[dict], features: list[list[str]], path: pathlib.Path,
+               weight: Callable[[dict], int]):
     from spacy.tokens import Doc, DocBin
 
     docbin = DocBin()
-    for row, doc in zip(rows, nlp.pipe((r["text"] for r in rows), batch_size=256)):
-        features = Doc(blank_vocab, words=sentence_features(doc[:]))
+    for row, words in zip(rows, features):
+        example = Doc(blank_vocab, words=words)
         positive = row["label"] == "CFS"
-        features.cats = {POSITIVE: float(positive), NEGATIVE: float(not positive)}
+        example.cats = {POSITIVE: float(positive), NEGATIVE: float(not positive)}
         for _ in range(weight(row)):
-            docbin.add(features)
+            docbin.add(example)
     docbin.to_disk(path)
 
 
-def measure(model: CheckworthinessModel, nlp, rows: list[dict]) -> dict:
+def measure(model: CheckworthinessModel, rows: list[dict], features: list[list[str]]) -> dict:
     """Precision, recall, F1 (CFS positive) and NFS/UFS rates at each threshold on rows."""
-    docs = list(nlp.pipe((r["text"] for r in rows), batch_size=256))
-    scores = model.score([d[:] for d in docs])
+    scores = model.score_features(features)
     counts = collections.Counter(r["label"] for r in rows)
     table = {}
     for threshold in THRESHOLDS:
@@ -126,14 +131,14 @@ def train_model(data: pathlib.Path = DEFAULT_DATA_DIR, output: pathlib.Path = DE
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)
         weight = lambda r: 1 if r["source"] == "claimbuster" else OWN_SENTENCE_WEIGHT
-        _to_docbin(nlp, blank.vocab, train_rows, tmp / "train.spacy", weight)
-        _to_docbin(nlp, blank.vocab, held_rows, tmp / "dev.spacy", lambda r: 1)
+        held_features = _features(nlp, held_rows)
+        _to_docbin(blank.vocab, train_rows, _features(nlp, train_rows), tmp / "train.spacy", weight)
+        _to_docbin(blank.vocab, held_rows, held_features, tmp / "dev.spacy", lambda r: 1)
         settings = {"paths.train": str(tmp / "train.spacy"), "paths.dev": str(tmp / "dev.spacy"), **(overrides or {})}
         with _quiet_unless(say is print):
             spacy_train(CONFIG, tmp / "out", overrides=settings)
         best = tmp / "out" / "model-best"
-        model = CheckworthinessModel(best)
-        table = measure(model, nlp, held_rows)
+        table = measure(CheckworthinessModel(best, threshold=0.0), held_rows, held_features)
         threshold = choose_threshold(table)
         metrics = {
             "threshold": threshold, "held_out": table[threshold], "held_out_groups": sorted({r["group"] for r in held_rows}),
