@@ -41,7 +41,8 @@ $(DB): $(STAMP) $(SOURCES) $(RAW_FILES) $(CLAIM_MODEL)/meta.json
 model: $(CLAIM_MODEL)/meta.json ## Train the check-worthiness classifier into models/checkworthy (minutes; only when its data or code changed)
 
 # Trained in a temporary folder and moved into place, so a stopped training leaves no half model.
-$(CLAIM_MODEL)/meta.json: $(STAMP) $(TRAINING)
+# The venv is order-only: installing a test tool must not retrain it (its own code and data are listed).
+$(CLAIM_MODEL)/meta.json: $(TRAINING) | $(STAMP)
 	rm -rf $(CLAIM_MODEL).tmp
 	$(BIN)/claims-pipeline train-model --out $(CLAIM_MODEL).tmp $(if $(MODEL),--model $(MODEL))
 	rm -rf $(CLAIM_MODEL) && mv $(CLAIM_MODEL).tmp $(CLAIM_MODEL)
