@@ -34,14 +34,19 @@ CLAIMS = [
     # text, anchor, kind (None: not a claim), modality, speaker
     ("The United States and Japan signed the Tokyo Statement on Quantum Cooperation in December 2019.",
      "signed the Tokyo Statement", "agreement", "asserted", None),
-    ("IBM and Google pledged $150 million in support to the universities.", "pledged", "funding", "asserted", "IBM, Google"),
+    ("IBM and Google pledged $150 million in support to the universities.", "pledged", "funding", "asserted", None),  # actors, not a source
     ("Japan already commercially deployed quantum key distribution across its networks.", "deployed", "launch", "asserted", None),
     ("In May 2023, the University of Chicago and the University of Tokyo announced a partnership to advance quantum computing.",
-     "announced a partnership", "agreement", "asserted", "University of Chicago, University of Tokyo"),
+     "announced a partnership", "agreement", "asserted", None),  # the announcement is the event
     ("These funds are designated for the establishment and operation of a frontier research platform.",
      "designated", "funding", "asserted", None),
     ("The Ministry of Trade, Industry and Energy (MOTIE) announced an investment of USD 505 million over five years.",
-     "announced an investment", "funding", "asserted", "Ministry of Trade, Industry and Energy"),
+     "announced an investment", "funding", "asserted", None),
+    # A speech verb with a clause of its own reports what its subject said: that subject is the source.
+    ("Tech-giant IBM on Wednesday also announced it is taking a quantum computer to Japan.",
+     "taking a quantum computer", "launch", "asserted", "IBM"),
+    ("The Ministry of Trade, Industry and Energy said that it had invested USD 505 million over five years.",
+     "had invested", "funding", "asserted", "Ministry of Trade, Industry and Energy"),
     ("South Korea ranks ninth out of 25 leading AI nations.", "ranks ninth", "assessment", "asserted", None),
     ("The United States is the global leader in quantum sensing.", "global leader", "assessment", "asserted", None),
     ("Japan is a critical source of quantum components and materials.", "critical source", "assessment", "asserted", None),

@@ -38,7 +38,7 @@ SCHEMA = {
     "claims": ({"id": int, "document_id": int, "sentence_id": int, "start": int, "end": int, "text": str,
                 "kind": str, "modality": str, "speaker": str, "note_id": int, "fact_id": int,
                 "subject": str, "predicate": str, "object": str,
-                "unsourced": int, "single_source": int, "conflict": int, "score": float},
+                "unsourced": int, "single_source": int, "conflict": int, "score": float, "sourced_by": str},
                [("document_id", "documents", "id"), ("sentence_id", "sentences", "id"),
                 ("note_id", "notes", "id"), ("fact_id", "facts", "id")]),
     "bibliography": ({"id": int, "document_id": int, "start": int, "end": int, "text": str, "url": str},

@@ -205,6 +205,7 @@ class Loader:
             note_id = note_by_number.get(claim.note)
             row = _row("claims", claim, id=self.next_id("claims"), document_id=doc_id,
                        sentence_id=sent_ids[claim.sentence], note_id=note_id, fact_id=None,
+                       sourced_by=flags.sourced_by(note_id, claim.speaker, claim.text),
                        unsourced=int(flags.is_unsourced(note_id, claim.speaker, claim.text)),
                        single_source=1, conflict=0)
             self.put("claims", row)

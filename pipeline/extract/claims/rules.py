@@ -282,6 +282,24 @@ def reported_speech(sent: Span, quotes: list[tuple[int, int]] = (), actor_tokens
     return None, None
 
 
+def source_of_statement(speech_verb: Optional[Token], speaker: Optional[Token]) -> Optional[Token]:
+    """The speaker when the sentence reports what they said or found (`X said (that) ...`, `X found
+    that ...`, `according to X`), not when their speech act is the event itself: in `IBM and Google
+    pledged $150 million` or `X announced a partnership`, X is the actor of the claim, and no one is
+    its source."""
+    if speech_verb is None or speaker is None:
+        return None
+    if speech_verb.lower_ == "according" or any(_is_finite_clause(c) for c in speech_verb.children):
+        return speaker
+    return None
+
+
+def _is_finite_clause(token: Token) -> bool:
+    """A clausal complement with a tense of its own (`said the deal was signed`), not an infinitive
+    the parser took for one (`announced a partnership to advance ...`)."""
+    return token.dep_ == "ccomp" and not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
 def _is_statement(sent: Span) -> bool:
     """Not a question, not a verbless fragment."""
     text = sent.text.strip()
@@ -357,7 +375,7 @@ def _kind_of(sent, verbs, modality: str, facts: SentenceFacts, quotes):
             # `X announced a partnership`, `X pledged $150 million`: an event X made public
             kind = EVENT_VERBS.get(lemma) or _noun_kind(speech_verb) or ANNOUNCE_VERBS.get(lemma, "quote")
         if kind:
-            return _unless_unfunded(kind, "plan", money_evidence), speaker
+            return _unless_unfunded(kind, "plan", money_evidence), source_of_statement(speech_verb, speaker)
     if speech_verb is not None and speech_verb.lower_ == "according":
         return _event_kind(verbs) or "quote", speaker
 
@@ -447,6 +465,7 @@ def describe_unruled(sent: Span, facts: SentenceFacts, quotes: list[tuple[int, i
     speech_verb, speaker = reported_speech(sent, quotes, facts.actor_tokens)
     if speech_verb is None or not (speech_verb in verbs or speech_verb.lower_ == "according"):
         speaker = None
+    speaker = source_of_statement(speech_verb, speaker)
     money_evidence = facts.has_money or any(t.lower_ in MONEY_NOUNS for t in sent)
     kind = _unless_unfunded(_event_kind(verbs) or _noun_kind(*verbs), "event", money_evidence)
     if facts.quote_speaker:
