@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Optional
 
 import sqlite_utils
 
+from ..corpus import citations
 from ..corpus import entities as corpus_entities
 from ..corpus import facts as fact_rules
 from ..corpus import flags
@@ -194,8 +195,14 @@ class Loader:
         self.put_items("notes", result.notes, ("id", "document_id"), ((nid, doc_id) for nid in note_ids))
         bib_ids = self.ids("bibliography", len(result.bibliography))
         self.put_items("bibliography", result.bibliography, ("id", "document_id"), ((b, doc_id) for b in bib_ids))
+        cited_by: dict[int, list[int]] = collections.defaultdict(list)  # bibliography index -> note ids
         for note_index, bib_index in result.note_bibliography:
             self.put("note_bibliography", {"note_id": note_ids[note_index], "bibliography_id": bib_ids[bib_index]})
+            cited_by[bib_index].append(note_ids[note_index])
+        self.cross_document.source_urls[doc_id] = meta.source_url
+        self.cross_document.works += [
+            citations.CitedWork(doc_id, bib_ids[i], entry.url, tuple(cited_by[i]))
+            for i, entry in enumerate(result.bibliography) if entry.url]
         self.counts["note_bibliography"] += len(result.note_bibliography)
         self.put_items("markers", result.markers, ("id", "document_id", "paragraph_id", "note_id"),
                        ((i, doc_id, para_ids[mk.paragraph], note_by_number.get(mk.number))
@@ -273,6 +280,8 @@ class CrossDocument:
     def __init__(self):
         self.entities = corpus_entities.EntityIndex()
         self.claims: list[fact_rules.ClaimRef] = []
+        self.source_urls: dict[int, Optional[str]] = {}  # document id -> its source_url
+        self.works: list[citations.CitedWork] = []  # the works cited, with URLs
 
     def save(self, loader: Loader) -> None:
         merges = save_entities(loader, self.entities)
@@ -281,6 +290,9 @@ class CrossDocument:
                 ref.actors = sorted({merges.get(a, a) for a in ref.actors})
                 ref.things = sorted({merges.get(t, t) for t in ref.things})
         save_facts(loader, self.claims)
+        for row in citations.iter_citations(self.source_urls, self.works):
+            loader.put("citations", {"id": loader.next_id("citations"), **row})
+        loader.flush()
 
 
 def save_facts(loader: Loader, refs: list[fact_rules.ClaimRef]) -> None:
