@@ -150,6 +150,8 @@ class Claim:
     note: Optional[int] = None  # note number (notes.number), resolved by store
     object_head: Optional[str] = None  # lemma of the object's head noun, for grouping claims into facts
     score: Optional[float] = None  # the sentence's check-worthiness, 0-1
+    # Notes of the list items that finish the claim's sentence (`... agreements, including` + items)
+    list_notes: list[int] = field(default_factory=list)
 
 
 @dataclass

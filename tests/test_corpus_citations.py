@@ -72,3 +72,38 @@ def test_a_footnote_citing_another_document_links_them(tmp_path):
     reached = db.execute("""select count(*) from claims k join citations c on c.note_id = k.note_id
                             where k.text like '%signed the Tokyo Statement%'""").fetchone()[0]
     assert reached == 1
+
+
+LISTED = """Quantum agreements
+
+The United States has deepened its quantum ties with its allies since 2019. The U.S. government has signed several joint statements on quantum technology with them, including
+
+- the Tokyo Statement on Quantum Cooperation with Japan;¹
+- a joint statement with South Korea on quantum science;²
+- the AUKUS Quantum Arrangement with Australia and the United Kingdom.³
+
+The statements are broad and high-level.
+
+Notes
+
+¹ US Department of State, “Tokyo Statement on Quantum Cooperation,” December 19, 2019.
+² US Department of State, “Joint Statement of the United States and Korea,” April 26, 2023.
+³ White House, “AUKUS Quantum Arrangement,” 2022.
+"""
+
+
+def test_a_sentence_finished_by_a_list_is_backed_by_the_items_notes(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "listed.txt").write_text(LISTED, encoding="utf-8")
+    db_path = tmp_path / "claims.db"
+    result = CliRunner().invoke(cli, ["build", str(raw), "--db", str(db_path), "--quiet"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    db = sqlite3.connect(db_path)
+    rows = db.execute("""select n.number, cn.via, k.note_id = n.id from claims k
+                         join claim_notes cn on cn.claim_id = k.id join notes n on n.id = cn.note_id
+                         where k.text like 'The U.S. government has signed%' order by n.number""").fetchall()
+    assert rows == [(1, "list item", 1), (2, "list item", 0), (3, "list item", 0)]
+    # a sentence that ends complete takes no list's notes
+    assert db.execute("select count(*) from claim_notes cn join claims k on k.id = cn.claim_id "
+                      "where k.text like 'The statements are broad%'").fetchone()[0] == 0

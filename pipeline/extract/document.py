@@ -7,7 +7,9 @@ Offsets in spaCy Docs are relative to their paragraph; everything stored is made
 from __future__ import annotations
 
 import bisect
+import collections
 import dataclasses
+import itertools
 import re
 
 from .claims import rules as claim_rules
@@ -60,6 +62,7 @@ def extract_document(source: Source, clean: CleanDocument, docs: dict[int, objec
     for pidx in sorted(docs):
         _extract_paragraph(result, clean.paragraphs[pidx], docs[pidx], acronyms, anchor, citations, marker_starts,
                            scorer)
+    _inherit_list_notes(result, clean.paragraphs, citations)
     _extract_rule_dates(result, clean, anchor)
     result.notes, result.bibliography, result.note_bibliography = notes.parse_notes(clean)
     return result
@@ -220,6 +223,28 @@ def _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence,
             antecedent = subject_names[0]
         elif root_subject is None or root_subject.lower_ not in claim_rules.PRONOUNS:
             antecedent = None
+
+
+# A sentence ending like this is finished by the list that follows it.
+OPENS_A_LIST = re.compile(r"(?:\b(?:including|include|includes|such as|namely|as follows|are|were)|[:\u2014-])\s*$", re.I)
+
+
+def _inherit_list_notes(result: DocResult, paragraphs, citations) -> None:
+    """A claim whose sentence ends its paragraph open (`... signed several joint statements,
+    including`) is finished by the list items that follow: it is backed by their notes too, and takes
+    the first as its own note when its sentence has none (store/write.py)."""
+    notes_in = collections.defaultdict(list)  # paragraph index -> note numbers of its markers
+    for marker in citations:
+        if marker.number is not None:
+            notes_in[marker.paragraph].append(marker.number)
+    for claim in result.claims:
+        sentence = result.sentences[claim.sentence]
+        para = paragraphs[sentence.paragraph]
+        ends_paragraph = not para.text[sentence.end - para.start:].strip()
+        if not ends_paragraph or not OPENS_A_LIST.search(claim.text.rstrip(" ,")):
+            continue
+        following = itertools.takewhile(lambda p: p.kind == "list", paragraphs[sentence.paragraph + 1:])
+        claim.list_notes = list(dict.fromkeys(n for item in following for n in notes_in[item.seq]))
 
 
 def _note_for(row, para, citations, marker_starts):

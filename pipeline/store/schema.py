@@ -43,6 +43,8 @@ SCHEMA = {
                 ("note_id", "notes", "id"), ("fact_id", "facts", "id")]),
     "bibliography": ({"id": int, "document_id": int, "start": int, "end": int, "text": str, "url": str},
                      [("document_id", "documents", "id")]),
+    "claim_notes": ({"claim_id": int, "note_id": int, "via": str},
+                    [("claim_id", "claims", "id"), ("note_id", "notes", "id")]),
     "citations": ({"id": int, "document_id": int, "note_id": int, "bibliography_id": int, "url": str,
                    "cited_document_id": int},
                   [("document_id", "documents", "id"), ("note_id", "notes", "id"),
@@ -58,7 +60,7 @@ SCHEMA = {
               "n_processed": int, "jobs": int, "seconds": float, "fingerprints": str,
               "claim_model": str, "claim_threshold": float}, []),
 }
-PRIMARY_KEYS = {"note_bibliography": ("note_id", "bibliography_id")}
+PRIMARY_KEYS = {"note_bibliography": ("note_id", "bibliography_id"), "claim_notes": ("claim_id", "note_id")}
 INDEXES = {
     "paragraphs": [["document_id", "seq"]], "sentences": [["document_id", "start"], ["score"]],
     "mentions": [["entity_id"], ["document_id", "start"]], "dates": [["document_id", "start"], ["value"]],

@@ -209,13 +209,20 @@ class Loader:
                         for mk, i in zip(result.markers, self.ids("markers", len(result.markers)))))
         spans = SpanIndex(result)
         for claim in result.claims:
-            note_id = note_by_number.get(claim.note)
+            own_note = note_by_number.get(claim.note)
+            listed = [note_by_number[n] for n in claim.list_notes if n in note_by_number and note_by_number[n] != own_note]
+            note_id = own_note if own_note is not None else (listed[0] if listed else None)
             row = _row("claims", claim, id=self.next_id("claims"), document_id=doc_id,
                        sentence_id=sent_ids[claim.sentence], note_id=note_id, fact_id=None,
                        sourced_by=flags.sourced_by(note_id, claim.speaker, claim.text),
                        unsourced=int(flags.is_unsourced(note_id, claim.speaker, claim.text)),
                        single_source=1, conflict=0)
             self.put("claims", row)
+            backing = [(own_note, "sentence")] if own_note is not None else []
+            backing += [(nid, "list item") for nid in listed]
+            for nid, via in backing:
+                self.put("claim_notes", {"claim_id": row["id"], "note_id": nid, "via": via})
+            self.counts["claim_notes"] += len(backing)
             self.cross_document.claims.append(claim_ref(result, claim, row, spans))
         if self.buffered >= FLUSH_ROWS:
             self.flush()
