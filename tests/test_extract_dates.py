@@ -4,7 +4,7 @@ Expected rows are (value, granularity, is_relative, value_end, fuzzy).
 """
 import pytest
 
-from pipeline.extract.dates import is_not_a_date_here, iter_rule_dates, parse_date, trim_span
+from pipeline.extract.dates import is_not_a_date_here, iter_rule_dates, parse_date, signal_before, trim_span
 
 PUB = "2019-12-20"  # a Friday: the publication date documents give as their anchor
 
@@ -136,19 +136,41 @@ def test_not_dates(text):
 
 @pytest.mark.parametrize("text,span,expected", [
     ("signed in December 2019.", "in December 2019.", "December 2019"),
-    ("a computer by around 2039", "around 2039", "by around 2039"),
-    ("available since 2007,", "2007,", "since 2007"),
+    ("a computer by around 2039", "by around 2039", "around 2039"),
+    ("available since 2007,", "since 2007,", "2007"),
     ("signed on Dec. 19, 2019", "on Dec. 19, 2019", "Dec. 19, 2019"),
     ("ended in Dec.", "Dec.", "Dec."),
-    ("during the 1990s", "the 1990s", "1990s"),
+    ("during the 1990s", "the 1990s", "the 1990s"),
+    ("in the late 1970s", "in the late 1970s", "the late 1970s"),
+    ("in the third quarter", "in the third quarter", "the third quarter"),
+    ("the Aug. 7, 1998, bombings", "the Aug. 7, 1998", "Aug. 7, 1998"),
+    ("shot just last month", "just last month", "last month"),
     ("December 2019’s agreement", "December 2019’s", "December 2019"),
-    ("the 1990’s boom", "the 1990’s", "1990’s"),
+    ("the 1990’s boom", "the 1990’s", "the 1990’s"),
 ])
 def test_trim_span(text, span, expected):
-    """spaCy's DATE span (`span`) tidied: prepositions off, bound words on, the dot of `Dec.` kept."""
+    """spaCy's DATE span (`span`) tidied to TimeML's extent: prepositions and signals off, determiners
+    and modifiers kept, `the` off before an explicit date, the dot of `Dec.` kept."""
     start = text.index(span)
     s, e = trim_span(text, start, start + len(span))
     assert text[s:e] == expected
+
+
+@pytest.mark.parametrize("text,span,signal,fuzzy", [
+    ("a quantum computer by around 2039", "around 2039", "by", "by around"),
+    ("available since 2007", "2007", "since", "since"),
+    ("postponed until Tuesday", "Tuesday", "until", "until"),
+    ("could come as early as Tuesday", "Tuesday", "as early as", None),
+    ("extended the offer to Nov. 20", "Nov. 20", "to", None),
+    ("signed in December 2019", "December 2019", "in", None),
+    ("the reports Wednesday", "Wednesday", None, None),
+])
+def test_the_signal_before_a_date_is_noted_not_spanned(text, span, signal, fuzzy):
+    """The word before a date decides its direction (`until Tuesday` is ahead) and, for a bound, its
+    fuzzy note, though the row's text leaves it out."""
+    start = text.index(span)
+    assert signal_before(text, start) == signal
+    assert parse_date(span, "2019-12-20", None, signal_before(text, start)).fuzzy == fuzzy
 
 
 @pytest.mark.parametrize("text,span,expected", [
@@ -192,3 +214,54 @@ def test_a_year_only_publication_date_resolves_year_level_expressions(nlp):
     assert result.metadata.published == "2023"
     values = {d.text: d.value for d in result.dates}
     assert values == {"last year": "2022", "Thursday": None}  # a weekday needs a day-precise date
+
+
+def _dates_in(nlp, published: str, text: str) -> dict:
+    """text -> (value, fuzzy) of every date row of a news story with a `Published:` dateline, through
+    the real pipeline (spaCy parse included)."""
+    from pipeline.build import run as build
+    from pipeline.types import Page, RawDocument
+
+    raw = RawDocument("raw/story.txt", "0" * 64, "txt", [Page(1, f"Published: {published}\n\n{text}")])
+    result = build.process_document(raw, nlp)
+    return {d.text: d.value for d in result.dates if d.context == "body"}
+
+
+# Stories dated Friday, December 20, 2019 unless the case gives another date.
+FRIDAY = "December 20, 2019"
+
+
+@pytest.mark.parametrize("published,text,date,expected", [
+    # the story's own weekday is the story's date, whatever the tense
+    (FRIDAY, "The city council approved the budget Friday after a long debate.", "Friday", "2019-12-20"),
+    (FRIDAY, "The union said Friday that the strike will go on.", "Friday", "2019-12-20"),
+    # a reporting verb looks back into the story's week, even after a `will` in a quotation
+    (FRIDAY, '"We will not give up," the mayor said Tuesday.', "Tuesday", "2019-12-17"),
+    (FRIDAY, "The minister said Monday that the talks would resume next month.", "Monday", "2019-12-16"),
+    (FRIDAY, "Officials, who will meet again in January, confirmed the figures Wednesday.", "Wednesday",
+     "2019-12-18"),
+    # the future: will, going to, planned to, is scheduled for, a purpose after a past verb
+    (FRIDAY, "The board will meet Thursday to review the offer.", "Thursday", "2019-12-26"),
+    (FRIDAY, "The team planned to leave the capital on Tuesday.", "Tuesday", "2019-12-24"),
+    (FRIDAY, "The vote is scheduled for Monday.", "Monday", "2019-12-23"),
+    (FRIDAY, "Shareholders are going to vote on the merger Wednesday.", "Wednesday", "2019-12-25"),
+    # the present: the nearer one (a Monday story's Thursday is three days on)
+    ("December 16, 2019", "The offer expires Thursday, the company says.", "Thursday", "2019-12-19"),
+    # a part of the day stays with its weekday
+    (FRIDAY, "A report released Thursday morning showed a rise in exports.", "Thursday morning", "2019-12-19"),
+    # a month or day without a year: the year the tense points to
+    (FRIDAY, "The company plans to open the new plant in April.", "April", "2020-04"),
+    (FRIDAY, "Exports fell sharply in March, the ministry said.", "March", "2019-03"),
+    (FRIDAY, "The rights expire Jan. 21.", "Jan. 21", "2020-01-21"),
+    (FRIDAY, "The agency extended the deadline to Jan. 10.", "Jan. 10", "2020-01-10"),
+    (FRIDAY, "Police have been searching for the driver since March.", "March", "2019-03"),
+    (FRIDAY, "The hearing was postponed until Tuesday.", "Tuesday", "2019-12-24"),
+    (FRIDAY, "The two sides are expected to reach a deal by February.", "February", "2020-02"),
+    ("October 2, 2019", "In November, the government unveiled its plan.", "November", "2018-11"),
+    # a weekday given with the day picks the year it falls on
+    ("January 3, 2020", "The paper's editorial on Friday, December 27 called for calm.", "Friday, December 27",
+     "2019-12-27"),
+])
+def test_relative_dates_follow_the_governing_verb(nlp, published, text, date, expected):
+    found = _dates_in(nlp, published, text)
+    assert found.get(date) == expected, found

@@ -3,10 +3,16 @@
 Where the work is done:
 - Candidates in prose are spaCy's DATE spans plus `DATE_RX` for explicit dates the model misses;
   notes and bibliography entries (no spaCy) get `DATE_RX` alone, bare years included.
-- dateparser reads single points (`December 19, 2019`, `19 Dec. 2019`, `Thursday`, `this week`) and
+- dateparser reads single points (`December 19, 2019`, `19 Dec. 2019`, `this week`, `two weeks ago`) and
   tells their precision (its `period`). It is always given an explicit RELATIVE_BASE, never today:
   an expression is *relative* when its reading changes with the base, and a relative one is resolved
   only against the document's own date (`anchor`, its publication date). Otherwise value is None.
+- A weekday or a month (and day) without a year is resolved here, in the direction of the verb that
+  governs it (tense.py) and of the signal word before it (`until`, `since`, `by`): the document's own
+  weekday is the document's date; `said Monday` is this week's Monday, `will meet Monday` next week's;
+  `in April` written in December is next April after `expects to`, last April after `rose`.
+- Spans follow TimeML's extent: determiners and modifiers in (`the late 1970s`, `about two years ago`),
+  prepositions and signals out (`by Wednesday` is `Wednesday`, its bound noted in `fuzzy`).
 - Rules, because dateparser gets these wrong or not at all (tests/test_dates.py shows each):
   durations (it reads `five years` as five years ago), decades and centuries (`the 2010s` becomes a
   time of day), fuzzy words (`late 2025`, `by around 2039` fail), ranges (`2014–2017`,
@@ -30,7 +36,7 @@ if TYPE_CHECKING:  # annotations only: the rules get spaCy objects from extract/
     from spacy.tokens import Doc, Span
 
 
-from ..lexicon import MONTH_NAME, WEEKDAYS
+from ..lexicon import MONTH_NAME, WEEKDAYS, month_number
 
 MONTH_RX = MONTH_NAME + r"\.?"
 YEAR_RX = r"(?:1[5-9]\d\d|20\d\d|2100)"
@@ -55,7 +61,7 @@ DURATION_CUES = re.compile(
     re.I)
 # Words around a date that make it approximate or a bound; kept, longest first, as `fuzzy`.
 FUZZY_WORDS = [
-    "by around", "by about", "no later than", "as early as", "as late as", "sometime in", "some time in",
+    "by around", "by about", "no later than", "as early as", "as soon as", "as late as", "sometime in", "some time in",
     "the end of", "the beginning of", "the start of", "the middle of", "the turn of", "end of", "beginning of",
     "the week of", "week of",
     "start of", "middle of", "around", "about", "circa", "c.", "approximately", "roughly", "early", "mid",
@@ -67,8 +73,9 @@ FUZZY_RX = re.compile(r"^(?:(?:" + "|".join(re.escape(w) for w in FUZZY_WORDS) +
 YEAR_KIND_RX = re.compile(r"\s+(academic|fiscal|financial|school|calendar|budget)\s+year$", re.I)
 OPEN_END_RX = re.compile(r"^(?:present|now|today|date|the present)$", re.I)
 LEAD_RX = re.compile(r"^(?:in|on|during|at|of|the|from|year)\s+", re.I)
-# Bound words just before a spaCy DATE span that belong to it (`by around 2039`, `since 2019`).
-BOUND_BEFORE = re.compile(r"\b(by|before|after|until|since|through)\s+$", re.I)
+# Bound words before a date that are kept as its `fuzzy` note (`by around 2039`, `since 2019`), though,
+# as in TimeML, the row's span leaves them out, as it does every preposition.
+BOUND_WORDS = {"by", "before", "after", "until", "since", "through"}
 # Words that make an expression depend on when it was written (for those dateparser cannot read).
 RELATIVE_CUES = re.compile(
     r"\b(today|yesterday|tomorrow|tonight|now|this|last|next|ago|recently|current|previous|same|that|"
@@ -94,8 +101,12 @@ QUARTER = re.compile(rf"(?:the\s+)?Q([1-4])\s*(?:of\s+)?({YEAR_RX})", re.I)
 NAMED_QUARTER = re.compile(rf"(?:the\s+)?(first|second|third|fourth|final|last)\s+quarter\s+of\s+({YEAR_RX})", re.I)
 HALF = re.compile(rf"(?:the\s+)?(?:H([12])\s*|(first|second)\s+half\s+of\s+)({YEAR_RX})", re.I)
 ABBREVIATED_MONTH_END = re.compile(rf"\b{MONTH_NAME}\.$", re.I)
-LEADING_WORD = re.compile(r"^(in|on|during|at|the)\s+(?=\S)", re.I)
-DIGIT_OR_MONTH = re.compile(r"\d|" + MONTH_RX, re.I)
+# Words before a date that are not part of it (TimeML's extent): prepositions and signals, and `just`.
+LEADING_WORD = re.compile(r"^(?:(?:in|on|during|at|by|before|after|until|till|since|through|thru|from|of|for|to"
+                          r"|throughout|just)\s+)+(?=\S)", re.I)
+# `the` before an explicit date is the noun phrase's, not the date's (`the Aug. 7, 1998, bombings`);
+# before a decade, a quarter or a relative phrase it is the date's own (`the 1990s`, `the third quarter`).
+THE_BEFORE_EXPLICIT = re.compile(rf"the\s+(?=(?:{MONTH_NAME})\b|{YEAR_RX}(?![’'\d]|s\b))", re.I)
 
 # Explicit dates, ranges, decades: what the rule pass finds (and what supplements spaCy in prose).
 _EXPLICIT = (
@@ -126,11 +137,14 @@ class DateValue:
     fuzzy: Optional[str] = None
 
 
-def parse_date(text: str, anchor: Optional[str] = None, prefer: str = "past") -> Optional[DateValue]:
+def parse_date(text: str, anchor: Optional[str] = None, prefer: Optional[str] = "past",
+               signal: Optional[str] = None) -> Optional[DateValue]:
     """Normalise a date expression; None when it is not a date (a duration, a frequency, a number).
 
     `anchor` is an ISO date the document provides (its publication date), used only for relative
-    expressions; `prefer` ('past' or 'future') is the tense of the sentence, for `Thursday`/`November`.
+    expressions. `prefer` is the tense of the verb governing the expression ('past', 'present',
+    'future' or None: tense.py), `signal` the word just before it (`until`, `since`, `by`, `to`): they
+    decide which `Thursday` or `November` is meant.
     """
     raw = re.sub(r"\s+", " ", text).strip().strip(",;:()[]")
     if not raw or len(raw) > 80 or DURATION_CUES.search(raw) or re.search(r"\btoday['’]s\b", raw, re.I):
@@ -138,10 +152,45 @@ def parse_date(text: str, anchor: Optional[str] = None, prefer: str = "past") ->
     core, fuzzy = _split_fuzzy(raw)
     if not core:
         return None
+    first = (fuzzy or "").split(" ")[0]
+    prefer = _direction(prefer, first if first in SIGNALS else signal, fuzzy)
+    if signal in BOUND_WORDS and first not in BOUND_WORDS:
+        fuzzy = f"{signal} {fuzzy}" if fuzzy else signal  # `by Wednesday`: the bound is noted, not spanned
     found = _parse_range(core, anchor, prefer) or _parse_point(core, anchor, prefer)
     if found and fuzzy:
         found.fuzzy = " ".join(x for x in (fuzzy, found.fuzzy) if x)
     return found
+
+
+# Signal words before a date that say on which side of the clause's time it lies.
+AFTER_SIGNALS = {"until", "till", "til", "pending"}  # `postponed until Tuesday`: after the event
+ENDPOINT_SIGNALS = {"by", "through", "thru", "to"}  # `extended to Nov. 20`, `had filed by Wednesday`: either side
+SINCE_SIGNALS = {"since"}
+SIGNALS = AFTER_SIGNALS | ENDPOINT_SIGNALS | SINCE_SIGNALS | {"from", "before", "after", "in", "on", "during", "at"}
+
+
+def _direction(tense: Optional[str], signal: Optional[str], fuzzy: Optional[str] = None) -> Optional[str]:
+    """The way to look from the document's date: the governing verb's tense, bent by a signal word
+    (`since`, `until`, `by`) or a bound (`as early as Tuesday`)."""
+    signal = (signal or "").lower()
+    if signal in SINCE_SIGNALS:
+        return "past"
+    if signal in AFTER_SIGNALS or re.match(r"as (early|soon) as\b", signal or fuzzy or ""):
+        return "future"
+    if signal in ENDPOINT_SIGNALS:
+        # a deadline with no tense to go by (`plans for more flights by August`) lies ahead; after a
+        # past verb it may lie on either side (`had filed by Wednesday`, `extended to Nov. 20`)
+        return {"past": "present", "past?": "present", None: "future" if signal == "by" else "present"}.get(tense, tense)
+    return tense
+
+
+def signal_before(text: str, start: int) -> Optional[str]:
+    """The signal word just before a date (`until`, `since`, `by`, `to`, `from`), lower-cased, if any."""
+    before = text[max(0, start - 16):start]
+    if m := re.search(r"\bas\s+(?:early|soon)\s+as\s+$", before, re.I):
+        return re.sub(r"\s+", " ", m[0].strip().lower())
+    m = re.search(r"\b([A-Za-z]+)\s+$", before)
+    return m[1].lower() if m and m[1].lower() in SIGNALS else None
 
 
 def _split_fuzzy(raw: str) -> tuple[str, Optional[str]]:
@@ -208,6 +257,9 @@ def _parse_point(core: str, anchor, prefer) -> Optional[DateValue]:
     for rule in (_rule_year, _rule_decade, _rule_century, _rule_fiscal, _rule_part_of_year):
         if (found := rule(core)) is not None:
             return found
+    for relative_rule in (_rule_weekday, _rule_month_day):
+        if (found := relative_rule(core, anchor, prefer)) is not None:
+            return found
     if not (MONTH_WORD.search(core) or YEAR.search(core) or RELATIVE_CUES.search(core)):
         return None  # dateparser reads some plain words as dates; a date needs one of these
     return _read_with_dateparser(core, anchor, prefer)
@@ -263,6 +315,97 @@ def _rule_part_of_year(core: str) -> Optional[DateValue]:
     return DateValue(f"{year}-{first:02d}", "quarter" if quarter else "half", value_end=f"{year}-{last:02d}")
 
 
+PART_OF_DAY = r"(?:morning|afternoon|evening|night)"
+WEEKDAY_ALONE = re.compile(r"(" + "|".join(WEEKDAYS) + rf")(?:\s+({PART_OF_DAY}))?", re.I)
+# A part of the day right after a weekday (`Tuesday morning`): one expression, though spaCy makes the
+# second word a TIME of its own.
+PART_OF_DAY_AFTER = re.compile(rf"\s+{PART_OF_DAY}\b", re.I)
+WEEKDAY_END = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")$", re.I)
+MONTH_AND_DAY = re.compile(
+    rf"(?:(?P<weekday>{'|'.join(WEEKDAYS)}),?\s+)?(?:"
+    rf"(?P<month>{MONTH_NAME})\.?(?:\s+(?P<day>{DAY_RX}))?"
+    rf"|(?:the\s+)?(?P<day_first>{DAY_RX})(?:\s+of)?\s+(?P<month_after>{MONTH_NAME})\.?)", re.I)
+
+
+def _anchor_parts(anchor: Optional[str]) -> list[int]:
+    """The document's date as [year, month, day] at its own precision ([] when there is none)."""
+    if not anchor or not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", anchor):
+        return []
+    return [int(p) for p in anchor.split("-")]
+
+
+def _rule_weekday(core: str, anchor: Optional[str], prefer: Optional[str]) -> Optional[DateValue]:
+    """A weekday alone (`Thursday`), in the document's week: the document's own weekday is the
+    document's date; otherwise the one before it (past tense, reporting verbs, no verb), the one after
+    it (future), or the nearer one (present: `the offer expires Thursday`)."""
+    if not (m := WEEKDAY_ALONE.fullmatch(core)):
+        return None
+    part = m[2] and m[2].lower()
+    parts = _anchor_parts(anchor)
+    if len(parts) < 3:
+        return DateValue(None, None, is_relative=True)
+    try:
+        base = dt.date(*parts)
+    except ValueError:
+        return DateValue(None, None, is_relative=True)
+    ahead = (WEEKDAYS.index(m[1].lower()) - base.weekday()) % 7
+    if ahead and (prefer == "future" or prefer == "present" and ahead <= 3):  # else past, past? or none
+        day = base + dt.timedelta(days=ahead)
+    else:
+        day = base - dt.timedelta(days=(7 - ahead) % 7)
+    return DateValue(day.isoformat(), "day", is_relative=True, fuzzy=part)
+
+
+# Weights of a candidate year on the wrong side of the document's date: for a tense, and for a hint.
+TENSE_WEIGHT = 40
+HINT_WEIGHT = 4
+
+
+def _rule_month_day(core: str, anchor: Optional[str], prefer: Optional[str]) -> Optional[DateValue]:
+    """A month, or a month and day, without a year (`in April`, `Nov. 21`, `Saturday, April 25`): the
+    year is the one that puts it before the document's date (past), after it (future) or nearest to it
+    (present, none); a weekday given with the day picks the year it falls on."""
+    m = MONTH_AND_DAY.fullmatch(core)
+    if not m:
+        return None
+    month = month_number(m["month"] or m["month_after"])
+    day_text = m["day"] or m["day_first"]
+    day = int(re.match(r"\d+", day_text)[0]) if day_text else None
+    parts = _anchor_parts(anchor)
+    if len(parts) < (3 if day else 2):
+        return DateValue(None, None, is_relative=True)
+    candidates = []
+    for year in (parts[0] - 1, parts[0], parts[0] + 1):
+        try:
+            when = dt.date(year, month, day or 1)
+        except ValueError:
+            continue
+        candidates.append((year, when))
+    if not candidates:
+        return None
+    if day and m["weekday"]:
+        fitting = [c for c in candidates if c[1].weekday() == WEEKDAYS.index(m["weekday"].lower())]
+        if fitting:
+            candidates = fitting
+
+    direction = (prefer or "").rstrip("?")
+    # How much farther than the other candidate one may be that agrees with the tense: a tense is
+    # nearly a rule (`In November, Japan unveiled` written in October is last November, though next
+    # November is nearer), a hint much less (`the Oct. 23 slaying`, `the Jan. 14 deadline`).
+    against = TENSE_WEIGHT if prefer in ("past", "future") else HINT_WEIGHT if prefer == "past?" else 1
+
+    def cost(year):
+        offset = (dt.date(year, month, day) - dt.date(*parts)).days if day else \
+            (year * 12 + month) - (parts[0] * 12 + parts[1])
+        agrees = direction not in ("past", "future") or (offset <= 0) == (direction == "past") or offset == 0
+        return abs(offset) * (1 if agrees else against), year  # a tie goes to the earlier year
+
+    year = min((y for y, _ in candidates), key=cost)
+    if day:
+        return DateValue(f"{year:04d}-{month:02d}-{day:02d}", "day", is_relative=True)
+    return DateValue(f"{year:04d}-{month:02d}", "month", is_relative=True)
+
+
 @functools.lru_cache(maxsize=None)
 def _parser(base: dt.datetime, prefer: str):
     from dateparser.date import DateDataParser  # imported here: loading its language data takes a moment
@@ -297,7 +440,8 @@ def _read(core: str, base: dt.datetime, prefer: str) -> tuple[Optional[str], Opt
     return _format(data.date_obj, data.period), data.period
 
 
-def _read_with_dateparser(core: str, anchor: Optional[str], prefer: str) -> Optional[DateValue]:
+def _read_with_dateparser(core: str, anchor: Optional[str], prefer: Optional[str]) -> Optional[DateValue]:
+    prefer = "future" if prefer == "future" else "past"  # dateparser knows these two
     readings = {_read(core, base, prefer) for base in PROBE_BASES}
     if len(readings) == 1:
         value, period = readings.pop()
@@ -328,17 +472,6 @@ def _anchor_base(anchor: Optional[str], period: str) -> Optional[dt.datetime]:
         return None
 
 
-FUTURE_CUES = {"will", "shall", "'ll", "going"}
-
-
-def sentence_prefer(sent: Span) -> str:
-    """'future' when the sentence speaks of what will happen (`will meet on Thursday`), else 'past'."""
-    for token in sent:
-        if token.lower_ in FUTURE_CUES and token.dep_ in ("aux", "ROOT") or "Tense=Fut" in str(token.morph):
-            return "future"
-    return "past"
-
-
 def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     """Character spans of date candidates in a spaCy Doc: DATE entities (lists split into their items)
     plus explicit dates the model missed."""
@@ -349,6 +482,10 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     for match in EXPLICIT_DATE.finditer(doc.text):
         if not any(s < match.end() and match.start() < e for s, e in spans):
             spans.append((match.start(), match.end()))
+    text = doc.text
+    for i, (start, end) in enumerate(spans):
+        if WEEKDAY_END.search(text, start, end) and (after := PART_OF_DAY_AFTER.match(text, end)):
+            spans[i] = (start, after.end())
     return sorted(spans)
 
 
@@ -364,20 +501,20 @@ def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Tidy a date span: drop a leading preposition or article (`in December 2019` -> `December 2019`)
-    and trailing punctuation; take in a bound word just before it (`by around 2039`, `since 2019`)."""
+    """Tidy a date span to TimeML's extent: drop leading prepositions and signal words (`in December
+    2019` -> `December 2019`, `by Wednesday` -> `Wednesday`; signal_before tells what they were) and
+    trailing punctuation; keep determiners and modifiers (`the late 1970s`, `about two years ago`)."""
     piece = text[start:end]
-    match = LEADING_WORD.match(piece)
-    if match and DIGIT_OR_MONTH.search(piece[match.end():]):
+    if match := LEADING_WORD.match(piece):
         start += match.end()
+    if match := THE_BEFORE_EXPLICIT.match(text, start, end):
+        start = match.end()
     if re.search(r"\d['’]s$|[a-z]['’]s$", text[start:end]) and not re.search(r"\d0['’]s$", text[start:end]):
         end -= 2  # `December 2019's` -> `December 2019`; `the 1990's` is a decade
     while end > start and text[end - 1] in " ,;:.":
         if text[end - 1] == "." and ABBREVIATED_MONTH_END.search(text[start:end]):
             break  # keep the dot of an abbreviated month (`Dec.`)
         end -= 1
-    if bound := BOUND_BEFORE.search(text[max(0, start - 10):start]):
-        start -= len(bound.group(0))
     return start, end
 
 

@@ -15,7 +15,7 @@ import re
 from .claims import rules as claim_rules
 from .claims.checkworthy import CheckworthinessModel
 from .claims import speakers as speaker_rules
-from . import dates, entities, money, notes, percentages
+from . import dates, entities, money, notes, percentages, tense
 from ..types import Claim, CleanDocument, DateRow, DocResult, Mention, Sentence, Source
 
 # Paragraph kinds whose text goes through spaCy (the rest is classified away or parsed by rules).
@@ -137,20 +137,17 @@ def _date_row(parsed, sentence, start: int, end: int, text: str, context: str = 
 
 
 def _extract_dates(result: DocResult, doc, doc_text: str, sents, base: int, sentence_of, anchor) -> None:
-    """Dates in one prose paragraph; a relative one is read in its sentence's tense (`will meet Thursday`)."""
-    tenses: dict = {}  # sentence start char -> 'past'/'future', worked out only where a date needs it
+    """Dates in one prose paragraph; a relative one is read in the tense of the verb that governs it
+    (`will meet Thursday`, `said Thursday`: tense.py) and after the signal word before it (`until`)."""
     for start, end in dates.iter_date_spans(doc):
         start, end = dates.trim_span(doc_text, start, end)
         if dates.is_not_a_date_here(doc_text, start, end):
             continue
-        tense = "past"
-        if anchor:
-            sent = next((s for s in reversed(sents) if s.start_char <= start), None)
-            if sent is not None:
-                if sent.start_char not in tenses:
-                    tenses[sent.start_char] = dates.sentence_prefer(sent)
-                tense = tenses[sent.start_char]
-        parsed = dates.parse_date(doc_text[start:end], anchor, tense)
+        when = None
+        if anchor:  # the tense matters only where there is a date to resolve against
+            span = doc.char_span(start, end, alignment_mode="expand")
+            when = tense.governing_tense(span) if span is not None and len(span) else None
+        parsed = dates.parse_date(doc_text[start:end], anchor, when, dates.signal_before(doc_text, start))
         if parsed is not None:
             result.dates.append(_date_row(parsed, sentence_of(start), base + start, base + end, doc_text[start:end]))
 
