@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from . import REQUIRED_TABLES
 from .queries import FLAG_COLUMNS, inside
-from .spans import Span, render_spans, safe_url, span
+from .spans import SortedSpans, Span, render_spans, safe_url, span
 
 # Claim columns shown as "what the claim says", in this order, when present and not empty
 CLAIM_FIELDS = ("kind", "modality", "speaker", "subject", "predicate", "object")
@@ -167,6 +167,7 @@ async def document_page(datasette, database: str, document_id) -> Optional[dict]
     spans = [span(c["start"], c["end"], "a", class_="claim", id=f"claim-{c['id']}", href=row("claims", c["id"]),
                   title=f"claim {c['id']}: {c.get('kind') or ''}") for c in claims]
     spans += [span(m["start"], m["start"], "sup", content=str(m["number"]), class_="marker") for m in markers]
+    spans = SortedSpans(spans)  # each block takes its own: linear in paragraphs and claims, not their product
     blocks, pos, page = [], 0, None
     for para in paragraphs:
         if para["start"] > pos and text[pos:para["start"]].strip():
@@ -188,9 +189,9 @@ async def document_page(datasette, database: str, document_id) -> Optional[dict]
     }
 
 
-def _block(text, start, end, kind, new_page, spans, seq=None, url=None, read=False) -> dict:
+def _block(text, start, end, kind, new_page, spans: SortedSpans, seq=None, url=None, read=False) -> dict:
     return {"kind": kind, "page": new_page, "seq": seq, "url": url, "read": read,
-            "html": render_spans(text[start:end], start, spans)}
+            "html": render_spans(text[start:end], start, spans.starting_in(start, end))}
 
 
 def text_preview(text: Optional[str], limit: int = 240) -> Optional[Markup]:

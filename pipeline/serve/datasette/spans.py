@@ -6,7 +6,9 @@ the text and runs nothing.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import operator
 import urllib.parse
 
 from markupsafe import Markup, escape
@@ -31,17 +33,31 @@ class Span:
         return self.start == self.end
 
     def open(self) -> Markup:
-        attrs = "".join(Markup(' {}="{}"').format(name, value) for name, value in self.attrs if value is not None)
-        return Markup("<{}{}>").format(Markup(self.tag), Markup(attrs))
+        attrs = "".join(f' {escape(name)}="{escape(value)}"' for name, value in self.attrs if value is not None)
+        return Markup(f"<{self.tag}{attrs}>")
 
     def close(self) -> Markup:
-        return Markup("</{}>").format(Markup(self.tag))
+        return Markup(f"</{self.tag}>")
 
 
 def span(start: int, end: int, tag: str, content: str = "", **attrs) -> Span:
     """Span(start, end, "a", href=...); class_ stands for class."""
     return Span(start, end, tag, tuple((name.rstrip("_"), str(value)) for name, value in attrs.items()
                                        if value is not None), content)
+
+
+class SortedSpans:
+    """Spans sorted by start, to take those starting in one stretch of text (a paragraph) without
+    scanning them all: a document page of 8,000 paragraphs and 8,000 claims scanned 64 million.
+    The sort is stable, so spans of equal start keep the order given (nested_spans' priority)."""
+
+    def __init__(self, spans: list[Span]):
+        self.spans = sorted(spans, key=operator.attrgetter("start"))
+        self.starts = [s.start for s in self.spans]
+
+    def starting_in(self, lo: int, hi: int) -> list[Span]:
+        """The spans with lo <= start <= hi, in the order given."""
+        return self.spans[bisect.bisect_left(self.starts, lo):bisect.bisect_right(self.starts, hi)]
 
 
 def nested_spans(spans: list[Span], lo: int, hi: int) -> list[Span]:
