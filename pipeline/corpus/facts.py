@@ -1,11 +1,19 @@
 """Facts: claims that report the same event, within and across documents, and the flags a user
 facets on (`unsourced`, `single_source`, `conflict`).
 
-Two claims report the same event when they are of the same family of kinds (an agreement and a launch
-both found something) and either name the same thing (`Tokyo Statement on Quantum Cooperation`),
-or share at least two actors (one, when each names only one) and what was done to (`a partnership`),
-with dates that do not contradict each other. Claims grouped on a shared named thing or on actors and
-object may still disagree on the date or amount: that is a conflict, flagged on both.
+Two claims report the same event when
+- they report the same sort of event (family_of): by their kind (an agreement and a launch both found
+  something), or, for a quote or statement (`..., according to the State Department`), by what its
+  verb (EVENT_VERBS) or its event noun (`the joint statement ... highlights`) says was done;
+- both report a completed act, or both something not done yet (a plan, a prediction, a hedge), and
+  both affirm it or both deny it (`did not sign`);
+- and either name the same thing (`Tokyo Statement on Quantum Cooperation`), or name no different
+  thing and share at least two actors (one, when each names only one) and what was done to
+  (`a partnership`; an event noun of either subject or object, synonyms merged: `deal` = `agreement`),
+  with dates that do not contradict each other (`2019-12` agrees with `2019-12-19`) and, for money,
+  headline figures within a factor of AMOUNT_RATIO (`$150 million` is not the `$1 billion` pledge).
+Claims grouped on a shared named thing or on actors and object may still disagree on the date or
+amount: that is a conflict, flagged on both, with the values shown (conflict_values).
 """
 from __future__ import annotations
 
@@ -16,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
+from ..extract.claims.rules import EVENT_VERBS, NOUN_KINDS, REPORTING_VERBS
 from ..extract.entities import ACTOR_LABELS  # noqa: F401  (store groups claims' actors by it)
 
 # Labels of named things an event is about (an agreement, a law, a programme).
@@ -25,6 +34,27 @@ THING_LABELS = {"LAW", "WORK_OF_ART", "EVENT", "PRODUCT"}
 FAMILIES = {"agreement": "formation", "launch": "formation", "funding": "funding", "plan": "plan",
             "event": "event"}
 AMOUNT_TOLERANCE = 0.01
+# Funding figures further apart than this factor are two events (`$1 billion` and `$20 million`);
+# closer, one event reported with different figures: a conflict (`$100 million` and `$150 million`).
+AMOUNT_RATIO = 2.0
+# Nouns that name an event or its instrument, and the one each stands for (synonyms merged): a claim's
+# `what` when its object or subject holds one (`signed a deal`, `the joint statement ... highlights`).
+EVENT_NOUNS = {
+    **{n: n for n in NOUN_KINDS if NOUN_KINDS[n] != "funding"},
+    **dict.fromkeys("agreement accord pact deal treaty".split(), "agreement"),
+    **dict.fromkeys("statement declaration communique".split(), "statement"),
+    **dict.fromkeys("memorandum mou".split(), "memorandum"),
+    **dict.fromkeys((n for n in NOUN_KINDS if NOUN_KINDS[n] == "funding"), "money"),
+    **{n: n for n in "summit meeting visit talks conference".split()},
+}
+EVENT_NOUN_KINDS = {**NOUN_KINDS, "summit": "event", "meeting": "event", "visit": "event", "talks": "event",
+                    "conference": "event", "money": "funding", "communique": "agreement", "pact": "agreement",
+                    "accord": "agreement", "deal": "agreement"}
+# Kinds whose claims may still report an event (`X signed Y, according to Z`, `"X signed Y," he said`):
+# grouped by what their verb, or the event noun of what was said, tells.
+REPORTED_KINDS = {"quote", "statement"}
+# Predicates that deny the event their complement names (`failed to sign`).
+DENYING_VERBS = {"fail", "refuse", "decline", "reject"}
 # Share of the two claims' actors that must be common (`UChicago and UTokyo announced a partnership` is
 # not the partnership of nine universities and IBM that also includes them).
 MIN_ACTOR_OVERLAP = 0.5
@@ -40,6 +70,57 @@ class ClaimRef:
     object_head: Optional[str] = None
     dates: list[str] = field(default_factory=list)
     amounts: list[float] = field(default_factory=list)
+    modality: Optional[str] = None   # asserted, predicted, hedged, prescriptive (claims.modality)
+    predicate: Optional[str] = None  # the main verb's lemma (`not sign` when negated)
+
+    @property
+    def done(self) -> bool:
+        """Reports a completed act (asserted), not a plan, prediction or hedge."""
+        return self.modality in (None, "", "asserted")
+
+    @property
+    def negated(self) -> bool:
+        words = (self.predicate or "").split()
+        return bool(words) and (words[0] == "not" or words[0] in DENYING_VERBS)
+
+
+def event_noun(*phrases: Optional[str]) -> Optional[str]:
+    """The event noun (EVENT_NOUNS, as the one it stands for) first found in these phrases."""
+    for text in phrases:
+        for word in (text or "").lower().replace("-", " ").split():
+            word = word.strip(".,;:'\"()")
+            noun = EVENT_NOUNS.get(word) or (EVENT_NOUNS.get(word[:-1]) if word.endswith("s") else None)
+            if noun:
+                return noun
+    return None
+
+
+def family_of(ref: ClaimRef) -> Optional[str]:
+    """The sort of event a claim reports (FAMILIES), None when it reports none: by its kind, else (a
+    quote, a statement) by its event verb (`signed ..., according to`), or for reported speech by the
+    event noun of what was said (`"... signed the agreement," he said`)."""
+    if ref.kind not in REPORTED_KINDS:
+        return FAMILIES.get(ref.kind)
+    lemma = predicate_lemma(ref.predicate)
+    if lemma in REPORTING_VERBS:
+        return FAMILIES.get(EVENT_NOUN_KINDS.get(ref.object_head or ""))
+    return FAMILIES.get(EVENT_VERBS.get(lemma))
+
+
+def predicate_lemma(predicate: Optional[str]) -> str:
+    """`sign` of `sign`, `not sign`; `put` of `put up`."""
+    words = [w for w in (predicate or "").split() if w != "not"]
+    return words[0] if words else ""
+
+
+def _headline(amounts: list[float]) -> Optional[float]:
+    """The largest finite positive figure of a claim, the one its event is known by."""
+    return max((a for a in amounts if 0 < a < math.inf), default=None)
+
+
+def _headlines_agree(a: list[float], b: list[float]) -> bool:
+    x, y = _headline(a), _headline(b)
+    return x is None or y is None or max(x, y) < AMOUNT_RATIO * min(x, y)
 
 
 def _dates_agree(a: list[str], b: list[str]) -> bool:
@@ -62,11 +143,15 @@ def _actors_match(a_actors: set, a_len: int, b_actors: set, b_len: int) -> bool:
 
 
 def same_event(a: ClaimRef, b: ClaimRef) -> bool:
-    family = FAMILIES.get(a.kind)
-    if family is None or family != FAMILIES.get(b.kind):
+    family = family_of(a)
+    if family is None or family != family_of(b) or a.done != b.done or a.negated != b.negated:
         return False
     if set(a.things) & set(b.things):
         return True
+    if a.things and b.things:
+        return False  # another named agreement
+    if family == "funding" and not _headlines_agree(a.amounts, b.amounts):
+        return False
     if not _actors_match(set(a.actors), len(a.actors), set(b.actors), len(b.actors)):
         return False
     if not a.object_head or a.object_head != b.object_head:
@@ -80,7 +165,10 @@ class _Group:
     that same_event reads are compared once, however many there are)."""
 
     def __init__(self, ref: ClaimRef):
-        self.family = FAMILIES[ref.kind]
+        self.family = family_of(ref)
+        self.done, self.negated = ref.done, ref.negated  # the same for every member
+        self.named = 0                     # members naming a thing
+        self.headlines: list[float] = []   # smallest and largest headline figure of the members
         self.members: list[ClaimRef] = []
         self.things: Counter = Counter()   # thing -> members naming it
         self.actors: Counter = Counter()   # actor -> members naming it
@@ -96,26 +184,37 @@ class _Group:
         self.members.append(ref)
         actors = frozenset(ref.actors)
         self.things.update(set(ref.things))
+        self.named += bool(ref.things)
+        headline = _headline(ref.amounts)
+        if headline is not None:
+            self.headlines = [min(self.headlines[0], headline), max(self.headlines[1], headline)] \
+                if self.headlines else [headline, headline]
         self.actors.update(actors)
         self.objects[ref.object_head] += 1
         self.max_actors = max(self.max_actors, len(actors))
         self.undated += not ref.dates
-        self.profiles.setdefault((FAMILIES.get(ref.kind), frozenset(ref.things), actors, len(ref.actors),
-                                  ref.object_head, frozenset(ref.dates)), ref)
+        self.profiles.setdefault((family_of(ref), frozenset(ref.things), actors, len(ref.actors),
+                                  ref.object_head, frozenset(ref.dates), _headline(ref.amounts)), ref)
         self.actor_profiles.add((actors, len(ref.actors)))
         if ref.dates:
             self.date_profiles.add(frozenset(ref.dates))
 
     def accepts(self, ref: ClaimRef) -> bool:
         """all(same_event(ref, member) for member in self.members), without comparing each member."""
-        if FAMILIES.get(ref.kind) != self.family:
+        if family_of(ref) != self.family or (ref.done, ref.negated) != (self.done, self.negated):
             return False
         n, things = len(self.members), set(ref.things)
         if any(self.things[t] == n for t in things):
             return True  # every member names a thing ref names
         if any(self.things[t] for t in things):  # some members do, some not: compare each profile
             return all(same_event(ref, other) for other in self.profiles.values())
-        # no member shares a thing: every member must share actors, object and dates
+        # no member shares a thing: none may name another, and every member must share actors, object and dates
+        if things and self.named:
+            return False
+        headline = _headline(ref.amounts)
+        if self.family == "funding" and headline is not None and self.headlines and not (
+                headline < AMOUNT_RATIO * self.headlines[0] and self.headlines[1] < AMOUNT_RATIO * headline):
+            return False
         if not ref.object_head or self.objects[ref.object_head] != n:
             return False
         actors = set(ref.actors)
@@ -190,9 +289,9 @@ def group_claims(refs: list[ClaimRef]) -> list[list[ClaimRef]]:
     groups: list[_Group] = []
     by_key: dict[tuple, list[int]] = {}  # key -> indexes of the groups with it, ascending
     for ref in refs:
-        if ref.kind not in FAMILIES or not (ref.actors or ref.things):
+        family = family_of(ref)
+        if family is None or not (ref.actors or ref.things):
             continue
-        family = FAMILIES[ref.kind]
         lists = [by_key[key] for key in set(_lookup_keys(ref, family)) if key in by_key]
         last = None
         for index in heapq.merge(*lists):

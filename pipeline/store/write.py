@@ -268,13 +268,22 @@ class SpanIndex:
 
 def claim_ref(result: DocResult, claim, row: dict, spans: SpanIndex) -> fact_rules.ClaimRef:
     """What the cross-document steps need to know of a claim: its ids and rule outputs (not its
-    text), and the canonical actors, named things, object, dates and amounts inside it."""
+    text), and the canonical actors, named things, what was done to (an event noun of its object or
+    subject, else its object's head), dates and amounts inside it."""
     mentions = spans.inside("mentions", claim.start, claim.end)
+    if fact_rules.predicate_lemma(row.get("predicate")) in fact_rules.REPORTING_VERBS:
+        # the text that says (`the joint statement ... highlights`), else what was said
+        what = fact_rules.event_noun(row.get("subject")) or fact_rules.EVENT_NOUNS.get(
+            claim.object_head or "", claim.object_head)
+    else:
+        what = fact_rules.event_noun(row.get("object"), row.get("subject"))
+        if what is None or claim.object_head == "money":
+            what = claim.object_head
     return fact_rules.ClaimRef(
         row={k: row.get(k) for k in CLAIM_REF_COLUMNS}, document=result.sha256, kind=claim.kind,
         actors=sorted({m.name for m in mentions if m.label in fact_rules.ACTOR_LABELS}),
         things=sorted({m.name for m in mentions if m.label in fact_rules.THING_LABELS}),
-        object_head=claim.object_head,
+        object_head=what, modality=row.get("modality"), predicate=row.get("predicate"),
         dates=[d.value for d in spans.inside("dates", claim.start, claim.end) if d.value],
         amounts=[m.amount for m in spans.inside("money", claim.start, claim.end) if m.amount],
     )

@@ -20,7 +20,7 @@ def reference_groups(refs):
     """A claim joins the first group whose every member reports the same event (all pairs)."""
     groups = []
     for ref in refs:
-        if ref.kind not in facts.FAMILIES or not (ref.actors or ref.things):
+        if facts.family_of(ref) is None or not (ref.actors or ref.things):
             continue
         for group in groups:
             if all(facts.same_event(ref, other) for other in group):
@@ -37,7 +37,9 @@ def reference_conflicting(group):
             and not (facts._dates_agree(a.dates, b.dates) and facts._amounts_agree(a.amounts, b.amounts))}
 
 
-KINDS = ["agreement", "launch", "funding", "plan", "event", "quote", "assessment"]
+KINDS = ["agreement", "launch", "funding", "plan", "event", "quote", "assessment", "statement", "recommendation"]
+MODALITIES = [None, "asserted", "asserted", "predicted", "hedged"]
+PREDICATES = [None, "sign", "sign", "not sign", "fail", "say", "pledge", "highlight"]
 ACTORS = ["United States", "Japan", "IBM", "Google", "UChicago"]
 THINGS = ["Tokyo Statement", "CHIPS Act", "Quantum Initiative"]
 OBJECTS = ["partnership", "statement", None]
@@ -62,7 +64,8 @@ def random_refs(rng: random.Random, n: int, templates: int = 0) -> list[facts.Cl
                          things=rng.sample(THINGS, rng.choice([0, 0, 0, 1, 2])), object_head=rng.choice(OBJECTS))
         refs.append(facts.ClaimRef(row={"i": i}, document=f"doc{rng.randrange(5)}",
                                    dates=rng.sample(DATES, rng.choice([0, 1, 1, 2])),
-                                   amounts=rng.sample(AMOUNTS, rng.choice([0, 1, 1, 2])), **shape))
+                                   amounts=rng.sample(AMOUNTS, rng.choice([0, 1, 1, 2])),
+                                   modality=rng.choice(MODALITIES), predicate=rng.choice(PREDICATES), **shape))
     return refs
 
 

@@ -29,7 +29,8 @@ if TYPE_CHECKING:  # annotations only: the rules get spaCy objects from extract/
 
 # Verb lemma -> claim kind. Tuned on reports and news; extend here, not in the rules.
 EVENT_VERBS = {
-    **dict.fromkeys("sign agree ratify conclude renew amend formalize formalise".split(), "agreement"),
+    **dict.fromkeys("sign ink seal agree ratify conclude renew amend formalize formalise finalize finalise "
+                    "countersign".split(), "agreement"),
     **dict.fromkeys("fund pledge invest allocate contribute designate award grant finance donate spend "
                     "raise budget appropriate authorize authorise commit earmark".split(), "funding"),
     **dict.fromkeys("launch establish unveil open found create form inaugurate introduce release "
@@ -206,12 +207,15 @@ def object_of(verb: Token) -> Optional[Token]:
 
 
 def svo(verb: Token) -> tuple[Optional[str], Optional[str], Optional[str]]:
-    """Subject, predicate (lemma, with its particle) and object of the main verb, as text."""
+    """Subject, predicate (lemma, with its particle; `not sign` when negated) and object of the main
+    verb, as text."""
     subject, obj = subject_of(verb), object_of(verb)
     predicate = verb.lemma_ or verb.lower_
     particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
     if particle:
         predicate += " " + particle
+    if any(c.dep_ == "neg" for c in verb.children):
+        predicate = "not " + predicate  # `did not sign`, `never signed`: the event is denied
     return (phrase(subject) if subject is not None else None, predicate,
             phrase(obj) if obj is not None else None)
 
@@ -335,6 +339,9 @@ def classify_sentence(sent: Span, facts: SentenceFacts, quotes: list[tuple[int, 
 def _object_head(verbs) -> Optional[str]:
     """What was done to, for grouping claims into facts: `pledged $150 million` -> money (the amount is
     compared, not the word), `announced a partnership` -> partnership."""
+    if verbs and verbs[0].lemma_.lower() in SPEECH_VERBS:  # `"X signed Y," he said`: what was reported
+        inner = [c for c in verbs[0].children if c.dep_ in ("ccomp", "parataxis") and c.pos_ in ("VERB", "AUX")]
+        verbs = inner + list(verbs) if inner else verbs
     heads = [h for h in (object_of(v) for v in verbs) if h is not None]
     if any(h.ent_type_ == "MONEY" for h in heads):
         return "money"
