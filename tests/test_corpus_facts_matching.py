@@ -160,3 +160,21 @@ def test_single_source_follows_the_fact(db):
     rows = db.execute("select c.single_source, f.n_documents from claims c join facts f on f.id = c.fact_id").fetchall()
     assert rows and all(r["single_source"] == (r["n_documents"] == 1) for r in rows)
     assert any(r["n_documents"] == 2 for r in rows) and any(r["n_documents"] == 1 for r in rows)
+
+
+def test_claims_of_no_fact_are_not_single_sourced(db):
+    """A claim that reports no event (a recommendation) has no fact, and NULL flags, not single_source 1."""
+    rows = db.execute("select single_source, conflict from claims where fact_id is null").fetchall()
+    assert rows and all(r["single_source"] is None and r["conflict"] is None for r in rows)
+
+
+def test_conflict_shows_both_values(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Peru and Chile signed the Andes Quantum Treaty in December 2019.\n", encoding="utf-8")
+    (raw / "b.txt").write_text("Peru and Chile signed the Andes Quantum Treaty in March 2021.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(raw), "--db", str(tmp_path / "c.db"), "-q"])
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(tmp_path / "c.db")
+    (conflict, values), = conn.execute("select conflict, conflict_values from facts where n_documents = 2").fetchall()
+    assert conflict == 1 and "2019-12 (documents 1)" in values and "2021-03 (documents 2)" in values, values

@@ -405,9 +405,38 @@ def _disagreeing(documents: list[str], values: list[list], agreeing: Callable) -
 
 def conflicting(group: list[ClaimRef]) -> set[int]:
     """Indexes (in group) of claims whose date or amount disagrees with a claim of another document."""
+    dates, amounts = _conflicts(group)
+    return dates | amounts
+
+
+def _conflicts(group: list[ClaimRef]) -> tuple[set[int], set[int]]:
     documents = [ref.document for ref in group]
-    return (_disagreeing(documents, [ref.dates for ref in group], _agreeing_dates)
-            | _disagreeing(documents, [ref.amounts for ref in group], _agreeing_amounts))
+    return (_disagreeing(documents, [ref.dates for ref in group], _agreeing_dates),
+            _disagreeing(documents, [ref.amounts for ref in group], _agreeing_amounts))
+
+
+# Values a conflict shows, at most (the rest are counted).
+SHOWN_VALUES = 10
+
+
+def conflict_values(group: list[ClaimRef], dates: set[int], amounts: set[int]) -> Optional[str]:
+    """The values the documents disagree on, each with the documents giving it:
+    `date 2019-12 (documents 1), 2021-03 (documents 2)`; None without a conflict."""
+    parts = []
+    for label, indexes, values_of, show in (("date", dates, lambda r: r.dates, str),
+                                             ("amount", amounts, lambda r: r.amounts, lambda v: f"{v:,.0f}")):
+        by_value: dict = {}
+        for i in sorted(indexes):
+            for value in values_of(group[i]):
+                by_value.setdefault(value, set()).add(group[i].row.get("document_id"))
+        if not by_value:
+            continue
+        ordered = sorted(by_value, key=lambda v: (v != v, v))  # NaN last
+        shown = [f"{show(v)} (documents {', '.join(str(d) for d in sorted(by_value[v], key=str))})"
+                 for v in ordered[:SHOWN_VALUES]]
+        more = f" and {len(ordered) - SHOWN_VALUES} more" if len(ordered) > SHOWN_VALUES else ""
+        parts.append(f"{label} " + ", ".join(shown) + more)
+    return "; ".join(parts) or None
 
 
 def summarize(group: list[ClaimRef]) -> str:
@@ -421,12 +450,15 @@ def summarize(group: list[ClaimRef]) -> str:
 
 def iter_facts(refs: list[ClaimRef], next_id: Callable[[], int]) -> Iterator[dict]:
     """The facts rows of claims across documents (ids from next_id), setting on each claim's row
-    its fact_id and the flags single_source (its fact is in one document) and conflict."""
+    its fact_id and the flags single_source (its fact is in one document) and conflict. Claims of no
+    fact keep NULL in both: they report no event to corroborate."""
     for group in group_claims(refs):
         fact_id = next_id()
         n_documents = len({ref.document for ref in group})
-        conflicts = conflicting(group)
+        dates, amounts = _conflicts(group)
+        conflicts = dates | amounts
         yield {"id": fact_id, "summary": summarize(group), "kind": group[0].kind,
-               "n_documents": n_documents, "n_claims": len(group), "conflict": int(bool(conflicts))}
+               "n_documents": n_documents, "n_claims": len(group), "conflict": int(bool(conflicts)),
+               "conflict_values": conflict_values(group, dates, amounts)}
         for i, ref in enumerate(group):
             ref.row.update(fact_id=fact_id, single_source=int(n_documents == 1), conflict=int(i in conflicts))

@@ -216,7 +216,7 @@ class Loader:
                        sentence_id=sent_ids[claim.sentence], note_id=note_id, fact_id=None,
                        sourced_by=flags.sourced_by(note_id, claim.speaker, claim.text),
                        unsourced=int(flags.is_unsourced(note_id, claim.speaker, claim.text)),
-                       single_source=1, conflict=0)
+                       single_source=None, conflict=None)  # set on the claims of a fact (save_facts)
             self.put("claims", row)
             backing = [(own_note, "sentence")] if own_note is not None else []
             backing += [(nid, "list item") for nid in listed]
