@@ -88,8 +88,8 @@ def test_near_misses_are_sentences_just_below_the_threshold(corpus_db):
 
 
 @pytest.mark.parametrize("with_flags,expected", [
-    (False, ["kind", "modality", "document_id"]),
-    (True, ["kind", "modality", "unsourced", "single_source", "conflict", "document_id"]),
+    (False, ["kind", "modality", "sourced_by", "document_id"]),
+    (True, ["kind", "modality", "sourced_by", "unsourced", "single_source", "conflict", "document_id"]),
 ])
 def test_claim_facets_follow_the_columns_present(corpus_db, tmp_path, with_flags, expected):
     db = _copy(corpus_db, tmp_path)
