@@ -51,10 +51,10 @@ PUB = "2019-12-20"  # a Friday: the publication date documents give as their anc
     ("circa 1990", None, ("1990", "year", False, None, "circa")),
     ("c. 1990", None, ("1990", "year", False, None, "circa")),
     ("the end of 2023", None, ("2023", "year", False, None, "end of")),
-    ("summer 2021", None, ("2021", "year", False, None, "summer")),
+    ("summer 2021", None, ("2021", "season", False, None, "summer")),
     ("late December 2019", None, ("2019-12", "month", False, None, "late")),
     ("late-2025", None, ("2025", "year", False, None, "late")),
-    ("the spring of 2021", None, ("2021", "year", False, None, "spring")),
+    ("the spring of 2021", None, ("2021", "season", False, None, "spring")),
     ("the week of March 4, 2020", None, ("2020-03-04", "day", False, None, "week of")),
     ("2019–present", None, ("2019", "year", False, None, "to present")),
     ("the 2023–24 academic year", None, ("2023", "year", False, "2024", "academic year")),
@@ -265,3 +265,74 @@ FRIDAY = "December 20, 2019"
 def test_relative_dates_follow_the_governing_verb(nlp, published, text, date, expected):
     found = _dates_in(nlp, published, text)
     assert found.get(date) == expected, found
+
+
+# A Wednesday in the year's first quarter, and a Monday in its fourth.
+WINTER, AUTUMN = "1998-02-11", "1989-11-06"
+
+
+@pytest.mark.parametrize("text,anchor,prefer,expected", [
+    # quarters and halves: value..value_end the quarter's months, granularity quarter/half
+    ("the third quarter", AUTUMN, "past", ("1989-07", "quarter", "1989-09", None)),
+    ("third-quarter", AUTUMN, None, ("1989-07", "quarter", "1989-09", None)),
+    ("the fourth quarter", WINTER, "past", ("1997-10", "quarter", "1997-12", None)),
+    ("the first quarter", AUTUMN, "future", ("1990-01", "quarter", "1990-03", None)),
+    ("the latest quarter", AUTUMN, None, ("1989-07", "quarter", "1989-09", None)),
+    ("this quarter", AUTUMN, None, ("1989-10", "quarter", "1989-12", None)),
+    ("next year's first quarter", AUTUMN, None, ("1990-01", "quarter", "1990-03", None)),
+    ("the 1988 second quarter", AUTUMN, None, ("1988-04", "quarter", "1988-06", None)),
+    ("the year-ago quarter", AUTUMN, None, ("1988-07", "quarter", "1988-09", None)),
+    ("the first half", AUTUMN, "past", ("1989-01", "half", "1989-06", None)),
+    ("the last half of 1989", None, None, ("1989-07", "half", "1989-12", None)),
+    # seasons: the year, the season in fuzzy
+    ("this summer", WINTER, None, ("1998", "season", None, "summer")),
+    ("last fall", WINTER, None, ("1997", "season", None, "fall")),
+    ("the winter of nineteen ninety-four", None, None, ("1994", "season", None, "winter")),
+    # weekends and weeks
+    ("the weekend", WINTER, "past", ("1998-W06-WE", "weekend", None, None)),
+    ("this weekend", WINTER, "future", ("1998-W07-WE", "weekend", None, None)),
+    # months named from the document's date
+    ("last June", AUTUMN, None, ("1989-06", "month", None, None)),
+    ("last December", AUTUMN, None, ("1988-12", "month", None, None)),
+    ("this September", WINTER, None, ("1998-09", "month", None, None)),
+    ("January this year", WINTER, None, ("1998-01", "month", None, None)),
+    ("June last year", WINTER, None, ("1997-06", "month", None, None)),
+    ("last Oct. 23", "1999-04-19", None, ("1998-10-23", "day", None, None)),
+    ("April 24 and 25", "1999-02-10", None, ("1999-04-24", "day", "1999-04-25", None)),
+    # offsets from the document's date
+    ("a year earlier", WINTER, None, ("1997", "year", None, None)),
+    ("two months ago", WINTER, None, ("1997-12", "month", None, None)),
+    ("a decade ago", "1999-03-12", None, ("1989", "year", None, None)),
+    # fiscal years: the year, flagged in fuzzy
+    ("fiscal 1989", None, None, ("1989", "year", None, "fiscal year")),
+    ("the current fiscal year", AUTUMN, None, ("1989", "year", None, "fiscal year")),
+    # years and days read aloud (broadcast transcripts), decades in words, early centuries
+    ("nineteen ninety-six", None, None, ("1996", "year", None, None)),
+    ("January nineteen ninety-seven", None, None, ("1997-01", "month", None, None)),
+    ("the year two thousand", None, None, ("2000", "year", None, None)),
+    ("the nineties", None, None, ("199", "decade", None, None)),
+    ("the 11th century", None, None, ("10", "century", None, None)),
+    # times of day on a named day: granularity time
+    ("10 p.m. Wednesday", WINTER, None, ("1998-02-11T22:00", "time", None, None)),
+    ("Friday at 9:30 a.m.", WINTER, "future", ("1998-02-13T09:30", "time", None, None)),
+])
+def test_timeml_value_forms(text, anchor, prefer, expected):
+    found = parse_date(text, anchor, prefer)
+    assert found is not None, text
+    assert (found.value, found.granularity, found.value_end, found.fuzzy) == expected
+
+
+@pytest.mark.parametrize("text", ["this century", "the past century", "the French Quarter", "the top half"])
+def test_not_dates_either(text):
+    """`this century` is a stretch of time (TimeML: a duration, P100Y), never the year 1899."""
+    assert parse_date(text, WINTER, None) is None or parse_date(text, WINTER, None).value is None
+
+
+def test_a_quarterly_report_points_back_at_its_quarter(nlp):
+    """`the quarter`, `a year earlier` and `the year-ago period` refer to the quarter the report names."""
+    found = _dates_in(nlp, "November 2, 1989", (
+        "Acme Corp. said net income in the third quarter rose 12% to $4.1 million. "
+        "Sales in the quarter climbed to $88 million from $80 million a year earlier. "
+        "In the year-ago period, the company had a charge of $2 million."))
+    assert found == {"the third quarter": "1989-07", "the quarter": "1989-07", "a year earlier": "1988-07",
+                     "the year-ago period": "1988-07"}, found

@@ -23,6 +23,11 @@ Values (all ISO 8601 at their own precision, so they sort and prefix-match as st
   range (`2022-07` .. `2022-09`); a decade is ISO 8601-2's three-digit decade (`201` = the 2010s),
   a century its two-digit form (`20` = 2000-2099). Ranges put their end in value_end. Fuzziness and
   bounds (`early`, `mid`, `late`, `around`, `by`, `since`, `summer`, `fiscal year`) go to `fuzzy`.
+  A season is its year with granularity `season` and the season in fuzzy (`this summer` = `1998`,
+  `summer`); a weekend its ISO week plus `-WE` (`1998-W32-WE`, granularity `weekend`); a clock time on a
+  named day `1998-02-11T22:00` (granularity `time`). Relative periods (quarters without a year, `last
+  June`, `a year earlier`, the year-ago quarter of a quarterly report) are read in periods.py; years
+  read aloud (`nineteen ninety-six`) in numbers.py.
 """
 from __future__ import annotations
 
@@ -37,6 +42,8 @@ if TYPE_CHECKING:  # annotations only: the rules get spaCy objects from extract/
 
 
 from ..lexicon import MONTH_NAME, WEEKDAYS, month_number
+from . import numbers, periods
+from .periods import Reference
 
 MONTH_RX = MONTH_NAME + r"\.?"
 YEAR_RX = r"(?:1[5-9]\d\d|20\d\d|2100)"
@@ -49,7 +56,8 @@ NUMBER_WORD = (r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven
 # A stretch of time rather than a point in it: `the next decade`, `over five years`, `a six-year term`,
 # and frequencies (`annually`, `every year`). These are not dates.
 DURATION_CUES = re.compile(
-    rf"\bthe\s+(next|past|last|previous|coming|following|first|final|ensuing|subsequent)\s+([\w-]+\s+)?{UNIT}\b(?!\s+of\b)"
+    rf"\bthe\s+(next|past|last|previous|coming|following|first|final|ensuing|subsequent)\s+([\w-]+\s+)?"
+    rf"(?!quarter\b){UNIT}\b(?!\s+of\b)"
     rf"|\b(over|within|for|during|after|in|across)\s+(the\s+)?(next\s+|past\s+|coming\s+)?{NUMBER_WORD}[-\s]{UNIT}"
     rf"|\b(next|past|last|coming)\s+{NUMBER_WORD}\s+{UNIT}"
     rf"|^(the\s+)?(first\s+|last\s+)?{NUMBER_WORD}([-\s]+(or|to)[-\s]+{NUMBER_WORD})?[-\s]+{UNIT}"
@@ -57,7 +65,8 @@ DURATION_CUES = re.compile(
     rf"|^(recent|coming|past|the\s+coming|the\s+past|the\s+last|several|many|these|those)\s+{UNIT}$|^{UNIT}$"
     rf"|\b{UNIT}\s+(old|long|to\s+come)\b"
     r"|^(annual(ly)?|yearly|monthly|weekly|daily|quarterly|biannual(ly)?|every\s+\w+|each\s+\w+|per\s+\w+)$"
-    r"|\bdecades\b|^(?:next|past|last|coming)\s+decade$",
+    r"|\bdecades\b|^(?:next|past|last|coming)\s+decade$"
+    r"|^(?:this|the\s+(?:past|last|next|current|coming)|last|next)\s+century$",
     re.I)
 # Words around a date that make it approximate or a bound; kept, longest first, as `fuzzy`.
 FUZZY_WORDS = [
@@ -69,8 +78,9 @@ FUZZY_WORDS = [
     "spring", "summer", "autumn", "fall", "winter",
 ]
 FUZZY_RX = re.compile(r"^(?:(?:" + "|".join(re.escape(w) for w in FUZZY_WORDS) + r")(?:\s+|$)|(?:early|mid|late)-)", re.I)
+SEASON_WORD = re.compile(r"\b(?:spring|summer|autumn|fall|winter)\b", re.I)
 # Trailing words that name a kind of year (`the 2023–24 academic year`): kept as a note.
-YEAR_KIND_RX = re.compile(r"\s+(academic|fiscal|financial|school|calendar|budget)\s+year$", re.I)
+YEAR_KIND_RX = re.compile(r"(?<=\d)\s+(academic|fiscal|financial|school|calendar|budget)\s+year$", re.I)
 OPEN_END_RX = re.compile(r"^(?:present|now|today|date|the present)$", re.I)
 LEAD_RX = re.compile(r"^(?:in|on|during|at|of|the|from|year)\s+", re.I)
 # Bound words before a date that are kept as its `fuzzy` note (`by around 2039`, `since 2019`), though,
@@ -89,23 +99,28 @@ RANGE_CONNECTOR = r"(?:\s*[-–—]\s*|\s+(?:to|through|thru|until|till)\s+)"
 # Patterns the readers below use, compiled once (they embed the month and year patterns above).
 ISO_DAY = re.compile(rf"{YEAR_RX}-\d\d-\d\d")
 DAYS_OF_ONE_MONTH = re.compile(
-    rf"({MONTH_RX})\s+(\d{{1,2}})(?:st|nd|rd|th)?{DASH_RX}(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({YEAR_RX})", re.I)
+    rf"({MONTH_RX})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:{DASH_RX}|\s+(?:and|to|through)\s+)(\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?:,?\s+({YEAR_RX}))?", re.I)
 BETWEEN_AND = re.compile(r"(?:between\s+)?(.+?)\s+and\s+(.+)", re.I)
 CONNECTED_RANGE = re.compile(rf"(.+?){RANGE_CONNECTOR}(.+)", re.I)
 SPLIT_YEAR = re.compile(rf"({YEAR_RX})/(\d\d|{YEAR_RX})")
 MONTH_WORD = re.compile(rf"\b{MONTH_NAME}\b", re.I)
 YEAR = re.compile(YEAR_RX)
 PLAIN_YEAR = re.compile(rf"(?:the\s+)?(?:year\s+)?({YEAR_RX})", re.I)
-FISCAL_YEAR = re.compile(rf"(?:fy|fiscal\s+year|financial\s+year)\s*['’]?({YEAR_RX}|\d\d)", re.I)
+FISCAL_YEAR = re.compile(rf"(?:fy|fiscal(?:\s+year)?|financial\s+year)\s*['’]?({YEAR_RX}|\d\d)", re.I)
 QUARTER = re.compile(rf"(?:the\s+)?Q([1-4])\s*(?:of\s+)?({YEAR_RX})", re.I)
 NAMED_QUARTER = re.compile(rf"(?:the\s+)?(first|second|third|fourth|final|last)\s+quarter\s+of\s+({YEAR_RX})", re.I)
-HALF = re.compile(rf"(?:the\s+)?(?:H([12])\s*|(first|second)\s+half\s+of\s+)({YEAR_RX})", re.I)
+HALF = re.compile(rf"(?:the\s+)?(?:H([12])\s*|(first|second|last)\s+half\s+of\s+)({YEAR_RX})", re.I)
 ABBREVIATED_MONTH_END = re.compile(rf"\b{MONTH_NAME}\.$", re.I)
 # Words before a date that are not part of it (TimeML's extent): prepositions and signals, and `just`.
 LEADING_WORD = re.compile(r"^(?:(?:in|on|during|at|by|before|after|until|till|since|through|thru|from|of|for|to"
                           r"|throughout|just)\s+)+(?=\S)", re.I)
 # `the` before an explicit date is the noun phrase's, not the date's (`the Aug. 7, 1998, bombings`);
 # before a decade, a quarter or a relative phrase it is the date's own (`the 1990s`, `the third quarter`).
+# Possessives before a period are the noun phrase's (`its fourth quarter`), and so is an article before
+# an ordinal one (`a fourth-quarter charge`); `a year ago` keeps its `a`, a count.
+OWNER_BEFORE = re.compile(r"(?:its|their|his|her|our|my|your|a|an)\s+(?=(?:first|second|third|fourth|fiscal)\b)"
+                          r"|(?:its|their|his|her|our|my|your)\s+(?=\S)", re.I)
 THE_BEFORE_EXPLICIT = re.compile(rf"the\s+(?=(?:{MONTH_NAME})\b|{YEAR_RX}(?![’'\d]|s\b))", re.I)
 
 # Explicit dates, ranges, decades: what the rule pass finds (and what supplements spaCy in prose).
@@ -138,27 +153,30 @@ class DateValue:
 
 
 def parse_date(text: str, anchor: Optional[str] = None, prefer: Optional[str] = "past",
-               signal: Optional[str] = None) -> Optional[DateValue]:
+               signal: Optional[str] = None, reference: Optional["Reference"] = None) -> Optional[DateValue]:
     """Normalise a date expression; None when it is not a date (a duration, a frequency, a number).
 
     `anchor` is an ISO date the document provides (its publication date), used only for relative
     expressions. `prefer` is the tense of the verb governing the expression ('past', 'present',
     'future' or None: tense.py), `signal` the word just before it (`until`, `since`, `by`, `to`): they
-    decide which `Thursday` or `November` is meant.
+    decide which `Thursday` or `November` is meant. `reference` is what the document spoke of last
+    (its latest quarter or half), for `the quarter`, `the year-ago period`, `a year earlier`.
     """
     raw = re.sub(r"\s+", " ", text).strip().strip(",;:()[]")
     if not raw or len(raw) > 80 or DURATION_CUES.search(raw) or re.search(r"\btoday['’]s\b", raw, re.I):
         return None
-    core, fuzzy = _split_fuzzy(raw)
+    core, fuzzy = _split_fuzzy(numbers.digits_for_spoken_dates(raw))
     if not core:
         return None
     first = (fuzzy or "").split(" ")[0]
     prefer = _direction(prefer, first if first in SIGNALS else signal, fuzzy)
     if signal in BOUND_WORDS and first not in BOUND_WORDS:
         fuzzy = f"{signal} {fuzzy}" if fuzzy else signal  # `by Wednesday`: the bound is noted, not spanned
-    found = _parse_range(core, anchor, prefer) or _parse_point(core, anchor, prefer)
+    found = _parse_range(core, anchor, prefer) or _parse_point(core, anchor, prefer, reference)
     if found and fuzzy:
         found.fuzzy = " ".join(x for x in (fuzzy, found.fuzzy) if x)
+    if found and found.granularity == "year" and found.fuzzy and SEASON_WORD.search(found.fuzzy):
+        found.granularity = "season"  # `summer 2021`: the year, and the season in fuzzy
     return found
 
 
@@ -218,8 +236,9 @@ def _parse_range(core: str, anchor, prefer) -> Optional[DateValue]:
     `19–21 December 2019`, `December 19–21, 2019`, `December 2019 to March 2020`."""
     if ISO_DAY.fullmatch(core):
         return None
-    if m := DAYS_OF_ONE_MONTH.fullmatch(core):
-        left, right = f"{m[1]} {m[2]}, {m[4]}", f"{m[1]} {m[3]}, {m[4]}"
+    if m := DAYS_OF_ONE_MONTH.fullmatch(core):  # `December 19–21, 2019`, `April 24 and 25`
+        year = f", {m[4]}" if m[4] else ""
+        left, right = f"{m[1]} {m[2]}{year}", f"{m[1]} {m[3]}{year}"
     elif m := BETWEEN_AND.fullmatch(core):
         if not core.lower().startswith("between"):
             return None
@@ -253,11 +272,13 @@ def _parse_range(core: str, anchor, prefer) -> Optional[DateValue]:
                      end.value_end or end.value, start.fuzzy or end.fuzzy)
 
 
-def _parse_point(core: str, anchor, prefer) -> Optional[DateValue]:
+def _parse_point(core: str, anchor, prefer, reference: Optional["Reference"] = None) -> Optional[DateValue]:
     for rule in (_rule_year, _rule_decade, _rule_century, _rule_fiscal, _rule_part_of_year):
         if (found := rule(core)) is not None:
             return found
-    for relative_rule in (_rule_weekday, _rule_month_day):
+    if (found := periods.read_period(core, anchor, prefer, reference)) is not None:
+        return DateValue(*found) if found else None
+    for relative_rule in (_rule_weekday, _rule_month_day, _rule_time_of_day):
         if (found := relative_rule(core, anchor, prefer)) is not None:
             return found
     if not (MONTH_WORD.search(core) or YEAR.search(core) or RELATIVE_CUES.search(core)):
@@ -271,6 +292,11 @@ def _rule_year(core: str) -> Optional[DateValue]:
     return None
 
 
+DECADE_WORD_DIGIT = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+                     "eighties": 8, "nineties": 9}
+DECADE_WORDS = re.compile(rf"(?:the\s+)?(?:(early|mid|late)[-\s]?)?({'|'.join(DECADE_WORD_DIGIT)})", re.I)
+
+
 def _rule_decade(core: str) -> Optional[DateValue]:
     """`the 2010s`, `mid-2010s`, `the ’90s`: ISO 8601-2 decade, the first three digits of its years."""
     if m := re.fullmatch(r"(?:the\s+)?(?:(early|mid|late)[-\s]?)?(1[5-9]\d0|20\d0)['’]?s", core, re.I):
@@ -278,6 +304,8 @@ def _rule_decade(core: str) -> Optional[DateValue]:
     if m := re.fullmatch(r"(?:the\s+)?(?:(early|mid|late)[-\s]?)?['’]([0-9])0s", core, re.I):
         century = "20" if m[2] in "01" else "19"
         return DateValue(century + m[2], "decade", fuzzy=m[1] and m[1].lower())
+    if m := DECADE_WORDS.fullmatch(core):  # `the nineties`: the twentieth century's
+        return DateValue(f"19{DECADE_WORD_DIGIT[m[2].lower()]}", "decade", fuzzy=m[1] and m[1].lower())
     return None
 
 
@@ -288,7 +316,7 @@ def _rule_century(core: str) -> Optional[DateValue]:
     if not m:
         return None
     number = int(m[2]) if m[2].isdigit() else ORDINALS.get(m[2].lower())
-    if not number or not 15 <= number <= 22:
+    if not number or not 1 <= number <= 22:
         return None
     return DateValue(f"{number - 1:02d}", "century", fuzzy=m[1] and m[1].lower())
 
@@ -308,7 +336,7 @@ def _rule_part_of_year(core: str) -> Optional[DateValue]:
     elif m := NAMED_QUARTER.fullmatch(core):
         quarter, year = {"final": 4, "last": 4}.get(m[1].lower()) or ORDINALS[m[1].lower()], m[2]
     elif m := HALF.fullmatch(core):
-        half, year = int(m[1] or ORDINALS[m[2].lower()]), m[3]
+        half, year = int(m[1] or {"last": 2}.get(m[2].lower()) or ORDINALS[m[2].lower()]), m[3]
     else:
         return None
     first, last = ((quarter - 1) * 3 + 1, quarter * 3) if quarter else ((half - 1) * 6 + 1, half * 6)
@@ -320,6 +348,8 @@ WEEKDAY_ALONE = re.compile(r"(" + "|".join(WEEKDAYS) + rf")(?:\s+({PART_OF_DAY})
 # A part of the day right after a weekday (`Tuesday morning`): one expression, though spaCy makes the
 # second word a TIME of its own.
 PART_OF_DAY_AFTER = re.compile(rf"\s+{PART_OF_DAY}\b", re.I)
+YEAR_AGO_END = re.compile(r"\byear[-\s](?:ago|earlier)$", re.I)
+PERIOD_NOUN_AFTER = re.compile(r"\s+(?:period|quarter|half)\b", re.I)
 WEEKDAY_END = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")$", re.I)
 MONTH_AND_DAY = re.compile(
     rf"(?:(?P<weekday>{'|'.join(WEEKDAYS)}),?\s+)?(?:"
@@ -327,11 +357,26 @@ MONTH_AND_DAY = re.compile(
     rf"|(?:the\s+)?(?P<day_first>{DAY_RX})(?:\s+of)?\s+(?P<month_after>{MONTH_NAME})\.?)", re.I)
 
 
-def _anchor_parts(anchor: Optional[str]) -> list[int]:
-    """The document's date as [year, month, day] at its own precision ([] when there is none)."""
-    if not anchor or not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", anchor):
-        return []
-    return [int(p) for p in anchor.split("-")]
+CLOCK = re.compile(r"(?P<h>\d{1,2})(?::(?P<m>\d\d))?\s*(?P<ap>[ap])\.?\s?m\.?(?:\s+(?:[A-Z]{2,4}T|GMT|UTC))?", re.I)
+TIME_AND_DAY = re.compile(rf"(?:{CLOCK.pattern})\s+(?:on\s+)?(?P<day>.+)|(?P<day2>.+?),?\s+at\s+{CLOCK.pattern.replace('?P<', '?P<x')}",
+                          re.I)
+
+
+def _rule_time_of_day(core: str, anchor: Optional[str], prefer: Optional[str]) -> Optional[DateValue]:
+    """A clock time on a named day (`10 p.m. Wednesday`, `Friday at 9:30 a.m.`): the day's value with
+    the time, `1998-02-11T22:00`, granularity `time`."""
+    m = TIME_AND_DAY.fullmatch(core)
+    if not m:
+        return None
+    hour, minute, half, day_text = (m["h"], m["m"], m["ap"], m["day"]) if m["h"] else \
+        (m["xh"], m["xm"], m["xap"], m["day2"])
+    day = _parse_point(day_text.strip(), anchor, prefer)
+    if day is None or day.value is None or day.granularity != "day":
+        return day and DateValue(None, None, is_relative=day.is_relative)
+    hour = int(hour) % 12 + (12 if half.lower() == "p" else 0)
+    if hour > 23 or int(minute or 0) > 59:
+        return None
+    return DateValue(f"{day.value}T{hour:02d}:{int(minute or 0):02d}", "time", is_relative=day.is_relative)
 
 
 def _rule_weekday(core: str, anchor: Optional[str], prefer: Optional[str]) -> Optional[DateValue]:
@@ -341,7 +386,7 @@ def _rule_weekday(core: str, anchor: Optional[str], prefer: Optional[str]) -> Op
     if not (m := WEEKDAY_ALONE.fullmatch(core)):
         return None
     part = m[2] and m[2].lower()
-    parts = _anchor_parts(anchor)
+    parts = periods.anchor_parts(anchor)
     if len(parts) < 3:
         return DateValue(None, None, is_relative=True)
     try:
@@ -356,11 +401,6 @@ def _rule_weekday(core: str, anchor: Optional[str], prefer: Optional[str]) -> Op
     return DateValue(day.isoformat(), "day", is_relative=True, fuzzy=part)
 
 
-# Weights of a candidate year on the wrong side of the document's date: for a tense, and for a hint.
-TENSE_WEIGHT = 40
-HINT_WEIGHT = 4
-
-
 def _rule_month_day(core: str, anchor: Optional[str], prefer: Optional[str]) -> Optional[DateValue]:
     """A month, or a month and day, without a year (`in April`, `Nov. 21`, `Saturday, April 25`): the
     year is the one that puts it before the document's date (past), after it (future) or nearest to it
@@ -371,7 +411,7 @@ def _rule_month_day(core: str, anchor: Optional[str], prefer: Optional[str]) -> 
     month = month_number(m["month"] or m["month_after"])
     day_text = m["day"] or m["day_first"]
     day = int(re.match(r"\d+", day_text)[0]) if day_text else None
-    parts = _anchor_parts(anchor)
+    parts = periods.anchor_parts(anchor)
     if len(parts) < (3 if day else 2):
         return DateValue(None, None, is_relative=True)
     candidates = []
@@ -388,19 +428,11 @@ def _rule_month_day(core: str, anchor: Optional[str], prefer: Optional[str]) -> 
         if fitting:
             candidates = fitting
 
-    direction = (prefer or "").rstrip("?")
-    # How much farther than the other candidate one may be that agrees with the tense: a tense is
-    # nearly a rule (`In November, Japan unveiled` written in October is last November, though next
-    # November is nearer), a hint much less (`the Oct. 23 slaying`, `the Jan. 14 deadline`).
-    against = TENSE_WEIGHT if prefer in ("past", "future") else HINT_WEIGHT if prefer == "past?" else 1
-
-    def cost(year):
-        offset = (dt.date(year, month, day) - dt.date(*parts)).days if day else \
-            (year * 12 + month) - (parts[0] * 12 + parts[1])
-        agrees = direction not in ("past", "future") or (offset <= 0) == (direction == "past") or offset == 0
-        return abs(offset) * (1 if agrees else against), year  # a tie goes to the earlier year
-
-    year = min((y for y, _ in candidates), key=cost)
+    # the tense is nearly a rule (`In November, Japan unveiled` written in October is last November,
+    # though next November is nearer), a hint much less (`the Oct. 23 slaying`): periods.choose
+    here = dt.date(*parts) if day else None
+    year = periods.choose({y: (when - here).days if day else (y * 12 + month) - (parts[0] * 12 + parts[1])
+                           for y, when in candidates}, prefer)
     if day:
         return DateValue(f"{year:04d}-{month:02d}-{day:02d}", "day", is_relative=True)
     return DateValue(f"{year:04d}-{month:02d}", "month", is_relative=True)
@@ -476,17 +508,42 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     """Character spans of date candidates in a spaCy Doc: DATE entities (lists split into their items)
     plus explicit dates the model missed."""
     spans = []
+    text = doc.text
     for ent in doc.ents:
-        if ent.label_ == "DATE":
-            spans += _split_list(doc.text, ent.start_char, ent.end_char)
+        if ent.label_ == "DATE" or ent.label_ == "TIME" and TIME_WITH_DATE.search(ent.text):
+            for start, end in _split_period(text, ent.start_char, ent.end_char):
+                spans += _split_list(text, start, end)
     for match in EXPLICIT_DATE.finditer(doc.text):
         if not any(s < match.end() and match.start() < e for s, e in spans):
             spans.append((match.start(), match.end()))
-    text = doc.text
     for i, (start, end) in enumerate(spans):
         if WEEKDAY_END.search(text, start, end) and (after := PART_OF_DAY_AFTER.match(text, end)):
             spans[i] = (start, after.end())
+        elif YEAR_AGO_END.search(text, start, end) and (after := PERIOD_NOUN_AFTER.match(text, end)):
+            spans[i] = (start, after.end())  # `the year-ago period`: spaCy stops before the noun
     return sorted(spans)
+
+
+# A TIME entity that names its day (`Friday night`, `10 p.m. Wednesday`): a date with a time of day.
+TIME_WITH_DATE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + rf"|today|yesterday|tomorrow|{MONTH_NAME}\.?\s+\d)",
+                            re.I)
+# Inside one spaCy span, a period and the date it ends on (`the quarter ended Sept. 30`, `its fourth
+# quarter ended yesterday`) or a stretch and the year it is part of (`the first nine months of 1997`).
+PERIOD_ENDED = re.compile(r"\s+(?:ended|ending|ends|that\s+ended)\s+", re.I)
+STRETCH_OF = re.compile(rf"^(?:the\s+)?(?:first|last|past|next|final|latest)\s+(?:[\w-]+\s+)?"
+                        rf"(?:months|weeks|quarters|days|years)\s+of\s+(?=(?:the\s+)?{YEAR_RX}\b|(?:this|last|next)\s+year)",
+                        re.I)
+
+
+def _split_period(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`the quarter ended Sept. 30` is two expressions, `the quarter` and `Sept. 30`; `the first nine
+    months of 1997` keeps its date, `1997` (the stretch is a duration: durations.py)."""
+    piece = text[start:end]
+    if m := PERIOD_ENDED.search(piece):
+        return [(start, start + m.start()), (start + m.end(), end)]
+    if m := STRETCH_OF.match(piece):
+        return [(start + m.end(), end)]
+    return [(start, end)]
 
 
 def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -507,7 +564,7 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     piece = text[start:end]
     if match := LEADING_WORD.match(piece):
         start += match.end()
-    if match := THE_BEFORE_EXPLICIT.match(text, start, end):
+    if match := THE_BEFORE_EXPLICIT.match(text, start, end) or OWNER_BEFORE.match(text, start, end):
         start = match.end()
     if re.search(r"\d['’]s$|[a-z]['’]s$", text[start:end]) and not re.search(r"\d0['’]s$", text[start:end]):
         end -= 2  # `December 2019's` -> `December 2019`; `the 1990's` is a decade

@@ -59,9 +59,11 @@ def extract_document(source: Source, clean: CleanDocument, docs: dict[int, objec
     anchor = clean.metadata.published
     citations = [m for m in clean.markers if m.role == "citation"]
     marker_starts = [m.start for m in citations]
+    # what the document spoke of last, read by `the quarter`, `the year-ago period`, `a year earlier`
+    reference = dates.Reference()
     for pidx in sorted(docs):
         _extract_paragraph(result, clean.paragraphs[pidx], docs[pidx], acronyms, anchor, citations, marker_starts,
-                           scorer)
+                           scorer, reference)
     _inherit_list_notes(result, clean.paragraphs, citations)
     _extract_rule_dates(result, clean, anchor)
     result.notes, result.bibliography, result.note_bibliography = notes.parse_notes(clean)
@@ -81,7 +83,8 @@ def _page_at(para, offset: int):
     return page
 
 
-def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations, marker_starts, scorer) -> None:
+def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations, marker_starts, scorer,
+                       reference) -> None:
     doc_text = doc.text  # Doc.text re-joins every token on each read: read it once
     sents = list(doc.sents)  # doc.sents builds new spans on each pass: build them once
     base = para.start
@@ -114,7 +117,7 @@ def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations
             continue
         name, label = entities.canonical_name(surface, ent.label_, acronyms)
         result.mentions.append(Mention(sentence_of(start), base + start, base + end, surface, label, name))
-    _extract_dates(result, doc, doc_text, sents, base, sentence_of, anchor)
+    _extract_dates(result, doc, doc_text, base, sentence_of, anchor, reference)
     for row in money.iter_money(doc_text, sent_starts):
         result.money.append(_placed(row, sentence_of(row.start), base))
     for row in percentages.iter_percentages(doc_text):
@@ -136,7 +139,7 @@ def _date_row(parsed, sentence, start: int, end: int, text: str, context: str = 
                    parsed.value_end, parsed.fuzzy, context=context)
 
 
-def _extract_dates(result: DocResult, doc, doc_text: str, sents, base: int, sentence_of, anchor) -> None:
+def _extract_dates(result: DocResult, doc, doc_text: str, base: int, sentence_of, anchor, reference) -> None:
     """Dates in one prose paragraph; a relative one is read in the tense of the verb that governs it
     (`will meet Thursday`, `said Thursday`: tense.py) and after the signal word before it (`until`)."""
     for start, end in dates.iter_date_spans(doc):
@@ -147,8 +150,9 @@ def _extract_dates(result: DocResult, doc, doc_text: str, sents, base: int, sent
         if anchor:  # the tense matters only where there is a date to resolve against
             span = doc.char_span(start, end, alignment_mode="expand")
             when = tense.governing_tense(span) if span is not None and len(span) else None
-        parsed = dates.parse_date(doc_text[start:end], anchor, when, dates.signal_before(doc_text, start))
+        parsed = dates.parse_date(doc_text[start:end], anchor, when, dates.signal_before(doc_text, start), reference)
         if parsed is not None:
+            reference.note(doc_text[start:end], parsed.granularity, parsed.value)
             result.dates.append(_date_row(parsed, sentence_of(start), base + start, base + end, doc_text[start:end]))
 
 

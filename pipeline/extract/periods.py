@@ -1,0 +1,294 @@
+"""Relative periods a date expression names without its year: quarters and halves (`the third
+quarter`, `third-quarter`, `the latest quarter`, `the year-ago period`), seasons (`this summer`,
+`last fall`), weekends, fiscal years (`the current fiscal year`), months named from the document's
+date (`last June`, `January this year`) and offsets from it (`a year earlier`, `two months ago`).
+
+Each is resolved against the document's date (`anchor`) in the direction of its governing verb
+(`prefer`, tense.py), and against what the document last spoke of (`Reference`): in a quarterly
+report `a year earlier` and `the year-ago period` are the reported quarter, one year back.
+
+`read_period` returns None when the expression is none of these (the caller tries other readers),
+an empty tuple when it is one but names no date (`the period` with nothing to refer to), else the
+fields of a DateValue: (value, granularity, is_relative, value_end, fuzzy).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ..lexicon import MONTH_NAME, month_number
+from .numbers import cardinal
+
+YEAR_RX = r"(?:1[5-9]\d\d|20\d\d|2100)"
+# How much farther a candidate may be when it agrees with the tense than one on the wrong side of the
+# document's date: a tense is nearly a rule, a hint (a past clause around a noun phrase) much less.
+TENSE_WEIGHT = 40
+HINT_WEIGHT = 4
+# Quarters are reported after they end: `will report third-quarter results` written in October is the
+# quarter just ended, so for them a tense counts only three to one.
+PART_WEIGHT = 3
+PART_SIZE = {"quarter": 3, "half": 6}
+ORDINAL_PART = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+                "final": -1}
+# Words that point from the document's own quarter: `this quarter`, `the latest quarter`, `next quarter`.
+PART_STEP = {"this": 0, "current": 0, "present": 0, "latest": -1, "last": -1, "past": -1, "previous": -1,
+             "prior": -1, "preceding": -1, "recent": -1, "most recent": -1, "next": 1, "coming": 1, "following": 1}
+# Words that put a quarter a year before the one the document reports: `the year-ago quarter`.
+YEAR_BACK = {"year-ago", "year-earlier", "year ago", "year earlier", "last year's", "prior-year", "prior year",
+             "previous year's", "year-before"}
+# Words a quarter's noun phrase may carry that change nothing: `its fiscal third quarter`.
+PART_FILLERS = {"the", "a", "an", "that", "its", "their", "his", "her", "our", "fiscal", "calendar", "same",
+                "comparable", "corresponding", "full", "entire", "whole", "year's", "financial"}
+PART_RX = re.compile(
+    r"(?P<pre>(?:[\w'’.-]+\s+)*?)(?:(?P<n>first|second|third|fourth|final|1st|2nd|3rd|4th)[-\s]+)?"
+    r"(?P<unit>quarter|half|period)", re.I)
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
+SEASON_RX = re.compile(
+    r"(?:(?P<which>this(?:\s+(?:coming|past))?|last|next|the\s+coming|the\s+past|the)\s+)?"
+    r"(?P<season>spring|summer|autumn|fall|winter)(?:\s+of\s+(?P<when>this|last|next)\s+year)?", re.I)
+WEEKEND_RX = re.compile(r"(?:(?P<which>this|last|next|the\s+past|the\s+coming|the)\s+)?(?:long\s+)?weekend", re.I)
+NAMED_MONTH_RX = re.compile(
+    rf"(?:(?P<which>last|this(?:\s+past|\s+coming)?|next|the\s+coming|the\s+past|past|coming)\s+(?P<m1>{MONTH_NAME})\.?"
+    rf"(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?"
+    rf"|(?P<m2>{MONTH_NAME})\.?(?:\s+of)?\s+(?P<when>this|last|next)\s+year)", re.I)
+FISCAL_RX = re.compile(r"(?:the\s+)?(?P<which>current|this|last|next|coming|past|previous|prior|latest)\s+fiscal(?:\s+year)?"
+                       r"|fiscal\s+(?P<which2>this|last|next)\s+year", re.I)
+OFFSET_RX = re.compile(
+    r"(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty"
+    r"|a\s+couple\s+of|\d+)\s+(?P<unit>year|month|week|day|decade|quarter)s?\s+(?P<dir>ago|earlier|before)", re.I)
+YEAR_AGO_RX = re.compile(r"(?:the\s+)?(?:year[-\s]ago|year[-\s]earlier|prior[-\s]year|year[-\s]before)", re.I)
+NAMES_PART = re.compile(r"\b(?:first|second|third|fourth|final|1st|2nd|3rd|4th|Q[1-4]|H[12]|latest|current"
+                        r"|most\s+recent|this)\b", re.I)
+# A year back from the quarter before it: `the quarter a year ago`, `the same period last year`.
+YEAR_BACK_AFTER = re.compile(r"\s+(?:a\s+year\s+(?:ago|earlier|before)|(?:of\s+)?last\s+year"
+                             r"|the\s+(?:previous|prior)\s+year)$", re.I)
+STEP = {"this": 0, "current": 0, "last": -1, "past": -1, "previous": -1, "prior": -1, "latest": -1, "next": 1,
+        "coming": 1}
+
+
+@dataclass
+class Reference:
+    """What a document spoke of last, for the expressions that point back at it: its latest
+    quarter or half (`the quarter`, `the year-ago period`, `a year earlier` in a quarterly report)."""
+    part: Optional[tuple[str, int, int]] = None  # (unit, year, n): ('quarter', 1989, 3)
+
+    def note(self, text: str, granularity: Optional[str], value: Optional[str]) -> None:
+        """Remember a quarter or half the text names (`the third quarter`, `Q3 2022`, `the latest
+        quarter`), not one it points back to (`a year earlier`, `the quarter`)."""
+        if granularity in PART_SIZE and value and re.fullmatch(r"\d{4}-\d\d", value) and NAMES_PART.search(text):
+            size = PART_SIZE[granularity]
+            self.part = (granularity, int(value[:4]), (int(value[5:7]) - 1) // size + 1)
+
+
+def anchor_parts(anchor: Optional[str]) -> list[int]:
+    """The document's date as [year, month, day] at its own precision ([] when there is none)."""
+    if not anchor or not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", anchor):
+        return []
+    return [int(p) for p in anchor.split("-")]
+
+
+def choose(offsets: dict, prefer: Optional[str], weight: Optional[int] = None):
+    """The candidate (key of `offsets`, its signed distance from the document's date) the tense
+    points to: on its side of the date unless the other side's is `weight` times nearer; a tie goes
+    to the earlier candidate (the smaller key)."""
+    direction = (prefer or "").rstrip("?")
+    against = 1 if prefer not in ("past", "future", "past?") else \
+        weight or (TENSE_WEIGHT if prefer in ("past", "future") else HINT_WEIGHT)
+
+    def cost(key):
+        offset = offsets[key]
+        agrees = direction not in ("past", "future") or offset == 0 or (offset < 0) == (direction == "past")
+        return abs(offset) * (1 if agrees else against), key
+
+    return min(offsets, key=cost)
+
+
+def _part_value(unit: str, year: int, n: int, is_relative: bool = True, fuzzy: Optional[str] = None) -> tuple:
+    size = PART_SIZE[unit]
+    return (f"{year:04d}-{(n - 1) * size + 1:02d}", unit, is_relative, f"{year:04d}-{n * size:02d}", fuzzy)
+
+
+def _shift_part(unit: str, year: int, n: int, steps: int) -> tuple[int, int]:
+    per_year = 12 // PART_SIZE[unit]
+    index = year * per_year + (n - 1) + steps
+    return index // per_year, index % per_year + 1
+
+
+def _read_part(core: str, parts: list[int], prefer, reference: Optional[Reference]):
+    after = YEAR_BACK_AFTER.search(core)
+    m = PART_RX.fullmatch(core[:after.start()] if after else core)
+    if not m:
+        return None
+    unit, ordinal = m["unit"].lower(), (m["n"] or "").lower()
+    pre = re.sub(r"\s+", " ", m["pre"].lower()).strip()
+    words = pre.split()
+    year = next((int(w[:4]) for w in words if re.fullmatch(rf"{YEAR_RX}(?:['’]s)?", w)), None)
+    owner = re.search(r"\b(this|next|last) year['’]s\b", pre)  # `this year's third quarter`
+    back = bool(after) or any(phrase in pre for phrase in YEAR_BACK) and not (owner and ordinal)
+    if owner and ordinal and len(parts) >= 1:
+        year = parts[0] + STEP[owner[1]]
+    rest = re.sub(r"\b(?:this|next|last) year['’]s\b|year[-\s](?:ago|earlier|before)|prior[-\s]year", " ", pre)
+    steps = [PART_STEP[w] for w in re.findall(r"most recent|[\w-]+", rest) if w in PART_STEP]
+    known = PART_FILLERS | set(PART_STEP) | {"most"}
+    unknown = [w for w in rest.split() if w not in known and not re.fullmatch(rf"{YEAR_RX}(?:['’]s)?", w)]
+    if unknown and not ordinal:
+        return None  # `the French Quarter`, `the top half`
+    if unit == "period":
+        if ordinal or reference is None or reference.part is None:
+            return None if ordinal or unknown else ()  # `the year-ago period` with no quarter to point at
+        unit = reference.part[0]
+    per_year = 12 // PART_SIZE[unit]
+    if ordinal:
+        n = per_year if ordinal == "final" else ORDINAL_PART[ordinal]
+        if n > per_year:
+            return None
+        if year is not None:
+            return _part_value(unit, year - (1 if back else 0), n, is_relative=back or owner is not None)
+        if len(parts) < 2:
+            return (None, None, True, None, None)
+        if back:
+            return _part_value(unit, parts[0] - 1, n)
+        here = parts[0] * per_year + (parts[1] - 1) // PART_SIZE[unit]
+        offsets = {y: (y * per_year + n - 1) - here for y in (parts[0] - 1, parts[0], parts[0] + 1)}
+        return _part_value(unit, choose(offsets, prefer, PART_WEIGHT), n)
+    if year is not None and not (reference and reference.part):
+        return None  # `the 1988 period` with no quarter to point at: the year rule reads `1988`
+    if reference is not None and reference.part is not None and reference.part[0] == unit and not steps:
+        # `the quarter`, `the year-ago quarter`, `the 1988 period`: the quarter the document reports
+        ref_year, ref_n = reference.part[1], reference.part[2]
+        return _part_value(unit, year if year is not None else ref_year - (1 if back else 0), ref_n)
+    if len(parts) < 2:
+        return (None, None, True, None, None)
+    here_n = (parts[1] - 1) // PART_SIZE[unit] + 1
+    y, n = _shift_part(unit, parts[0], here_n, steps[0] if steps else -1)  # `the quarter`: the latest ended
+    return _part_value(unit, y - (1 if back else 0), n)
+
+
+def _read_season(core: str, parts: list[int], prefer):
+    m = SEASON_RX.fullmatch(core)
+    if not m:
+        return None
+    season = m["season"].lower()
+    if len(parts) < 2:
+        return (None, None, True, None, season)
+    which = re.sub(r"\s+", " ", (m["which"] or "").lower())
+    first = SEASONS[season][0]
+    here = parts[0] * 12 + parts[1]
+    spans = {y: (y * 12 + first, y * 12 + first + 2) for y in range(parts[0] - 2, parts[0] + 2)}
+    if m["when"]:
+        year = parts[0] + STEP[m["when"].lower()]
+    elif which in ("last", "this past", "the past"):
+        year = max(y for y, (_, end) in spans.items() if end < here)
+    elif which in ("next", "the coming", "this coming"):
+        year = min(y for y, (start, _) in spans.items() if start > here)
+    elif which == "this":
+        year = parts[0]
+    else:  # `the summer`, `in the spring`: the one the tense points to (the current one is at 0)
+        offsets = {y: 0 if start <= here <= end else start - here if start > here else end - here
+                   for y, (start, end) in spans.items()}
+        year = choose(offsets, prefer)
+    return (f"{year:04d}", "season", True, None, season)
+
+
+def _read_weekend(core: str, parts: list[int], prefer):
+    m = WEEKEND_RX.fullmatch(core)
+    if not m:
+        return None
+    if len(parts) < 3:
+        return (None, None, True, None, None)
+    which = re.sub(r"\s+", " ", (m["which"] or "the").lower())
+    base = dt.date(*parts)
+    saturday = base + dt.timedelta(days=5 - base.weekday())  # the Saturday of the document's week
+    in_weekend = base.weekday() >= 5
+    if which in ("last", "the past"):
+        saturday -= dt.timedelta(days=7)
+    elif which == "next" and in_weekend:
+        saturday += dt.timedelta(days=7)
+    elif which == "the" and not in_weekend and prefer in ("past", "past?", None):
+        saturday -= dt.timedelta(days=7)  # `over the weekend`, told on a weekday: the one just gone
+    year, week, _ = saturday.isocalendar()
+    return (f"{year}-W{week:02d}-WE", "weekend", True, None, None)
+
+
+def _read_named_month(core: str, parts: list[int]):
+    m = NAMED_MONTH_RX.fullmatch(core)
+    if not m:
+        return None
+    if len(parts) < 2:
+        return (None, None, True, None, None)
+    month = month_number(m["m1"] or m["m2"])
+    day = int(m["day"]) if m["day"] else 0
+    if day and len(parts) < 3 or day > 31:
+        return (None, None, True, None, None) if day <= 31 else None
+    here = (parts[1], parts[2] if day else 0)
+    if m["when"]:
+        year = parts[0] + STEP[m["when"].lower()]
+    else:
+        which = re.sub(r"\s+", " ", m["which"].lower())
+        if which in ("last", "past", "the past", "this past"):  # the latest one before the document's
+            year = parts[0] if (month, day) < here else parts[0] - 1
+        elif which in ("next", "coming", "the coming", "this coming"):
+            year = parts[0] if (month, day) > here else parts[0] + 1
+        else:
+            year = parts[0]
+    if day:
+        try:
+            return (dt.date(year, month, day).isoformat(), "day", True, None, None)
+        except ValueError:
+            return None
+    return (f"{year:04d}-{month:02d}", "month", True, None, None)
+
+
+def _read_fiscal(core: str, parts: list[int]):
+    m = FISCAL_RX.fullmatch(core)
+    if not m:
+        return None
+    if not parts:
+        return (None, None, True, None, "fiscal year")
+    year = parts[0] + STEP[(m["which"] or m["which2"]).lower()]
+    return (f"{year:04d}", "year", True, None, "fiscal year")
+
+
+def _read_offset(core: str, parts: list[int], reference: Optional[Reference]):
+    """`a year earlier`, `two months ago`, `the year-ago` (as a modifier: `year-earlier profit`)."""
+    if m := OFFSET_RX.fullmatch(core):
+        n, unit = cardinal(m["n"]), m["unit"].lower()
+    elif YEAR_AGO_RX.fullmatch(core):
+        n, unit = 1, "year"
+    else:
+        return None
+    if n is None:
+        return None
+    if unit == "year" and n == 1 and reference is not None and reference.part is not None:
+        kind, year, part = reference.part
+        return _part_value(kind, year - 1, part)  # a quarterly report's `a year earlier`: that quarter
+    need = {"year": 1, "decade": 1, "quarter": 2, "month": 2, "week": 3, "day": 3}[unit]
+    if len(parts) < need:
+        return (None, None, True, None, None)
+    if unit in ("year", "decade"):
+        return (f"{parts[0] - n * (10 if unit == 'decade' else 1):04d}", "year", True, None, None)
+    if unit == "quarter":
+        y, q = _shift_part("quarter", parts[0], (parts[1] - 1) // 3 + 1, -n)
+        return _part_value("quarter", y, q)
+    if unit == "month":
+        index = parts[0] * 12 + parts[1] - 1 - n
+        return (f"{index // 12:04d}-{index % 12 + 1:02d}", "month", True, None, None)
+    when = dt.date(*parts) - dt.timedelta(days=n * (7 if unit == "week" else 1))
+    if unit == "week":
+        year, week, _ = when.isocalendar()
+        return (f"{year}-W{week:02d}", "week", True, None, None)
+    return (when.isoformat(), "day", True, None, None)
+
+
+def read_period(core: str, anchor: Optional[str], prefer: Optional[str] = None,
+                reference: Optional[Reference] = None):
+    """The value of a relative period (see the module's docstring); None when `core` is not one."""
+    parts = anchor_parts(anchor)
+    for found in (_read_part(core, parts, prefer, reference), _read_season(core, parts, prefer),
+                  _read_weekend(core, parts, prefer), _read_named_month(core, parts), _read_fiscal(core, parts),
+                  _read_offset(core, parts, reference)):
+        if found is not None:
+            return found
+    return None
