@@ -204,6 +204,19 @@ def test_dates_in_notes_and_bibliography(text, expected):
     assert found == expected
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("WASHINGTON, August 8 (Xinhua) --", [("August 8", "1998-08-08")]),
+    ("BRUSSELS, December 2 (Xinhua) --", [("December 2", "1998-12-02")]),
+    ("Quantum Cooperation in December 2019", [("December 2019", "2019-12")]),
+    ("Section 5 of may 5 rules", []),  # a month is capitalised
+])
+def test_dates_in_headings_include_a_datelines_day(text, expected):
+    """A heading (spaCy does not read them) gives its explicit dates and a dateline's month and day,
+    resolved against the document's date."""
+    found = [(t, parse_date(t, "1998-08-08", None).value) for _, _, t in iter_rule_dates(text, days_without_year=True)]
+    assert found == expected
+
+
 def test_a_year_only_publication_date_resolves_year_level_expressions(nlp):
     from pipeline.build import run as build
     from pipeline.types import Page, RawDocument
@@ -312,6 +325,12 @@ WINTER, AUTUMN = "1998-02-11", "1989-11-06"
     ("the year two thousand", None, None, ("2000", "year", None, None)),
     ("the nineties", None, None, ("199", "decade", None, None)),
     ("the 11th century", None, None, ("10", "century", None, None)),
+    # holidays, by the rule that dates them; a year's end
+    ("Thanksgiving Day", "2000-01-07", None, ("1999-11-25", "day", None, None)),
+    ("Election Day", "1998-10-26", None, ("1998-11-03", "day", None, None)),
+    ("Easter 1998", None, None, ("1998-04-12", "day", None, None)),
+    ("year-end", AUTUMN, "future", ("1989", "year", None, "end of")),
+    ("year-end", AUTUMN, "past", ("1988", "year", None, "end of")),
     # times of day on a named day: granularity time
     ("10 p.m. Wednesday", WINTER, None, ("1998-02-11T22:00", "time", None, None)),
     ("Friday at 9:30 a.m.", WINTER, "future", ("1998-02-13T09:30", "time", None, None)),

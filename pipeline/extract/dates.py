@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # annotations only: the rules get spaCy objects from extract/
 
 
 from ..lexicon import MONTH_NAME, WEEKDAYS, month_number
-from . import numbers, periods
+from . import durations, numbers, periods
 from .periods import Reference
 
 MONTH_RX = MONTH_NAME + r"\.?"
@@ -121,7 +121,7 @@ LEADING_WORD = re.compile(r"^(?:(?:in|on|during|at|by|before|after|until|till|si
 # an ordinal one (`a fourth-quarter charge`); `a year ago` keeps its `a`, a count.
 OWNER_BEFORE = re.compile(r"(?:its|their|his|her|our|my|your|a|an)\s+(?=(?:first|second|third|fourth|fiscal)\b)"
                           r"|(?:its|their|his|her|our|my|your)\s+(?=\S)", re.I)
-THE_BEFORE_EXPLICIT = re.compile(rf"the\s+(?=(?:{MONTH_NAME})\b|{YEAR_RX}(?![’'\d]|s\b))", re.I)
+THE_BEFORE_EXPLICIT = re.compile(rf"(?:the|an?)\s+(?=(?:{MONTH_NAME})\b|{YEAR_RX}(?![’'\d]|s\b))", re.I)
 
 # Explicit dates, ranges, decades: what the rule pass finds (and what supplements spaCy in prose).
 _EXPLICIT = (
@@ -163,7 +163,8 @@ def parse_date(text: str, anchor: Optional[str] = None, prefer: Optional[str] = 
     (its latest quarter or half), for `the quarter`, `the year-ago period`, `a year earlier`.
     """
     raw = re.sub(r"\s+", " ", text).strip().strip(",;:()[]")
-    if not raw or len(raw) > 80 or DURATION_CUES.search(raw) or re.search(r"\btoday['’]s\b", raw, re.I):
+    if not raw or len(raw) > 80 or DURATION_CUES.search(raw) or re.search(r"\btoday['’]s\b", raw, re.I) \
+            or durations.is_duration(raw):
         return None
     core, fuzzy = _split_fuzzy(numbers.digits_for_spoken_dates(raw))
     if not core:
@@ -510,12 +511,15 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     spans = []
     text = doc.text
     for ent in doc.ents:
-        if ent.label_ == "DATE" or ent.label_ == "TIME" and TIME_WITH_DATE.search(ent.text):
+        if ent.label_ == "DATE" or ent.label_ == "TIME" and TIME_WITH_DATE.search(ent.text) \
+                or ent.label_ == "EVENT" and periods.HOLIDAY_RX.fullmatch(re.sub(r"^(?:the|on)\s+", "", ent.text, flags=re.I)):
             for start, end in _split_period(text, ent.start_char, ent.end_char):
                 spans += _split_list(text, start, end)
-    for match in EXPLICIT_DATE.finditer(doc.text):
-        if not any(s < match.end() and match.start() < e for s, e in spans):
-            spans.append((match.start(), match.end()))
+    # what the model missed: explicit dates, a month and day (`the Aug. 7 bombings`), a weekday
+    for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY):
+        for match in rx.finditer(text):
+            if not any(s < match.end() and match.start() < e for s, e in spans):
+                spans.append((match.start(), match.end()))
     for i, (start, end) in enumerate(spans):
         if WEEKDAY_END.search(text, start, end) and (after := PART_OF_DAY_AFTER.match(text, end)):
             spans[i] = (start, after.end())
@@ -524,6 +528,10 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+# A month and day without a year (`the Aug. 7 bombings`, a dateline's `August 8`), the month capitalised.
+MONTH_DAY_RX = re.compile(rf"(?<![\w.-])(?-i:(?=[A-Z]))(?:{MONTH_RX})\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+                          rf"(?![\w,:]|\.\d|,\s*{YEAR_RX})", re.I)
+CAPITALISED_WEEKDAY = re.compile(r"\b(?:" + "|".join(w.capitalize() for w in WEEKDAYS) + r")\b")
 # A TIME entity that names its day (`Friday night`, `10 p.m. Wednesday`): a date with a time of day.
 TIME_WITH_DATE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + rf"|today|yesterday|tomorrow|{MONTH_NAME}\.?\s+\d)",
                             re.I)
@@ -593,13 +601,21 @@ def is_not_a_date_here(text: str, start: int, end: int) -> bool:
     return False
 
 
-def iter_rule_dates(text: str) -> Iterator[tuple[int, int, str]]:
-    """Dates in text that spaCy does not see (notes, bibliography): (start, end, text), skipping URLs
-    and counts (`2048 Bit RSA`)."""
+
+
+def iter_rule_dates(text: str, days_without_year: bool = False) -> Iterator[tuple[int, int, str]]:
+    """Dates in text that spaCy does not see (notes, bibliography, headings): (start, end, text),
+    skipping URLs and counts (`2048 Bit RSA`); with `days_without_year`, a month and day too (a
+    dateline's `August 8`)."""
     urls = [m.span() for m in URL_RX.finditer(text)]
+    found = []
     for match in RULE_DATE.finditer(text):
         if any(s <= match.start() < e for s, e in urls):
             continue
         if match.group(0).isdigit() and COUNT_NOUNS.match(text[match.end():match.end() + 20]):
             continue
-        yield match.start(), match.end(), match.group(0)
+        found.append((match.start(), match.end(), match.group(0)))
+    if days_without_year:
+        found += [(m.start(), m.end(), m.group(0)) for m in MONTH_DAY_RX.finditer(text)
+                  if not any(s < m.end() and m.start() < e for s, e, _ in found)]
+    yield from sorted(found)

@@ -1,7 +1,8 @@
 """Relative periods a date expression names without its year: quarters and halves (`the third
 quarter`, `third-quarter`, `the latest quarter`, `the year-ago period`), seasons (`this summer`,
 `last fall`), weekends, fiscal years (`the current fiscal year`), months named from the document's
-date (`last June`, `January this year`) and offsets from it (`a year earlier`, `two months ago`).
+date (`last June`, `January this year`), offsets from it (`a year earlier`, `two months ago`) and
+holidays (`Thanksgiving Day`, `last Easter`).
 
 Each is resolved against the document's date (`anchor`) in the direction of its governing verb
 (`prefer`, tense.py), and against what the document last spoke of (`Reference`): in a quarterly
@@ -282,13 +283,92 @@ def _read_offset(core: str, parts: list[int], reference: Optional[Reference]):
     return (when.isoformat(), "day", True, None, None)
 
 
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The n-th (1-based; -1 the last) weekday (0 = Monday) of a month."""
+    if n > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _easter(year: int) -> dt.date:
+    """Western Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+# Holidays by the rule that dates them (the U.S. federal ones and a few the news names most).
+HOLIDAYS = {
+    "new year's day": lambda y: dt.date(y, 1, 1), "new year's eve": lambda y: dt.date(y, 12, 31),
+    "christmas day": lambda y: dt.date(y, 12, 25), "christmas": lambda y: dt.date(y, 12, 25),
+    "christmas eve": lambda y: dt.date(y, 12, 24), "independence day": lambda y: dt.date(y, 7, 4),
+    "the fourth of july": lambda y: dt.date(y, 7, 4), "july fourth": lambda y: dt.date(y, 7, 4),
+    "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4), "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
+    "labor day": lambda y: _nth_weekday(y, 9, 0, 1), "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
+    "election day": lambda y: _nth_weekday(y, 11, 0, 1) + dt.timedelta(days=1),
+    "easter": _easter, "easter sunday": _easter, "halloween": lambda y: dt.date(y, 10, 31),
+    "valentine's day": lambda y: dt.date(y, 2, 14), "veterans day": lambda y: dt.date(y, 11, 11),
+}
+HOLIDAY_RX = re.compile(r"(?:(?P<which>last|this|next|this\s+past|this\s+coming)\s+)?(?P<name>"
+                        + "|".join(re.escape(n).replace("'", "['’]") for n in sorted(HOLIDAYS, key=len, reverse=True))
+                        + r")(?:\s+(?P<year>" + YEAR_RX + r"))?", re.I)
+
+
+def _read_holiday(core: str, parts: list[int], prefer):
+    """`Thanksgiving Day`, `last Thanksgiving`, `Easter 1998`: the day, in the year the tense points to."""
+    m = HOLIDAY_RX.fullmatch(core)
+    if not m:
+        return None
+    rule = HOLIDAYS[re.sub(r"[’]", "'", m["name"].lower())]
+    if m["year"]:
+        return (rule(int(m["year"])).isoformat(), "day", False, None, None)
+    if len(parts) < 3:
+        return (None, None, True, None, None)
+    here = dt.date(*parts)
+    which = re.sub(r"\s+", " ", (m["which"] or "").lower())
+    days = {y: (rule(y) - here).days for y in (parts[0] - 1, parts[0], parts[0] + 1)}
+    if which in ("last", "this past"):
+        year = max(y for y, d in days.items() if d < 0)
+    elif which in ("next", "this coming"):
+        year = min(y for y, d in days.items() if d > 0)
+    elif which == "this":
+        year = parts[0]
+    else:
+        year = choose(days, prefer)
+    return (rule(year).isoformat(), "day", True, None, None)
+
+
+YEAR_END_RX = re.compile(r"(?:the\s+)?(?:end\s+of\s+(?:the|this)\s+year|year[-\s]end|year['’]s\s+end)", re.I)
+
+
+def _read_year_end(core: str, parts: list[int], prefer):
+    """`year-end`, `the end of the year`: the document's year, or the one before in the past tense
+    (`since year-end`), its end noted in fuzzy."""
+    if not YEAR_END_RX.fullmatch(core):
+        return None
+    if not parts:
+        return (None, None, True, None, "end of")
+    year = parts[0] - 1 if prefer == "past" else parts[0]  # a year's end already past is last year's
+    return (f"{year:04d}", "year", True, None, "end of")
+
+
 def read_period(core: str, anchor: Optional[str], prefer: Optional[str] = None,
                 reference: Optional[Reference] = None):
     """The value of a relative period (see the module's docstring); None when `core` is not one."""
     parts = anchor_parts(anchor)
     for found in (_read_part(core, parts, prefer, reference), _read_season(core, parts, prefer),
                   _read_weekend(core, parts, prefer), _read_named_month(core, parts), _read_fiscal(core, parts),
-                  _read_offset(core, parts, reference)):
+                  _read_offset(core, parts, reference), _read_holiday(core, parts, prefer),
+                  _read_year_end(core, parts, prefer)):
         if found is not None:
             return found
     return None
