@@ -26,7 +26,8 @@ STAGE_ORDER = [
 ]
 RANK = {name: rank for rank, names in enumerate(STAGE_ORDER) for name in names}
 # Libraries only one stage may import (SPEC.md: only ingest reads PDFs, only store writes SQLite).
-LIBRARY_OWNERS = {"pdfplumber": "ingest", "pdfminer": "ingest", "sqlite_utils": "store", "datasette": "serve"}
+LIBRARY_OWNERS = {"pdfplumber": "ingest", "pdfminer": "ingest", "docx": "ingest", "sqlite_utils": "store",
+                  "datasette": "serve"}
 
 
 def _module_name(path: pathlib.Path) -> list[str]:
