@@ -261,7 +261,7 @@ FRIDAY = "December 20, 2019"
     # the present: the nearer one (a Monday story's Thursday is three days on)
     ("December 16, 2019", "The offer expires Thursday, the company says.", "Thursday", "2019-12-19"),
     # a part of the day stays with its weekday
-    (FRIDAY, "A report released Thursday morning showed a rise in exports.", "Thursday morning", "2019-12-19"),
+    (FRIDAY, "A report released Thursday morning showed a rise in exports.", "Thursday morning", "2019-12-19TMO"),
     # a month or day without a year: the year the tense points to
     (FRIDAY, "The company plans to open the new plant in April.", "April", "2020-04"),
     (FRIDAY, "Exports fell sharply in March, the ministry said.", "March", "2019-03"),
@@ -331,7 +331,13 @@ WINTER, AUTUMN = "1998-02-11", "1989-11-06"
     ("Easter 1998", None, None, ("1998-04-12", "day", None, None)),
     ("year-end", AUTUMN, "future", ("1989", "year", None, "end of")),
     ("year-end", AUTUMN, "past", ("1988", "year", None, "end of")),
-    # times of day on a named day: granularity time
+    # anaphora: `that year` is the latest year the document named (none here: unresolved)
+    ("that year", AUTUMN, None, (None, None, None, None)),
+    ("nearly four years ago", WINTER, None, ("1994", "year", None, "nearly")),
+    ("a week or so ago", "1991-02-25", None, ("1991-W08", "week", None, None)),
+    ("the current year", AUTUMN, None, ("1989", "year", None, None)),
+    # parts of a day and times of day on a named day
+    ("Friday night", "1998-10-25", "past", ("1998-10-23TNI", "part of day", None, "night")),
     ("10 p.m. Wednesday", WINTER, None, ("1998-02-11T22:00", "time", None, None)),
     ("Friday at 9:30 a.m.", WINTER, "future", ("1998-02-13T09:30", "time", None, None)),
 ])
@@ -345,6 +351,14 @@ def test_timeml_value_forms(text, anchor, prefer, expected):
 def test_not_dates_either(text):
     """`this century` is a stretch of time (TimeML: a duration, P100Y), never the year 1899."""
     assert parse_date(text, WINTER, None) is None or parse_date(text, WINTER, None).value is None
+
+
+def test_that_year_points_back_at_the_latest_year_named(nlp):
+    found = _dates_in(nlp, "January 28, 2000", (
+        "He fled to Florida in June 1998 and returned to Cuba later that year. "
+        "He was arrested on March 3, 1999. Later that day, his lawyer appealed."))
+    assert found == {"June 1998": "1998-06", "later that year": "1998", "March 3, 1999": "1999-03-03",
+                     "Later that day": "1999-03-03"}, found
 
 
 def test_a_quarterly_report_points_back_at_its_quarter(nlp):

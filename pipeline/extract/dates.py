@@ -73,7 +73,8 @@ FUZZY_WORDS = [
     "by around", "by about", "no later than", "as early as", "as soon as", "as late as", "sometime in", "some time in",
     "the end of", "the beginning of", "the start of", "the middle of", "the turn of", "end of", "beginning of",
     "the week of", "week of",
-    "start of", "middle of", "around", "about", "circa", "c.", "approximately", "roughly", "early", "mid",
+    "start of", "middle of", "around", "about", "circa", "c.", "approximately", "roughly", "nearly", "almost",
+    "sometime", "early", "mid",
     "late", "earlier", "later", "by", "before", "after", "until", "till", "since", "through",
     "spring", "summer", "autumn", "fall", "winter",
 ]
@@ -344,6 +345,7 @@ def _rule_part_of_year(core: str) -> Optional[DateValue]:
     return DateValue(f"{year}-{first:02d}", "quarter" if quarter else "half", value_end=f"{year}-{last:02d}")
 
 
+PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 PART_OF_DAY = r"(?:morning|afternoon|evening|night)"
 WEEKDAY_ALONE = re.compile(r"(" + "|".join(WEEKDAYS) + rf")(?:\s+({PART_OF_DAY}))?", re.I)
 # A part of the day right after a weekday (`Tuesday morning`): one expression, though spaCy makes the
@@ -399,7 +401,9 @@ def _rule_weekday(core: str, anchor: Optional[str], prefer: Optional[str]) -> Op
         day = base + dt.timedelta(days=ahead)
     else:
         day = base - dt.timedelta(days=(7 - ahead) % 7)
-    return DateValue(day.isoformat(), "day", is_relative=True, fuzzy=part)
+    if part:  # `Friday night`: TimeML's part of a day, `1998-10-23TNI`
+        return DateValue(f"{day.isoformat()}T{PARTS_OF_DAY[part]}", "part of day", is_relative=True, fuzzy=part)
+    return DateValue(day.isoformat(), "day", is_relative=True)
 
 
 def _rule_month_day(core: str, anchor: Optional[str], prefer: Optional[str]) -> Optional[DateValue]:

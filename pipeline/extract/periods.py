@@ -54,11 +54,13 @@ NAMED_MONTH_RX = re.compile(
     rf"(?:(?P<which>last|this(?:\s+past|\s+coming)?|next|the\s+coming|the\s+past|past|coming)\s+(?P<m1>{MONTH_NAME})\.?"
     rf"(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?"
     rf"|(?P<m2>{MONTH_NAME})\.?(?:\s+of)?\s+(?P<when>this|last|next)\s+year)", re.I)
+CURRENT_YEAR_RX = re.compile(r"(?:the\s+)?current\s+year", re.I)
 FISCAL_RX = re.compile(r"(?:the\s+)?(?P<which>current|this|last|next|coming|past|previous|prior|latest)\s+fiscal(?:\s+year)?"
                        r"|fiscal\s+(?P<which2>this|last|next)\s+year", re.I)
 OFFSET_RX = re.compile(
     r"(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty"
-    r"|a\s+couple\s+of|\d+)\s+(?P<unit>year|month|week|day|decade|quarter)s?\s+(?P<dir>ago|earlier|before)", re.I)
+    r"|a\s+couple\s+of|\d+)\s+(?P<unit>year|month|week|day|decade|quarter)s?(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|before)",
+    re.I)
 YEAR_AGO_RX = re.compile(r"(?:the\s+)?(?:year[-\s]ago|year[-\s]earlier|prior[-\s]year|year[-\s]before)", re.I)
 NAMES_PART = re.compile(r"\b(?:first|second|third|fourth|final|1st|2nd|3rd|4th|Q[1-4]|H[12]|latest|current"
                         r"|most\s+recent|this)\b", re.I)
@@ -74,13 +76,37 @@ class Reference:
     """What a document spoke of last, for the expressions that point back at it: its latest
     quarter or half (`the quarter`, `the year-ago period`, `a year earlier` in a quarterly report)."""
     part: Optional[tuple[str, int, int]] = None  # (unit, year, n): ('quarter', 1989, 3)
+    # the latest year, month and day the document named, for `that year`, `later that day`
+    year: Optional[str] = None
+    month: Optional[str] = None
+    day: Optional[str] = None
 
     def note(self, text: str, granularity: Optional[str], value: Optional[str]) -> None:
         """Remember a quarter or half the text names (`the third quarter`, `Q3 2022`, `the latest
-        quarter`), not one it points back to (`a year earlier`, `the quarter`)."""
-        if granularity in PART_SIZE and value and re.fullmatch(r"\d{4}-\d\d", value) and NAMES_PART.search(text):
+        quarter`), not one it points back to (`a year earlier`, `the quarter`); and the year, month
+        and day of any date (`that year` points back to them)."""
+        if not value or THAT_RX.fullmatch(text.strip()):
+            return
+        if granularity in PART_SIZE and re.fullmatch(r"\d{4}-\d\d", value) and NAMES_PART.search(text):
             size = PART_SIZE[granularity]
             self.part = (granularity, int(value[:4]), (int(value[5:7]) - 1) // size + 1)
+        if re.match(r"\d{4}\b", value):
+            self.year = value[:4]
+            self.month = value[:7] if re.match(r"\d{4}-\d\d(?:-|$)", value) else None
+            self.day = value[:10] if re.match(r"\d{4}-\d\d-\d\d", value) else None
+
+
+# `that year`, `the same day`, `later that month`: the latest year, day or month the document named
+THAT_RX = re.compile(r"(?:(?:earlier|later)\s+)?(?:that|the\s+same|that\s+same)\s+(year|month|day)", re.I)
+
+
+def _read_that(core: str, reference: Optional[Reference]):
+    m = THAT_RX.fullmatch(core)
+    if not m:
+        return None
+    unit = m[1].lower()
+    value = getattr(reference, unit, None) if reference is not None else None
+    return (value, unit if value else None, True, None, None)
 
 
 def anchor_parts(anchor: Optional[str]) -> list[int]:
@@ -243,6 +269,8 @@ def _read_named_month(core: str, parts: list[int]):
 
 
 def _read_fiscal(core: str, parts: list[int]):
+    if CURRENT_YEAR_RX.fullmatch(core):  # `the current year`, as `this year`
+        return (f"{parts[0]:04d}", "year", True, None, None) if parts else (None, None, True, None, None)
     m = FISCAL_RX.fullmatch(core)
     if not m:
         return None
@@ -368,7 +396,7 @@ def read_period(core: str, anchor: Optional[str], prefer: Optional[str] = None,
     for found in (_read_part(core, parts, prefer, reference), _read_season(core, parts, prefer),
                   _read_weekend(core, parts, prefer), _read_named_month(core, parts), _read_fiscal(core, parts),
                   _read_offset(core, parts, reference), _read_holiday(core, parts, prefer),
-                  _read_year_end(core, parts, prefer)):
+                  _read_year_end(core, parts, prefer), _read_that(core, reference)):
         if found is not None:
             return found
     return None
