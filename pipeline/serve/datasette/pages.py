@@ -9,11 +9,11 @@ from __future__ import annotations
 import functools
 from typing import Optional
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import REQUIRED_TABLES
 from .queries import FLAG_COLUMNS, inside
-from .spans import SortedSpans, Span, render_spans, safe_url, span
+from .spans import SortedSpans, Span, escape_text, render_spans, safe_url, span
 
 # Claim columns shown as "what the claim says", in this order, when present and not empty
 CLAIM_FIELDS = ("kind", "modality", "speaker", "subject", "predicate", "object")
@@ -198,4 +198,4 @@ def text_preview(text: Optional[str], limit: int = 240) -> Optional[Markup]:
     """The start of a long text, escaped, with its length: for documents.text in tables."""
     if text is None or len(text) <= limit:
         return None
-    return Markup('{}… <span class="text-length">({:,} characters)</span>').format(escape(text[:limit]), len(text))
+    return Markup('{}… <span class="text-length">({:,} characters)</span>').format(escape_text(text[:limit]), len(text))

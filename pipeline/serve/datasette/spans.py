@@ -3,15 +3,57 @@
 Document text is data, never markup: every character of it goes through markupsafe.escape, and only the
 tags built here (mark, a, span with escaped attributes) are live. A document containing <script> shows
 the text and runs nothing.
+
+Bidirectional control characters (a right-to-left override, U+202E, shows `pledged $1 million` as
+`noillim 1$ degdelp`) are shown as visible markers, `⟨U+202E⟩`, never applied: in text with a title
+saying what each is (escape_text), in attributes and everywhere else as plain text (neutralise_bidi,
+which the plugin applies to every value Datasette's templates print). The stored text keeps them, so
+offsets stay exact.
 """
 from __future__ import annotations
 
 import bisect
 import dataclasses
 import operator
+import re
+import unicodedata
 import urllib.parse
 
 from markupsafe import Markup, escape
+
+# Embeddings and overrides (U+202A-E), isolates (U+2066-9), the implicit marks (LRM, RLM, ALM)
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+
+
+def bidi_marker(char: str) -> str:
+    """The visible stand-in for a bidi control character: ⟨U+202E⟩."""
+    return f"\u27e8U+{ord(char):04X}\u27e9"
+
+
+def neutralise_bidi(value):
+    """value with each bidi control replaced by its marker (plain text, so safe in an attribute);
+    Markup stays Markup, anything but text is returned as it is."""
+    if not isinstance(value, str) or not _BIDI.search(value):
+        return value
+    text = _BIDI.sub(lambda m: bidi_marker(m.group()), value)
+    return Markup(text) if isinstance(value, Markup) else text
+
+
+def _marker_html(match: re.Match) -> str:
+    char = match.group()
+    title = (f"U+{ord(char):04X} {unicodedata.name(char)}: an invisible control character that reorders "
+             f"the text around it; shown here, not applied (the stored text keeps it)")
+    return f'<span class="bidi-control" title="{escape(title)}">{bidi_marker(char)}</span>'
+
+
+def escape_text(text) -> Markup:
+    """text escaped for HTML content, each bidi control shown as a marker with a title. (Markup
+    already built gets plain markers: it may hold attributes.)"""
+    if isinstance(text, Markup):
+        return neutralise_bidi(text)
+    escaped = escape(text)
+    return Markup(_BIDI.sub(_marker_html, escaped)) if _BIDI.search(escaped) else escaped
 
 # Only these URL schemes become live links; anything else (javascript:, data:, ...) is shown as text
 LINK_SCHEMES = ("http", "https")
@@ -33,7 +75,8 @@ class Span:
         return self.start == self.end
 
     def open(self) -> Markup:
-        attrs = "".join(f' {escape(name)}="{escape(value)}"' for name, value in self.attrs if value is not None)
+        attrs = "".join(f' {escape(name)}="{escape(neutralise_bidi(value))}"'
+                        for name, value in self.attrs if value is not None)
         return Markup(f"<{self.tag}{attrs}>")
 
     def close(self) -> Markup:
@@ -85,7 +128,7 @@ def render_spans(text: str, base: int, spans: list[Span]) -> Markup:
 
     def emit_to(offset):
         nonlocal pos
-        out.append(escape(text[pos - base:offset - base]))
+        out.append(escape_text(text[pos - base:offset - base]))
         pos = offset
 
     for s in nested_spans(spans, base, base + len(text)):
@@ -95,7 +138,7 @@ def render_spans(text: str, base: int, spans: list[Span]) -> Markup:
         emit_to(s.start)
         out.append(s.open())
         if s.is_insertion:
-            out += [escape(s.content), s.close()]
+            out += [escape_text(s.content), s.close()]
         else:
             stack.append(s)
     while stack:

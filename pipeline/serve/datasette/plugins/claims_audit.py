@@ -6,14 +6,25 @@ skin: what the pages show is read by pipeline.datasette.pages; HTML built from d
 """
 from __future__ import annotations
 
+import re
 import urllib.parse
 
+import datasette.handle_exception as default_exception_handler
 from datasette import hookimpl
-from datasette.utils import urlsafe_components
+from datasette.utils import tilde_decode, tilde_encode, urlsafe_components
 from datasette.utils.asgi import NotFound, Response
+from datasette.views.row import RowView
 from markupsafe import Markup
 
 from pipeline.serve.datasette import STATIC_MOUNT, pages
+from pipeline.serve.datasette.spans import escape_text, neutralise_bidi
+
+# Datasette 0.65 prints every exception it handles with `rich` when rich is installed (typer, which
+# spaCy needs, brings it): half a screen of traceback and locals for each 404, and for a URL no route
+# matches, rich raises "Value for 'trace' required if not called in except: block", which turns the
+# 404 into a 500. Without rich the handler prints nothing for a 4xx and a plain traceback for a 500.
+if getattr(default_exception_handler, "rich", None) is not None:
+    default_exception_handler.rich = None
 
 # In query results, a column with one of these names holds the id of a row of that table: link it
 LINKED_COLUMNS = {"claim_id": "claims", "document_id": "documents", "entity_id": "entities", "fact_id": "facts",
@@ -56,12 +67,26 @@ def extra_template_vars(view_name, database, table, request, datasette):
 
 
 @hookimpl
+def prepare_jinja2_environment(env):
+    """Every value a page prints, in Datasette's templates and the project's, has its bidi controls
+    shown as markers, not applied (cells, facets, titles, attributes); `|bidi` in a template gives
+    text markers with a title saying what each is."""
+    previous = env.finalize
+
+    def finalize(value):
+        return neutralise_bidi(previous(value) if previous else value)
+
+    env.finalize = finalize
+    env.filters["bidi"] = escape_text
+
+
+@hookimpl
 def render_cell(row, value, column, table, database, datasette):
     if table == "documents" and column == "text":
         return pages.text_preview(value)
     if table == "claims" and column == "text" and value is not None and "id" in row.keys():
         return Markup('<a class="claim-link" href="{}">{}</a>').format(
-            datasette.urls.row(database, "claims", row["id"]), value)
+            datasette.urls.row(database, "claims", row["id"]), escape_text(value))
     if table is None and isinstance(value, int):
         target = LINKED_COLUMNS.get(column)
         if column == "row_id" and "row_table" in row.keys():
@@ -83,9 +108,24 @@ async def claim_redirect(datasette, request):
     raise NotFound("No claims database is being served")
 
 
+async def row_page(datasette, request, send):
+    """Datasette's row page, but a 404 for a table the database does not have: Datasette answers
+    /db/sqlite_master/1 with a 500 (KeyError) and /db/nosuch/1 with a 400."""
+    db = datasette.get_database(route=tilde_decode(request.url_vars["database"]))  # the route names it
+    table = tilde_decode(request.url_vars["table"])
+    if not (await db.table_exists(table) or table in await db.view_names()):
+        raise NotFound(f"Table not found: {table}")
+    return await RowView.as_view(datasette)(request, send)
+
+
 @hookimpl
-def register_routes():
-    return [(r"^/-/claim/(?P<id>\d+)$", claim_redirect)]
+def register_routes(datasette):
+    # Datasette's row route, for the databases served only (so /-/static/... and the like stay theirs)
+    routes = [(r"^/-/claim/(?P<id>\d+)$", claim_redirect)]
+    served = "|".join(re.escape(tilde_encode(db.route)) for db in datasette.databases.values())
+    if served:
+        routes.append((rf"^/(?P<database>{served})/(?P<table>[^/]+?)/(?P<pks>[^/]+?)(\.(?P<format>\w+))?$", row_page))
+    return routes
 
 
 @hookimpl
