@@ -60,22 +60,36 @@ CAPTION_CUES = re.compile(r"(" + "|".join(CAPTION_CUE_WORDS) + r"|^(figure|fig\.
 CAPTION_MAX_WORDS = 12
 # A line that is only a date, perhaps labelled and with a weekday or a time: `August 18, 2023`,
 # `Published: Tuesday, 18 Aug. 2023`, `Updated March 3, 2024, 9:30 a.m. EST`, `March 2024` (a cover).
-# docmeta reads the publication date from its groups.
+# docmeta reads the publication date from its groups. A run of whitespace is taken whole (`\s++`): what
+# follows it never starts with whitespace, and giving a run back character by character made a line of
+# `Published` and many tabs cost cubic time.
 DATELINE = re.compile(r"""
-    ^(?:(?:published|posted|updated|date)\s*:?\s*)?        # an optional label: `Published:`
-    (?:on\s+)?
-    (?:(?:""" + "|".join(WEEKDAYS) + r"""),?\s+)?           # an optional weekday: `Tuesday,`
-    (?:(?P<day_first>\d{1,2})(?:st|nd|rd|th)?\s+)?         # a day before the month: `18 Aug.`
-    (?P<month>""" + MONTH_NAME + r""")\.?\s+
-    (?:(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+)?             # or after it: `August 18,`
+    ^(?:(?:published|posted|updated|date)\s*+:?\s*+)?      # an optional label: `Published:`
+    (?:on\s++)?
+    (?:(?:""" + "|".join(WEEKDAYS) + r"""),?\s++)?          # an optional weekday: `Tuesday,`
+    (?:(?P<day_first>\d{1,2})(?:st|nd|rd|th)?\s++)?        # a day before the month: `18 Aug.`
+    (?P<month>""" + MONTH_NAME + r""")\.?\s++
+    (?:(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s++)?            # or after it: `August 18,`
     (?P<year>(?:19|20)\d\d)
-    (?:,?\s+(?:at\s+)?\d{1,2}                              # an optional time: `, 9:30 a.m. EST`
-       (?::\d\d\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)
-       (?:\s+(?-i:[A-Z]{2,4}))?                            # a time zone, in capitals
+    (?:,?\s++(?:at\s++)?\d{1,2}                            # an optional time: `, 9:30 a.m. EST`
+       (?::\d\d\s*+(?:[ap]\.?m\.?)?|\s*+[ap]\.?m\.?)
+       (?:\s*+(?<=\s)(?-i:[A-Z]{2,4}))?                     # a time zone, in capitals, after a space
     )?
     \.?$""", re.I | re.X)
 METADATA_LINE = re.compile(r"^(source|url|link|published|updated|posted|date|doi)\s*:\s*\S|^(https?://|www\.)\S+$", re.I)
-BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}(\s*(,|and|&)\s*[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3})*$")
+# `By Jane Doe`, `By Jane Doe, John Roe and Ann Poe`: up to four names a group, groups joined by `,`, `&` or
+# `and`, which may touch a name (`DoeandRoe`). Where `and` inside a run of name characters may be a joint or
+# part of a name, the pattern decides at once, never by trying both (which doubled its time per `and`): at the
+# start of a run it parts at a trailing `and` when a name follows the run, else at the first `and` with a name
+# after it, else not at all; the first that applies accepts whatever the others would, so the language is
+# that of the plain pattern
+# `^[Bb]y\s+NAME(\s+NAME){0,3}(\s*(,|and|&)\s*NAME(\s+NAME){0,3})*$`, NAME = `[A-Z][\w.'’-]+`.
+_NAME_CHAR = r"[\w.'’-]"
+_NAME = (rf"(?>(?:(?<!{_NAME_CHAR})|(?<=\sand))[A-Z]{_NAME_CHAR}(?:(?!and\s){_NAME_CHAR})*+(?=and\s++[A-Z]{_NAME_CHAR})"  # `Doeand Roe`
+         rf"|[A-Z]{_NAME_CHAR}(?:(?!and[A-Z]{_NAME_CHAR}){_NAME_CHAR})*+(?=and[A-Z]{_NAME_CHAR})"  # `DoeandRoe`
+         rf"|[A-Z]{_NAME_CHAR}++)")
+_NAME_GROUP = rf"{_NAME}(?:\s++{_NAME}){{0,3}}+"
+BYLINE = re.compile(rf"^[Bb]y\s++{_NAME_GROUP}(?:\s*+(?:,|and|&)\s*+{_NAME_GROUP})*+$")
 CAPS_NAME = re.compile(r"^[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){1,3}$")
 # `Jane Q. Doe is a senior fellow at ...`: an author's biography names a role.
 BIO_ROLES = ["researcher", "fellow", "professor", "student", "scientist", "director", "analyst", "journalist",
