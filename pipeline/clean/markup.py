@@ -19,17 +19,61 @@ def clean_escapes(text: str) -> str:
     return re.sub(r"\\([$*_#\[\]()>`~|])", r"\1", text)
 
 
+# `**strong**`: an opening `**` before a non-space, a closing `**` after one (findall-ed once a pass).
+STRONG_OPENINGS = re.compile(r"(?=\*\*\S)")
+STRONG_CLOSINGS = re.compile(r"(?<=\S)(?=\*\*)")
+# `*emphasis*`: a word character next to the asterisks makes them literal; a footnote marker does not.
+EMPHASIS = re.compile(rf"(?<![^\W{SUPERSCRIPT_DIGITS}])(?<!\*)\*(?=\S)([^*\n]+?)(?<=\S)\*(?![^\W{SUPERSCRIPT_DIGITS}])(?!\*)")
+# Passes of clean_emphasis: each strips one level of nesting. Writers nest two or three levels; a text
+# still changing after this many passes is a generated cascade (`**a **b ... c** d**`, one level a pass),
+# which keeps its deeper asterisks instead of costing a pass per level.
+MAX_EMPHASIS_PASSES = 8
+
+
 def clean_emphasis(text: str) -> str:
     """Remove markdown emphasis: `**RAND**` -> `RAND`, `*qubits*` -> `qubits`; lone asterisks stay.
-    Repeated until nothing changes, so nested emphasis (`***a***`, `****a****`) goes too."""
-    while True:
-        cleaned = re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"\1", text)
-        # A word character next to the asterisks makes them literal; a footnote marker does not.
-        cleaned = re.sub(rf"(?<![^\W{SUPERSCRIPT_DIGITS}])(?<!\*)\*(?=\S)([^*\n]+?)(?<=\S)\*"
-                         rf"(?![^\W{SUPERSCRIPT_DIGITS}])(?!\*)", r"\1", cleaned)
+    Repeated until nothing changes, so nested emphasis (`***a***`, `****a****`) goes too (up to
+    MAX_EMPHASIS_PASSES levels). Each pass is linear in the text."""
+    for _ in range(MAX_EMPHASIS_PASSES):
+        cleaned = EMPHASIS.sub(r"\1", _strip_strong(text))
         if cleaned == text:
-            return cleaned
+            break
         text = cleaned
+    return text
+
+
+def _strip_strong(text: str) -> str:
+    r"""One pass of `re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"\1", text)`, in linear time.
+
+    The pattern tries every opening `**` and scans to the end of the line for a closing one: quadratic
+    on a line of openings with no closing (`**a **a ...`). Here each opening takes the first closing
+    at least one character after it, found by a pointer that only moves forward; left to right, an
+    opening inside the previous match is skipped, as re.sub does."""
+    if "**" not in text:
+        return text
+    openings = [m.start() for m in STRONG_OPENINGS.finditer(text)]
+    closings = [m.start() for m in STRONG_CLOSINGS.finditer(text)]
+    newlines = [m.start() for m in re.finditer("\n", text)]  # `.` stops at a line end
+    out, kept_to, c, nl = [], 0, 0, 0
+    for start in openings:
+        if start < kept_to:
+            continue
+        while c < len(closings) and closings[c] < start + 3:
+            c += 1
+        if c == len(closings):
+            break
+        end = closings[c]
+        while nl < len(newlines) and newlines[nl] < start + 2:
+            nl += 1
+        if nl < len(newlines) and newlines[nl] < end:
+            continue
+        out.append(text[kept_to:start])
+        out.append(text[start + 2:end])
+        kept_to = end + 2
+    if not out:
+        return text
+    out.append(text[kept_to:])
+    return "".join(out)
 
 
 def detach_markers(text: str) -> tuple[str, list[tuple[int, str, int | None]]]:
@@ -65,16 +109,26 @@ def detach_markers(text: str) -> tuple[str, list[tuple[int, str, int | None]]]:
 
 
 def resolve_mangled_markers(numbers: list[int | None]) -> list[int | None]:
-    """Fill None entries of a marker sequence from their neighbours (notes are numbered in order)."""
+    """Fill None entries of a marker sequence from their neighbours (notes are numbered in order).
+
+    One pass each way: the nearest number after each entry, then, left to right, the nearest number
+    before it (including those just filled in), so a run of mangled markers costs no rescans."""
     resolved = list(numbers)
+    after_index: list[int | None] = [None] * len(resolved)
+    following = None
+    for i in range(len(resolved) - 1, -1, -1):
+        after_index[i] = following
+        if resolved[i] is not None:
+            following = i
+    before = None
     for i, value in enumerate(resolved):
-        if value is not None:
-            continue
-        before = next((resolved[j] for j in range(i - 1, -1, -1) if resolved[j] is not None), None)
-        after_index = next((j for j in range(i + 1, len(resolved)) if resolved[j] is not None), None)
-        after = resolved[after_index] if after_index is not None else None
-        if before is not None and (after is None or after - before == after_index - i + 1):
-            resolved[i] = before + 1
-        elif before is None and after is not None and after - (after_index - i) >= 1:
-            resolved[i] = after - (after_index - i)
+        if value is None:
+            j = after_index[i]
+            after = resolved[j] if j is not None else None  # not filled yet: entries after i are as given
+            if before is not None and (after is None or after - before == j - i + 1):
+                resolved[i] = before + 1
+            elif before is None and after is not None and after - (j - i) >= 1:
+                resolved[i] = after - (j - i)
+        if resolved[i] is not None:
+            before = resolved[i]
     return resolved
