@@ -187,12 +187,68 @@ def _fold(text: str) -> str:
 def mark_pull_quotes(paras) -> None:
     """A short body paragraph whose text also stands inside another paragraph is a pull quote."""
     bodies = [p for p in paras if p.kind in ("body", "list")]
-    folded = {id(p): _fold(p.text) for p in bodies}
-    for para in bodies:
-        if len(para.text.split()) > SHORT_WORDS:
-            continue
-        needle = folded[id(para)]
-        if len(needle) < PULL_QUOTE_MIN_CHARS:
-            continue
-        if any(needle in folded[id(other)] for other in bodies if other is not para and len(folded[id(other)]) > len(needle)):
-            para.kind = "pullquote"
+    folded = [_fold(p.text) for p in bodies]
+    candidates = [i for i, para in enumerate(bodies)
+                  if len(para.text.split()) <= SHORT_WORDS and len(folded[i]) >= PULL_QUOTE_MIN_CHARS]
+    if not candidates:
+        return
+    repeated = _inside_others(folded, {folded[i] for i in candidates})
+    for i in candidates:
+        if folded[i] in repeated:
+            bodies[i].kind = "pullquote"
+
+
+# _fold's alphabet, numbered from 1 (0 stands past the end of the text) for the suffix sort; 11 characters
+# of it fit one 64-bit integer.
+FOLDED_ALPHABET = b"\n 0123456789abcdefghijklmnopqrstuvwxyz"
+FOLDED_PER_INT = 11
+
+
+def _inside_others(texts: list[str], needles: set[str]) -> set[str]:
+    """The needles (each one of `texts`, as _fold made them) that stand inside a different one of `texts`.
+
+    Comparing each needle with each text is quadratic in the paragraphs. Instead the distinct texts are
+    laid end to end and their suffixes sorted (a suffix array, by prefix doubling in numpy: sorted by
+    their first 11 characters, then each round by twice as many, until the longest needle is covered):
+    the suffixes that start with a needle are neighbours there, so a needle stands elsewhere exactly
+    when a suffix next to its own starts with it too."""
+    longest_text = max(map(len, texts))
+    needles = {needle for needle in needles if len(needle) < longest_text}  # only a longer text holds one
+    if not needles:
+        return set()
+    import numpy as np
+
+    distinct = list(dict.fromkeys(texts))
+    joined = "\n".join(distinct) + "\n"  # no needle holds a line break: a match stays in one text
+    start, offset = {}, 0
+    for text in distinct:
+        start[text] = offset
+        offset += len(text) + 1
+    table = np.zeros(256, np.int64)
+    table[np.frombuffer(FOLDED_ALPHABET, np.uint8)] = np.arange(1, len(FOLDED_ALPHABET) + 1)
+    codes = table[np.frombuffer(joined.encode("ascii"), np.uint8)]
+    n, base = len(codes), len(FOLDED_ALPHABET) + 1
+    key = np.zeros(n, np.int64)
+    for k in range(FOLDED_PER_INT):  # the first 11 characters of each suffix as one number
+        key[:n - k] += codes[k:] * base ** (FOLDED_PER_INT - 1 - k)
+    order = np.argsort(key, kind="stable")  # stable sorts are the fast ones on these keys
+    width, longest = FOLDED_PER_INT, max(map(len, needles))
+    while True:
+        ordered = key[order]
+        rank = np.empty(n, np.int64)  # equal ranks: equal first `width` characters
+        rank[order] = np.concatenate(([0], np.cumsum(ordered[1:] != ordered[:-1])))
+        if width >= longest or rank[order[-1]] == n - 1:
+            break
+        following = np.zeros(n, np.int64)  # 0: past the end, before every character
+        following[:n - width] = rank[width:] + 1
+        key = rank * (n + 1) + following
+        order = order[np.argsort(key[order], kind="stable")]  # by twice the characters
+        width *= 2
+    place = np.empty(n, np.int64)
+    place[order] = np.arange(n)
+    found = set()
+    for needle in needles:
+        at = int(place[start[needle]])
+        if any(0 <= k < n and joined.startswith(needle, int(order[k])) for k in (at - 1, at + 1)):
+            found.add(needle)
+    return found
