@@ -9,6 +9,7 @@ silently. A byline, dateline or the title outside trafilatura's main text keep t
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .. import lexicon
 from ..types import Metadata
@@ -24,16 +25,30 @@ BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"
 # (shorter text repeats by chance) and the shorter is this share of the longer (a caption is not its paragraph).
 NEAR_MATCH_MIN_CHARS = 20
 NEAR_MATCH_SHARE = 0.8
+# libxml2 (lxml, and trafilatura through it) stops building a page 256 elements deep: the rest of the page,
+# text after the nesting too, is lost. Such a page is read again with the elements nested deeper than
+# this flattened into their ancestor at this depth (their tags dropped, their text kept); if it is still too
+# deep (tags this reader miscounts), deeper than the next depth.
+FLATTEN_DEPTHS = (200, 50)
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+             "wbr", "keygen", "basefont", "frame", "isindex"}
+RAW_TEXT_TAGS = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"}
+# A comment (to its end, or the page's), a doctype or processing instruction, or a start or end tag.
+# Each runs to the page's end when unclosed, so no part of the page is scanned twice.
+MARKUP = re.compile(r"<!--.*?(?:-->|\Z)|<[!?][^>]*+(?:>|\Z)|<(/?)([A-Za-z][^\s/>]*)[^>]*+(?:>|\Z)", re.S)
 
 
 def parse_html(source: str) -> tuple[str, Metadata, list[tuple[int, str, str]]]:
     """Text, metadata and classified blocks of a web page."""
     import trafilatura
-    from lxml import html as lxml_html
 
-    try:
-        tree = lxml_html.fromstring(source)
-    except Exception:  # lxml refuses documents it cannot make a tree of (empty, only a comment)
+    tree, too_deep = _parse_tree(source)
+    for depth in FLATTEN_DEPTHS if too_deep else ():
+        source = flatten_nesting(source, depth)
+        tree, too_deep = _parse_tree(source)
+        if not too_deep:
+            break
+    if tree is None:  # lxml refuses documents it cannot make a tree of (empty, only a comment)
         return "", Metadata(), []
     page_blocks = list(_iter_page_blocks(tree))
     found = trafilatura.bare_extraction(source, include_tables=True, include_comments=False,
@@ -43,6 +58,57 @@ def parse_html(source: str) -> tuple[str, Metadata, list[tuple[int, str, str]]]:
     blocks = _merge(page_blocks, main, metadata)
     text = "\n\n".join(text for _, text in blocks)
     return text, metadata, [(1, kind, text) for kind, text in blocks]
+
+
+def _parse_tree(source: str):
+    """(lxml tree or None, whether libxml2 stopped at its depth limit and dropped the rest of the page)."""
+    from lxml import html as lxml_html
+
+    parser = lxml_html.HTMLParser()
+    try:
+        tree = lxml_html.fromstring(source, parser=parser)
+    except Exception:
+        return None, False
+    too_deep = any(error.type_name == "ERR_RESOURCE_LIMIT" or "excessive depth" in error.message.lower()
+                   for error in parser.error_log)
+    return tree, too_deep
+
+
+def flatten_nesting(source: str, depth: int) -> str:
+    """The page with the elements nested more than `depth` deep unwrapped: their start and end tags
+    dropped (a block's replaced by a space, so words stay apart), their text and their children's
+    kept in place. One pass over the tags; script, style and the like keep their content unread."""
+    out, kept_to, pos = [], 0, 0
+    stack: list[tuple[str, bool]] = []  # open elements: (name, whether its tags are kept)
+    open_names: Counter = Counter()
+    while match := MARKUP.search(source, pos):
+        pos = match.end()
+        name = (match.group(2) or "").lower()
+        if not name:  # a comment, doctype or processing instruction
+            continue
+        if match.group(1):  # an end tag: closes its element and every element opened inside it
+            if not open_names[name]:
+                continue  # nothing to close: the parser ignores it
+            while True:
+                popped, kept = stack.pop()
+                open_names[popped] -= 1
+                if popped == name:
+                    break
+        else:
+            if name in RAW_TEXT_TAGS:  # its content is text, never tags: skip to its end tag
+                end = re.compile(rf"</{re.escape(name)}\s*>", re.I).search(source, pos)
+                pos = end.end() if end else len(source)
+                continue
+            kept = len(stack) < depth
+            if name not in VOID_TAGS and not match.group().endswith("/>"):
+                stack.append((name, kept))
+                open_names[name] += 1
+        if not kept:
+            out.append(source[kept_to:match.start()])
+            out.append(" " if name in BLOCK_TAGS or name == "br" else "")
+            kept_to = match.end()
+    out.append(source[kept_to:])
+    return "".join(out)
 
 
 def _iter_page_blocks(tree):
