@@ -8,10 +8,12 @@ pointed at it, facets only on columns it has, canned queries written for its col
 from __future__ import annotations
 
 import copy
+import errno
 import html
 import json
 import pathlib
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -19,8 +21,8 @@ import tempfile
 import yaml
 from datasette.utils import tilde_encode
 
-from ..store.check import read_columns
-from .datasette import METADATA, PLUGINS, STATIC, STATIC_MOUNT, TEMPLATES, queries
+from ..store.check import ensure_readable, read_columns
+from .datasette import METADATA, PLUGINS, REQUIRED_TABLES, STATIC, STATIC_MOUNT, TEMPLATES, queries
 
 # The name metadata.yml is written for
 TEMPLATE_DATABASE = "claims"
@@ -47,7 +49,8 @@ def build_metadata(db: pathlib.Path, template: pathlib.Path = METADATA) -> dict:
                 del table_meta[key]
         if "columns" in table_meta:
             table_meta["columns"] = {c: text for c, text in table_meta["columns"].items() if c in present}
-    database["queries"] = queries.canned_queries(columns)
+    # the canned queries read the claims tables; another database is served without them
+    database["queries"] = queries.canned_queries(columns) if set(REQUIRED_TABLES) <= set(columns) else {}
     metadata.setdefault("databases", {})[name] = database
     for dashboard in metadata.get("plugins", {}).get(DASHBOARD_PLUGIN, {}).values():
         for chart in dashboard.get("charts", {}).values():
@@ -78,8 +81,44 @@ def datasette_args(db: pathlib.Path, metadata_file: pathlib.Path, host: str = "1
     return args
 
 
+class PortUnavailable(Exception):
+    """The address to serve on cannot be listened on (in use, not allowed, no such interface)."""
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Raise PortUnavailable unless a server could listen on host:port now: bound as uvicorn binds
+    (SO_REUSEADDR, so a port left in TIME_WAIT counts as free), then released."""
+    other = port + 1 if port < 65535 else 8001
+    fix = f"serve on another: claims-pipeline serve --port {other}, or make serve PORT={other}"
+    check_host = "check --host (127.0.0.1 serves this machine)"
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError, OverflowError) as exc:
+        raise PortUnavailable(f"cannot listen on {host}:{port} ({exc}); {check_host}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortUnavailable(f"port {port} on {host} is in use (another server is listening on it); "
+                                      f"{fix}") from None
+            if exc.errno == errno.EACCES:
+                raise PortUnavailable(f"port {port} on {host} is not allowed for this user "
+                                      f"(ports below 1024 need root); {fix}") from None
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise PortUnavailable(f"cannot listen on {host}:{port} ({exc.strerror}: not an address "
+                                      f"of this machine); {check_host}") from None
+            raise PortUnavailable(f"cannot listen on {host}:{port} ({exc.strerror or exc}); {fix}") from None
+
+
 def run(db: pathlib.Path, host: str = "127.0.0.1", port: int = 8001) -> int:
-    """Serve db until interrupted (Ctrl-C or SIGTERM); returns datasette's exit code."""
+    """Serve db until interrupted (Ctrl-C or SIGTERM); returns datasette's exit code. Checks first
+    that db is a readable database (store.check.UnreadableDatabase) and that the port is free
+    (PortUnavailable), so either is one line, not datasette's traceback."""
+    ensure_readable(db)
+    ensure_port_free(host, port)
     with tempfile.TemporaryDirectory(prefix="claims-serve-") as tmp:
         metadata_file = pathlib.Path(tmp) / "metadata.json"
         metadata_file.write_text(json.dumps(build_metadata(db), ensure_ascii=False, indent=1), encoding="utf-8")

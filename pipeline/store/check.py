@@ -44,6 +44,47 @@ class _Problems:
         return self.lines + [f"{kind}: {n} more" for kind, n in self.more.items()]
 
 
+class UnreadableDatabase(Exception):
+    """A database file that cannot be read: missing, empty, not SQLite, truncated or damaged."""
+
+    def __init__(self, path: pathlib.Path, reason: str):
+        super().__init__(f"{path} {reason}")
+        self.path, self.reason = path, reason
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+HEADER_BYTES = 100
+
+
+def ensure_readable(db_path: pathlib.Path) -> None:
+    """Raise UnreadableDatabase unless db_path is a whole SQLite database whose schema reads: the
+    header is SQLite's, the file holds every page the header counts, and sqlite_master reads."""
+    path = pathlib.Path(db_path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            header = f.read(HEADER_BYTES)
+    except FileNotFoundError:
+        raise UnreadableDatabase(path, "does not exist") from None
+    except OSError as exc:
+        raise UnreadableDatabase(path, f"cannot be read ({exc.strerror or exc})") from None
+    if size == 0:
+        raise UnreadableDatabase(path, "is empty (0 bytes), not a SQLite database")
+    if not header.startswith(SQLITE_MAGIC) and not SQLITE_MAGIC.startswith(header):
+        raise UnreadableDatabase(path, "is not a SQLite database (it does not start with 'SQLite format 3')")
+    if len(header) < HEADER_BYTES:
+        raise UnreadableDatabase(path, f"is truncated ({size:,} bytes, shorter than a SQLite header)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")  # valid when "version-valid-for" equals the change counter
+    if pages and header[92:96] == header[24:28] and size < pages * page_size:
+        raise UnreadableDatabase(path, f"is truncated ({size:,} bytes of the {pages * page_size:,} its header counts)")
+    try:
+        read_columns(path)
+    except sqlite3.DatabaseError as exc:
+        raise UnreadableDatabase(path, f"is not a readable SQLite database ({exc})") from None
+
+
 def read_columns(db: pathlib.Path) -> dict[str, set[str]]:
     """table -> column names of a database file, read without writing anything to it."""
     conn = sqlite3.connect(f"file:{pathlib.Path(db).resolve()}?mode=ro&immutable=1", uri=True)
@@ -59,10 +100,14 @@ def _columns(conn: sqlite3.Connection) -> dict[str, set[str]]:
 
 
 def check_database(db_path: pathlib.Path) -> list[str]:
-    """Return one line per violation (empty when the database is consistent)."""
+    """Return one line per violation (empty when the database is consistent); raise
+    UnreadableDatabase when it is no database or a damaged one (ensure_readable)."""
+    ensure_readable(db_path)
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         return _check(conn)
+    except sqlite3.DatabaseError as exc:  # damage further in than the schema
+        raise UnreadableDatabase(pathlib.Path(db_path), f"is damaged ({exc})") from None
     finally:
         conn.close()
 
