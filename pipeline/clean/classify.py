@@ -231,17 +231,22 @@ def _inside_others(texts: list[str], needles: set[str]) -> set[str]:
     key = np.zeros(n, np.int64)
     for k in range(FOLDED_PER_INT):  # the first 11 characters of each suffix as one number
         key[:n - k] += codes[k:] * base ** (FOLDED_PER_INT - 1 - k)
+    del codes
     order = np.argsort(key, kind="stable")  # stable sorts are the fast ones on these keys
     width, longest = FOLDED_PER_INT, max(map(len, needles))
     while True:
         ordered = key[order]
-        rank = np.empty(n, np.int64)  # equal ranks: equal first `width` characters
-        rank[order] = np.concatenate(([0], np.cumsum(ordered[1:] != ordered[:-1])))
+        steps = np.zeros(n, np.int32)
+        np.cumsum(ordered[1:] != ordered[:-1], out=steps[1:])
+        del ordered, key
+        rank = np.empty(n, np.int32)  # equal ranks: equal first `width` characters
+        rank[order] = steps
+        del steps
         if width >= longest or rank[order[-1]] == n - 1:
             break
-        following = np.zeros(n, np.int64)  # 0: past the end, before every character
-        following[:n - width] = rank[width:] + 1
-        key = rank * (n + 1) + following
+        key = rank.astype(np.int64)
+        key *= n + 1
+        key[:n - width] += rank[width:] + 1  # the rank of the next `width` characters; 0: past the end
         order = order[np.argsort(key[order], kind="stable")]  # by twice the characters
         width *= 2
     place = np.empty(n, np.int64)
