@@ -39,6 +39,13 @@ NAME_ABBREVIATIONS = ("U.S.", "U.K.", "E.U.", "U.N.") + TITLES_BEFORE_NAMES
 # Lower-case words allowed inside a name (`National Institute of Standards and Technology`).
 NAME_FUNCTION_WORDS = frozenset("of and for the on in de la du von van der".split())
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*")
+# The longest word before a line-end hyphen that join_hyphenated weighs whole: it reads no further back,
+# so joining n lines costs O(n). A longer run of word characters is not looked up in the document's
+# words (its shape rules read its last MAX_WORD_CHARS characters).
+MAX_WORD_CHARS = 256
+# The word before a line-end hyphen (`long-term-`), matched backwards from the hyphen in the reversed
+# text: anchored at the hyphen, not searched for from every position of the text before it.
+HEAD_REVERSED = re.compile(r"-([\w.'’]++(?:-[\w.'’]++)*+)")
 
 
 def count_words(text: str) -> Counter:
@@ -64,17 +71,19 @@ def join_hyphenated(left: str, right: str, vocab: Counter | None = None) -> str 
         return "-"
     if not left.endswith("-") or left.endswith(("--", " -")):
         return None
-    head = re.search(r"([\w.'’]+(?:-[\w.'’]+)*)-$", left)
+    window = left[-(MAX_WORD_CHARS + 1):]
+    head = HEAD_REVERSED.match(window[::-1])
     tail = re.match(r"[\w'’]+", right)
     if not head or not tail:
         return "-"
-    first, second = head.group(1), tail.group()
+    first, second = head.group(1)[::-1], tail.group()
+    whole = head.end() < len(window) or len(window) == len(left)  # the word starts inside the window
     last_part = first.rsplit("-", 1)[-1]
     if last_part[-1:].isdigit() or second[0].isdigit() or second[0].isupper():
         return "-"
     if "." in last_part or (last_part.isupper() and len(last_part) > 1):
         return "-"
-    if vocab:
+    if vocab and whole:
         joined, hyphenated = (first + second).lower(), (first + "-" + second).lower()
         if vocab[hyphenated] > vocab[joined]:
             return "-"
@@ -84,23 +93,25 @@ def join_hyphenated(left: str, right: str, vocab: Counter | None = None) -> str 
 
 
 def join_lines(lines: list[str], vocab: Counter | None = None) -> str:
-    """Join hard-wrapped lines; a word hyphenated at a line end is rejoined, a real hyphen kept."""
-    text = ""
+    """Join hard-wrapped lines; a word hyphenated at a line end is rejoined, a real hyphen kept.
+    Lines are collected and joined once; join_hyphenated is shown the end of the text so far."""
+    parts: list[str] = []
+    tail = ""  # the last characters joined so far: more than join_hyphenated reads
     for line in lines:
         line = line.strip()
         if not line:
             continue
-        if not text:
-            text = line
-            continue
-        how = join_hyphenated(text, line, vocab)
-        if how == "":
-            text = text[:-1] + line
-        elif how == "-":
-            text = text + line
-        else:
-            text = text + " " + line
-    return text
+        if parts:
+            how = join_hyphenated(tail, line, vocab)
+            if how == "":
+                parts[-1] = parts[-1][:-1]
+                tail = tail[:-1]
+            elif how is None:
+                parts.append(" ")
+                tail += " "
+        parts.append(line)
+        tail = (tail + line)[-(MAX_WORD_CHARS + 2):]
+    return "".join(parts)
 
 
 def split_blocks(text: str, vocab: Counter | None = None) -> list[str]:
