@@ -47,7 +47,7 @@ $(CLAIM_MODEL)/meta.json: $(TRAINING) | $(STAMP)
 	$(BIN)/claims-pipeline train-model --out $(CLAIM_MODEL).tmp $(if $(MODEL),--model $(MODEL))
 	rm -rf $(CLAIM_MODEL) && mv $(CLAIM_MODEL).tmp $(CLAIM_MODEL)
 
-eval: $(DB) ## Quality on the shared benchmarks (../shared): dev gold and ClaimBuster scorers' last lines (minutes)
+eval: $(DB) ## Quality on the shared benchmarks (../shared): dev gold, ClaimBuster and TimeBank scorers' last lines (minutes)
 	$(BIN)/python -m bench.evaluate --claim-model $(CLAIM_MODEL) $(if $(MODEL),--model $(MODEL))
 
 serve: $(DB) ## Build if needed, then serve the database on http://127.0.0.1:8001

@@ -4,7 +4,10 @@
 - ClaimBuster (check-worthy claims): the kit's 24 debates built into extracted/eval/claimbuster.db,
   scored by `../shared/eval/checkworthy.py` on every debate, and again on the debates the
   check-worthiness model held out of its training (its metrics.json names them): the first
-  figure includes sentences the model was trained on, the second does not.
+  figure includes sentences the model was trained on, the second does not;
+- TimeBank + AQUAINT (dates against TimeML TIMEX3, TempEval-3): the kit's 256 news files built into
+  extracted/eval/timebank.db, scored by `../shared/eval/timex.py` (gold type DATE: strict, relaxed and
+  value F1).
 
 A scorer whose data is missing is skipped with a line saying so; the others still run.
 Usage: python -m bench.evaluate [--shared ../shared] [--db extracted/claims.db] [--model NAME]
@@ -69,6 +72,18 @@ def eval_claimbuster(shared: pathlib.Path, model: str | None, claim_model: pathl
     print("  " + _last_line(_run([sys.executable, str(scorer), str(db), "--gold", str(gold), "--raw", str(kit / "raw")])))
 
 
+def eval_timebank(shared: pathlib.Path, model: str | None, claim_model: pathlib.Path) -> None:
+    kit, scorer = shared / "external" / "timebank", shared / "eval" / "timex.py"
+    if not (kit / "gold.jsonl").exists() or not scorer.exists():
+        print(f"timex: skipped ({kit} or {scorer} not found)")
+        return
+    OUT.mkdir(parents=True, exist_ok=True)
+    db = OUT / "timebank.db"
+    _build(kit / "raw", db, model, claim_model)
+    print("TimeBank + AQUAINT dates (TempEval-3, gold type DATE):")
+    print("  " + _last_line(_run([sys.executable, str(scorer), str(db), "--gold", str(kit / "gold.jsonl")])))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=pathlib.Path, default=ROOT.parent / "shared")
@@ -82,6 +97,7 @@ def main() -> None:
         return
     eval_dev_gold(args.shared, args.db)
     eval_claimbuster(args.shared, args.model, args.claim_model)
+    eval_timebank(args.shared, args.model, args.claim_model)
 
 
 if __name__ == "__main__":

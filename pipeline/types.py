@@ -112,6 +112,17 @@ class DateRow:
 
 
 @dataclass
+class DurationRow:
+    """A stretch of time (`five years`, `the next decade`), never a date: extract/durations.py."""
+    sentence: Optional[int]
+    start: int
+    end: int
+    text: str
+    value: Optional[str]  # ISO 8601 duration: P5Y, P3M, PT2H; X for a count the text leaves open (PXY)
+    approximate: bool = False  # `about`, `nearly`, `more than`, `or so`, open counts
+
+
+@dataclass
 class MoneyRow:
     sentence: Optional[int]
     start: int
@@ -121,6 +132,7 @@ class MoneyRow:
     currency: Optional[str]
     qualifier: Optional[str] = None
     period: Optional[str] = None
+    duration: Optional[int] = None  # the durations row (index in DocResult.durations) its period names
 
 
 @dataclass
@@ -195,6 +207,7 @@ class DocResult:
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     dates: list[DateRow] = field(default_factory=list)
+    durations: list[DurationRow] = field(default_factory=list)
     money: list[MoneyRow] = field(default_factory=list)
     percentages: list[PercentRow] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)

@@ -15,8 +15,8 @@ import re
 from .claims import rules as claim_rules
 from .claims.checkworthy import CheckworthinessModel
 from .claims import speakers as speaker_rules
-from . import dates, entities, money, notes, percentages, tense
-from ..types import Claim, CleanDocument, DateRow, DocResult, Mention, Sentence, Source
+from . import dates, durations, entities, money, notes, percentages, tense
+from ..types import Claim, CleanDocument, DateRow, DocResult, DurationRow, Mention, Sentence, Source
 
 # Paragraph kinds whose text goes through spaCy (the rest is classified away or parsed by rules).
 PROSE_KINDS = {"body", "list"}
@@ -118,13 +118,32 @@ def _extract_paragraph(result: DocResult, para, doc, acronyms, anchor, citations
         name, label = entities.canonical_name(surface, ent.label_, acronyms)
         result.mentions.append(Mention(sentence_of(start), base + start, base + end, surface, label, name))
     _extract_dates(result, doc, doc_text, base, sentence_of, anchor, reference)
+    first_duration = len(result.durations)
+    taken = [(d.start - base, d.end - base) for d in result.dates[first["dates"]:]]
+    for start, end, found in durations.iter_durations(doc_text, taken):
+        result.durations.append(DurationRow(sentence_of(start), base + start, base + end, doc_text[start:end],
+                                            found.value, found.approximate))
+    durations_by_sentence: dict = {}
+    for i in range(first_duration, len(result.durations)):
+        durations_by_sentence.setdefault(result.durations[i].sentence, []).append(i)
     for row in money.iter_money(doc_text, sent_starts):
-        result.money.append(_placed(row, sentence_of(row.start), base))
+        placed = _placed(row, sentence_of(row.start), base)
+        placed.duration = _duration_named(placed, result.durations, durations_by_sentence.get(placed.sentence, ()))
+        result.money.append(placed)
     for row in percentages.iter_percentages(doc_text):
         result.percentages.append(_placed(row, sentence_of(row.start), base))
     # the rows of this paragraph, by sentence (each row already knows its sentence)
     by_sentence = {name: _group_by_sentence(getattr(result, name)[n:]) for name, n in first.items()}
     _extract_claims(result, para, doc, doc_text, sents, sent_index, by_sentence, citations, marker_starts, scorer)
+
+
+def _duration_named(row, found: list, in_sentence):
+    """The index of the durations row (among `in_sentence`, those of the row's sentence) that a money
+    row's period names (`over the next five years`), if any."""
+    if not row.period:
+        return None
+    period = row.period.lower()
+    return next((i for i in in_sentence if found[i].text.lower() in period), None)
 
 
 def _group_by_sentence(rows) -> dict:
@@ -157,16 +176,18 @@ def _extract_dates(result: DocResult, doc, doc_text: str, base: int, sentence_of
 
 
 # Paragraph kinds that spaCy does not see but whose dates users may want (marked, to filter out).
-RULE_DATE_KINDS = {"note", "bibliography"}
+RULE_DATE_KINDS = {"note", "bibliography", "heading"}
 
 
 def _extract_rule_dates(result: DocResult, clean: CleanDocument, anchor) -> None:
-    """Dates in notes and bibliography entries, by rule (no spaCy there): context says which."""
+    """Dates in notes, bibliography entries and headings (a title, a dateline: `WASHINGTON, August 8
+    (Xinhua) --`), by rule (no spaCy there): context says which."""
     for para in clean.paragraphs:
         if para.kind not in RULE_DATE_KINDS:
             continue
-        for start, end, text in dates.iter_rule_dates(para.text):
-            parsed = dates.parse_date(text, anchor)
+        heading = para.kind == "heading"
+        for start, end, text in dates.iter_rule_dates(para.text, days_without_year=heading):
+            parsed = dates.parse_date(text, anchor, None if heading else "past")
             if parsed is None:
                 continue
             result.dates.append(_date_row(parsed, None, para.start + start, para.start + end, text, para.kind))

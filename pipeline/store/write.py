@@ -182,8 +182,11 @@ class Loader:
         self.put_items("dates", result.dates, ("id", "document_id", "sentence_id"),
                        ((i, doc_id, sentence_id(d.sentence))
                         for d, i in zip(result.dates, self.ids("dates", len(result.dates)))))
-        self.put_items("money", result.money, ("id", "document_id", "sentence_id"),
-                       ((i, doc_id, sentence_id(m.sentence))
+        duration_ids = self.ids("durations", len(result.durations))
+        self.put_items("durations", result.durations, ("id", "document_id", "sentence_id"),
+                       ((i, doc_id, sentence_id(d.sentence)) for d, i in zip(result.durations, duration_ids)))
+        self.put_items("money", result.money, ("id", "document_id", "sentence_id", "duration_id"),
+                       ((i, doc_id, sentence_id(m.sentence), duration_ids[m.duration] if m.duration is not None else None)
                         for m, i in zip(result.money, self.ids("money", len(result.money)))))
         self.put_items("percentages", result.percentages, ("id", "document_id", "sentence_id"),
                        ((i, doc_id, sentence_id(p.sentence))
