@@ -25,13 +25,17 @@ class Metadata:
     publisher: Optional[str] = None
     published: Optional[str] = None  # ISO 8601 at its own granularity
     source_url: Optional[str] = None
+    # Where `published` came from: text (the document's own words: a dateline, a copyright line),
+    # metadata (a web page's, as its reader found it) or properties (the file's properties: the date a
+    # Word document was created, which may be long before or after its publication).
+    published_from: Optional[str] = None
 
 
 @dataclass
 class RawDocument:
     path: str  # relative to the project, e.g. raw/x.txt
     sha256: str
-    format: str  # txt, md, html, pdf
+    format: str  # txt, md, html, pdf, docx
     pages: list[Page]
     metadata: Metadata = field(default_factory=Metadata)
     # A format-aware reader's layout (PDF, HTML): (page, kind, text), one paragraph per block, the
@@ -44,6 +48,10 @@ class RawDocument:
     # from the text alone which paragraphs continue.
     open_blocks: Optional[set[int]] = None
     encoding: Optional[str] = None  # how a text file's bytes were decoded (utf-8, windows-1252, utf-16, ...)
+    # What the file's own properties say (a Word document's core properties: title, author, created).
+    # Unlike `metadata`, the text wins over them: clean takes them only where the text gives nothing
+    # (a property is often a template's, or another document's the file was made from).
+    properties: Metadata = field(default_factory=Metadata)
 
 
 @dataclass

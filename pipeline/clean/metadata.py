@@ -1,6 +1,8 @@
 """Document metadata read from the document's own text: title, author, publisher, date, source URL.
 
-What a reader found in the file's own metadata (HTML meta tags, PDF info) wins; the text fills gaps.
+What a reader found in the file's own metadata (HTML meta tags, PDF info) wins; the text fills gaps;
+the file's properties (a Word document's core properties, RawDocument.properties) fill what is left.
+Metadata.published_from says which of these gave the date.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ TITLE_MIN_WORDS = 3
 DATELINE_MAX_SEQ = 8
 
 
-def extract_metadata(paragraphs: list[Paragraph], found: Metadata) -> Metadata:
+def extract_metadata(paragraphs: list[Paragraph], found: Metadata, properties: Metadata | None = None) -> Metadata:
     meta = Metadata(**vars(found))
     meta.title = meta.title or _title(paragraphs)
     meta.author = meta.author or _author(paragraphs)
@@ -46,6 +48,13 @@ def extract_metadata(paragraphs: list[Paragraph], found: Metadata) -> Metadata:
         match = DATELINE.match(text) if para.seq < DATELINE_MAX_SEQ and not meta.published else None
         if match:
             meta.published = _dateline_date(match)
+    if meta.published and not meta.published_from:
+        meta.published_from = "metadata" if found.published else "text"
+    for name, value in vars(properties or Metadata()).items():
+        if value and not getattr(meta, name) and name != "published_from":
+            setattr(meta, name, value)
+            if name == "published":
+                meta.published_from = properties.published_from or "properties"
     return meta
 
 
