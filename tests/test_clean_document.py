@@ -144,6 +144,10 @@ def test_word_split_across_page_break_is_rejoined():
     ("March 2020 saw the first lockdowns across the region, and budgets were cut.", "body"),
     ("March 3, 2023 at 10:00 was the deadline.", "body"),
     ("Budget Plans for May", "heading"),
+    # A sentence that a list finishes, or two sentences the first of which ends on a year, is prose.
+    ("The U.S. government has signed several joint statements on quantum technology with its allies, including",
+     "body"),
+    ("The United States and Japan signed the statement in December 2019. The two countries", "body"),
 ])
 def test_paragraph_kinds(text, kind):
     doc = _doc("Intro paragraph that is long enough to be body text, with a verb and an ending.\n\n" + text)
@@ -303,3 +307,14 @@ def test_reader_blocks_keep_their_kind_and_order():
 def test_document_metadata_from_text(text, field, value):
     doc = _doc(text + "\n\n" + BODY)
     assert getattr(doc.metadata, field) == value
+
+
+def test_a_continuation_joins_the_nearer_unfinished_paragraph_not_the_title():
+    """The lower-case half belongs to the open paragraph right above it; the title above that one
+    (also without final punctuation) must not take it, which would reorder the text."""
+    title = "Quantum cooperation in the Indo-Pacific"
+    first = ("The United States and Japan signed the Tokyo Statement on Quantum Cooperation in December "
+             "2019. The two countries")
+    second = "have expanded their research partnership every year since then."
+    doc = _doc("\n\n".join([title, first + "\n" + second, "Their ministers meet every spring."]))
+    assert [p.text for p in doc.paragraphs] == [title, first + " " + second, "Their ministers meet every spring."]

@@ -42,7 +42,8 @@ RUN_IN_LABEL_MAX_WORDS = 6
 # A pull quote repeats a phrase of the body; shorter text than this (folded) repeats by chance.
 PULL_QUOTE_MIN_CHARS = 20
 # Words a heading cannot end on (document.CONTINUATION_WORDS, the words a sentence cannot end on, has more).
-HEADING_CANNOT_END = frozenset({"a", "an", "the", "of", "and", "or", "to", "in", "for", "with", "by", "on"})
+HEADING_CANNOT_END = frozenset({"a", "an", "the", "of", "and", "or", "to", "in", "for", "with", "by", "on",
+                                "including", "namely", "than", "whether"})
 
 
 def classify_paragraphs(paras: list[Block]) -> list[Block]:
@@ -96,7 +97,8 @@ def looks_like_heading(text: str, bullet: bool = False) -> bool:
         return False
     if text[-1] in ".;,”\"’" or text[0].islower() or NUMBERED.match(text):
         return False
-    if re.search(r"[a-z]{2}[.!?] +\S", text):  # two sentences: a short paragraph, not a heading
+    # two sentences (`... in quantum. The ...`, `... in December 2019. The ...`): a short paragraph, not a heading
+    if re.search(r"(?:[a-z]{2}|\d{4})[.!?] +\S", text):
         return False
     if text.endswith(":") and len(words) > COLON_HEADING_MAX_WORDS:
         return False

@@ -28,6 +28,8 @@ CONTINUATION_WORDS = classify.HEADING_CANNOT_END | {
 # How many classified-away paragraphs (pull quotes, tables, headings) a page-break join may skip.
 JOIN_LOOKAHEAD = 25
 FRAGMENT_MIN_WORDS = 5
+# Lower-case words (other than NAME_FUNCTION_WORDS) that tell a sentence fragment from a heading.
+PROSE_WORDS_MIN = 2
 # First parts of compounds that keep their hyphen when a line or page break falls after it
 # (`long-` / `term` -> `long-term`); other line-end hyphens split one word (`manu-` / `facturing`).
 # Only prefixes that are hardly ever typeset as one word: `semi`, `co`, `non`, `multi` are not here.
@@ -303,7 +305,9 @@ def starts_with_name(text: str) -> bool:
 
 
 def _next_prose(paras: list[Block], i: int, consumed: set) -> int | None:
-    """Index of the next body/list paragraph, skipping what a page break may put in between."""
+    """Index of the next body/list paragraph, skipping what a page break may put in between; None
+    when what lies between is itself an unfinished paragraph (a long `heading` with no final
+    punctuation): the continuation is that one's, the nearer."""
     for j in range(i + 1, min(len(paras), i + 1 + JOIN_LOOKAHEAD)):
         if j in consumed:
             continue
@@ -311,7 +315,20 @@ def _next_prose(paras: list[Block], i: int, consumed: set) -> int | None:
             return j
         if paras[j].kind not in classify.SKIPPABLE_BETWEEN_PAGES and not paras[j].footnote:
             return None
+        if _unfinished_fragment(paras[j]):
+            return None
     return None
+
+
+def _unfinished_fragment(para: Block) -> bool:
+    """A paragraph taken for a heading that is the first half of a sentence (`... in December 2019.
+    The two countries`): unfinished, long, and written as prose (lower-case words other than the
+    function words a title-case heading keeps small, as in `Export Controls on Categories of ...`)."""
+    words = para.text.split()
+    prose_words = sum(1 for w in words if w[:1].islower() and w not in NAME_FUNCTION_WORDS)
+    return (para.kind == "heading" and para.open and para.text[-1:] not in TERMINAL_CHARS
+            and len(words) >= FRAGMENT_MIN_WORDS and prose_words >= PROSE_WORDS_MIN
+            and not classify.is_section_heading(para.text))
 
 
 def assemble(paras: list[Block], raw: RawDocument) -> CleanDocument:
@@ -335,5 +352,5 @@ def assemble(paras: list[Block], raw: RawDocument) -> CleanDocument:
         paragraphs[-1].page_breaks = [(offset + pos, page) for pos, page in para.page_breaks]
         offset += len(para.text)
     text = "".join(parts)
-    metadata = docmeta.extract_metadata(paragraphs, raw.metadata, raw.properties)
+    metadata = docmeta.extract_metadata(paragraphs, raw.metadata)
     return CleanDocument(text, paragraphs, markers, metadata)
