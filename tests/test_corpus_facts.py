@@ -69,3 +69,19 @@ def test_same_named_agreement_with_different_dates_conflicts(tmp_path):
 def test_unsourced_flag(tmp_path, text, unsourced):
     conn = build(tmp_path, {"a.txt": text})
     assert claim(conn, "a.txt", "signed")["unsourced"] == unsourced
+
+
+@pytest.mark.parametrize("actors,expected", [
+    # the actors two claims agree on; a place one claim names on the way is not one of them
+    ([["Japan", "United States"], ["Japan", "Tokyo", "U.S. Embassy", "United States"]], ["Japan", "United States"]),
+    ([["Japan", "United States"], ["Japan", "Tokyo"], ["Kelvin Droegemeier", "United States"]], ["Japan", "United States"]),
+    # claims agreeing on no actor, or a claim alone: the first claim's
+    ([["South Korea", "United States"], ["Ministry of Science and ICT", "OSTP"]], ["South Korea", "United States"]),
+    ([["IBM", "Google"]], ["Google", "IBM"]),
+    ([[], ["Japan"]], []),
+])
+def test_the_summary_names_the_actors_the_claims_agree_on(actors, expected):
+    from pipeline.corpus import facts
+
+    group = [facts.ClaimRef(row={}, document=str(i), kind="agreement", actors=a) for i, a in enumerate(actors)]
+    assert facts.summary_actors(group) == expected

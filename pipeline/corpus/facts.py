@@ -439,9 +439,18 @@ def conflict_values(group: list[ClaimRef], dates: set[int], amounts: set[int]) -
     return "; ".join(parts) or None
 
 
+def summary_actors(group: list[ClaimRef]) -> list[str]:
+    """Who did it, as the claims agree: the actors at least two of them name (`Tokyo`, named only
+    where one claim says `the U.S. Embassy in Tokyo`, is where, not who); a claim alone, or claims
+    that agree on none, give the first claim's actors."""
+    counts = Counter(a for ref in group for a in set(ref.actors))
+    agreed = sorted(a for a, n in counts.items() if n >= 2)
+    return agreed or sorted(set(group[0].actors))
+
+
 def summarize(group: list[ClaimRef]) -> str:
     first = group[0]
-    actors = ", ".join(sorted({a for ref in group for a in ref.actors}))
+    actors = ", ".join(summary_actors(group))
     when = min((d for ref in group for d in ref.dates), default="")
     verb = first.row.get("predicate") or first.kind
     what = next((t for ref in group for t in ref.things), None) or first.row.get("object") or ""
