@@ -405,3 +405,39 @@ def test_claim_page_shows_the_flags_the_database_has(corpus_db, tmp_path, flags,
     html = _datasette_get(db)("/flagged/claims/7").text
     found = dict(re.findall(r"<dt>([^<]+)</dt><dd class=\"flag [^\"]*\">([^<]+)</dd>", html))
     assert found == shown
+
+
+def test_fact_page_sets_its_claims_side_by_side(corpus_db, datasette_get):
+    conn = sqlite3.connect(corpus_db)
+    fact_id, summary, n_documents = conn.execute(
+        "select id, summary, n_documents from facts where n_documents >= 2 order by n_claims desc, id limit 1").fetchone()
+    html = datasette_get(f"/claims/facts/{fact_id}").text
+    assert str(Markup.escape(summary)) in html
+    assert f"{n_documents} documents" in html
+    for claim_id, document_id in conn.execute("select id, document_id from claims where fact_id = ?", [fact_id]):
+        row = re.search(rf'<tr class="fact-claim">\s*<td><a class="claim-link" href="/claims/claims/{claim_id}">.*?</tr>',
+                        html, re.S)
+        assert row, claim_id
+        assert f'class="document-link" href="/claims/documents/{document_id}"' in row.group(0)
+
+
+def test_pages_show_a_cited_work_that_is_in_the_corpus(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+    from tests.test_corpus_citations import CITED, CITING
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "cited.txt").write_text(CITED, encoding="utf-8")
+    (raw / "citing.txt").write_text(CITING, encoding="utf-8")
+    db = tmp_path / "claims.db"
+    assert CliRunner().invoke(cli, ["build", str(raw), "--db", str(db), "-q"]).exit_code == 0
+    conn = sqlite3.connect(db)
+    citing, cited = (conn.execute("select id from documents where path like ?", [f"%{name}"]).fetchone()[0]
+                     for name in ("citing.txt", "cited.txt"))
+    claim_id = conn.execute("select c.id from claims c join citations x on x.note_id = c.note_id").fetchone()[0]
+    get = _datasette_get(db)
+    assert f'class="cited-document" href="/claims/documents/{cited}"' in get(f"/claims/documents/{citing}").text
+    assert f'class="citing-document" href="/claims/documents/{citing}"' in get(f"/claims/documents/{cited}").text
+    assert f'class="cited-document" href="/claims/documents/{cited}"' in get(f"/claims/claims/{claim_id}").text

@@ -87,6 +87,7 @@ async def claim_page(datasette, database: str, claim_id) -> Optional[dict]:
             work["url_link"] = safe_url(work.get("url"))
             work["row_url"] = row("bibliography", work["id"])
 
+    citations = await _citations(db, row, "x.note_id = ?", note["id"]) if note else []
     fact, others = None, []
     if claim.get("fact_id") is not None:
         fact = await _one(db, "select * from facts where id = ?", [claim["fact_id"]])
@@ -124,6 +125,52 @@ async def claim_page(datasette, database: str, claim_id) -> Optional[dict]:
         "works": works,
         "fact": fact,
         "other_claims": others,
+        "citations": citations,
+    }
+
+
+async def _has_table(db, table: str) -> bool:
+    return await db.table_exists(table)
+
+
+async def _citations(db, row, where: str, param) -> list[dict]:
+    """citations rows (a work cited that is a document of the corpus) with both documents' names
+    and links; empty for a database built before the table existed."""
+    if not await _has_table(db, "citations"):
+        return []
+    found = await _rows(db, "select x.*, coalesce(a.title, a.path) as citing, coalesce(b.title, b.path) as cited, "
+                            "n.number as note_number from citations x join documents a on a.id = x.document_id "
+                            "join documents b on b.id = x.cited_document_id left join notes n on n.id = x.note_id "
+                            f"where {where} order by x.id", [param])
+    for item in found:
+        item.update(citing_url=row("documents", item["document_id"]), cited_url=row("documents", item["cited_document_id"]),
+                    url_link=safe_url(item.get("url")))
+    return found
+
+
+async def fact_page(datasette, database: str, fact_id) -> Optional[dict]:
+    """A fact: its summary, every claim reporting it beside its document, date and source, what the
+    documents disagree on, and the works of the corpus its claims' notes cite."""
+    db, row = _open(datasette, database)
+    fact = await _one(db, "select * from facts where id = ?", [fact_id])
+    if fact is None:
+        return None
+    members = await _rows(db, "select c.*, coalesce(d.title, d.path) as document, d.published, d.path, n.number as note_number, "
+                              "n.text as note_text from claims c join documents d on d.id = c.document_id "
+                              "left join notes n on n.id = c.note_id where c.fact_id = ? order by c.document_id, c.start",
+                          [fact["id"]])
+    for claim in members:
+        claim["url"] = row("claims", claim["id"])
+        claim["document_url"] = row("documents", claim["document_id"])
+        claim["dates"] = [d["value"] or d["text"] for d in await _rows(db, _inside_claim("dates"), [claim["id"]])]
+        claim["money"] = [m["text"] for m in await _rows(db, _inside_claim("money"), [claim["id"]])]
+        claim["citations"] = await _citations(db, row, "x.note_id = ?", claim["note_id"]) \
+            if claim.get("note_id") is not None else []
+    return {
+        "fact": fact,
+        "claims": members,
+        "n_documents": len({c["document_id"] for c in members}),
+        "conflict_values": fact.get("conflict_values"),
     }
 
 
@@ -186,6 +233,8 @@ async def document_page(datasette, database: str, document_id) -> Optional[dict]
         "unread_kinds": sorted({b["kind"] for b in blocks if not b["read"]}),
         "reading_order_url": datasette.urls.query(database, "document_in_reading_order") + f"?document={doc['id']}",
         "claims_url": datasette.urls.table(database, "claims") + f"?document_id={doc['id']}",
+        "cites": await _citations(db, row, "x.document_id = ?", doc["id"]),
+        "cited_by": await _citations(db, row, "x.cited_document_id = ?", doc["id"]),
     }
 
 

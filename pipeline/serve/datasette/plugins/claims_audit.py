@@ -31,7 +31,8 @@ LINKED_COLUMNS = {"claim_id": "claims", "document_id": "documents", "entity_id":
                   "note_id": "notes", "sentence_id": "sentences", "paragraph_id": "paragraphs",
                   "money_id": "money", "date_id": "dates"}
 # Row pages that get an audit panel: table -> (template variable, function reading what it shows)
-PAGES = {"claims": ("claim_page", pages.claim_page), "documents": ("document_page", pages.document_page)}
+PAGES = {"claims": ("claim_page", pages.claim_page), "documents": ("document_page", pages.document_page),
+         "facts": ("fact_page", pages.fact_page)}
 
 _is_claims_db: dict[tuple, bool] = {}  # (name, file) -> has the claims tables (served immutable)
 
