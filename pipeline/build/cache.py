@@ -19,7 +19,9 @@ fingerprint hashes those files' bytes, the pipeline version and the versions of 
 
 Entries are written to a temporary file and renamed into place (a killed build leaves either the
 old entry or the new one), and carry a checksum of their payload: an entry that is truncated,
-corrupt or written by another version is reported as a miss and rebuilt, never trusted.
+corrupt or written by another version is reported as a miss and rebuilt, never trusted. So is one
+that cannot be read at all (a folder or a link where the entry should be, no permission): it is
+reported, removed and written again, never a traceback on every build.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ import importlib.metadata
 import json
 import os
 import pathlib
+import shutil
 import sys
 import time
 import zlib
@@ -54,7 +57,7 @@ STAGE_FILES = {
 PARSE_STAGES = ("ingest", "clean", "nlp")
 RESULT_STAGES = PARSE_STAGES + ("extract",)
 # Libraries whose version changes what a stage produces.
-STAGE_LIBRARIES = {"ingest": ["pdfplumber", "pdfminer.six"], "nlp": ["spacy"]}
+STAGE_LIBRARIES = {"ingest": ["pdfplumber", "pdfminer.six", "python-docx"], "nlp": ["spacy"]}
 COMPRESSION_LEVEL = 1  # zlib: fast; entries are mostly text and compress ~4x
 STALE_TMP_SECONDS = 3600
 
@@ -251,7 +254,11 @@ class Cache:
     def write(self, path: pathlib.Path, parts: list[bytes], meta: Optional[dict] = None,
               compress: Optional[list[bool]] = None) -> None:
         """Write an entry atomically: a temporary file beside it, renamed into place. Parts are
-        zlib-compressed unless `compress` says otherwise (a DocBin is compressed already)."""
+        zlib-compressed unless `compress` says otherwise (a DocBin is compressed already). Whatever
+        stands in the entry's place (a folder) is removed first; a file where its level's folder
+        should be, too."""
+        if path.parent.is_file() or path.parent.is_symlink() and not path.parent.is_dir():
+            path.parent.unlink()
         path.parent.mkdir(parents=True, exist_ok=True)
         compress = compress or [True] * len(parts)
         parts = [zlib.compress(part, COMPRESSION_LEVEL) if z else part for part, z in zip(parts, compress)]
@@ -267,6 +274,8 @@ class Cache:
                 handle.write(json.dumps(header).encode() + b"\n")
                 for part in parts:
                     handle.write(part)
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
             os.replace(tmp, path)
         finally:
             if tmp.exists():
@@ -293,6 +302,8 @@ class Cache:
             data = path.read_bytes()
         except FileNotFoundError:
             return None
+        except OSError as exc:  # a folder in its place, no permission, a broken disk block
+            raise CorruptEntry(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
         if not data.startswith(MAGIC):
             raise CorruptEntry(f"{path.name}: not a cache entry of this version")
         newline = data.find(b"\n", len(MAGIC))
@@ -309,8 +320,12 @@ class Cache:
         return header, body
 
     def discard(self, path: pathlib.Path) -> None:
+        """Remove an entry, or whatever stands in its place (a folder)."""
         try:
-            path.unlink()
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
         except FileNotFoundError:
             pass
 
