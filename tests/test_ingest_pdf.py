@@ -426,17 +426,23 @@ def test_pdf_encrypted_only_against_editing_is_read(tmp_path):
     ("doc.txt", lambda path: path.write_text("A line of ordinary text for the reader.\n")),
 ])
 def test_parse_file_takes_the_name_and_hash_a_build_already_has(tmp_path, name, make):
-    """A build passes the name and sha256 it planned with; without them they are computed."""
+    """A build passes the name and sha256 it planned with; without them they are computed. The
+    bytes read are hashed either way: a planned hash they do not have is a file changed since."""
     import hashlib
+
+    from pipeline.ingest import FileChanged
 
     path = tmp_path / name
     make(path)
     computed = parse_file(path, tmp_path)
-    assert (computed.path, computed.sha256) == (name, hashlib.sha256(path.read_bytes()).hexdigest())
-    given = parse_file(path, tmp_path, rel="raw/" + name, sha256="0" * 64)
-    assert (given.path, given.sha256) == ("raw/" + name, "0" * 64)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert (computed.path, computed.sha256) == (name, digest)
+    given = parse_file(path, tmp_path, rel="raw/" + name, sha256=digest)
+    assert (given.path, given.sha256) == ("raw/" + name, digest)
     assert [p.text for p in given.pages] == [p.text for p in computed.pages]
     assert given.blocks == computed.blocks
+    with pytest.raises(FileChanged, match="^raw/.*: changed during the build"):
+        parse_file(path, tmp_path, rel="raw/" + name, sha256="0" * 64)
 
 
 def test_build_reads_the_report_and_reports_bad_pdfs(tmp_path):

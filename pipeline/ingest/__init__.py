@@ -6,27 +6,62 @@ Every failure is an InputError naming the file and the reason, so a build can re
 from __future__ import annotations
 
 import hashlib
+import os
 import pathlib
-from typing import Optional
+from typing import Callable, Optional
 
 from ..types import InputError, Metadata, Page, RawDocument
 from .html import parse_html
+from .limits import (DEFAULT_MAX_PAGE_CHARS, DEFAULT_MAX_PAGES, DEFAULT_MAX_TEXT_BYTES, PDF_SIZE_FACTOR,  # noqa: F401
+                     FileChanged, OverLimit, Uncached)
 from .pdf import parse_pdf
 from .text import decode_text
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
-# Text files over this size are rejected unread. A document is held whole while it is cleaned and
-# extracted: measured, a 4 MB all-prose text file peaks at 530 MB in its worker (model included),
-# about 65 bytes per byte of text, so 10 MB stays under 1 GB. Reports of 500 pages are ~2 MB of text.
-DEFAULT_MAX_TEXT_BYTES = 10_000_000
 
 
-def iter_source_files(raw_dir: pathlib.Path):
-    """Yield the supported files under raw_dir in a stable order (hidden files skipped)."""
+def iter_source_files(raw_dir: pathlib.Path, on_skip: Optional[Callable[[InputError], None]] = None):
+    """Yield the supported files under raw_dir in a stable order (hidden files skipped).
+
+    A link is followed only to a file inside raw_dir: one to a file outside it (`raw/x.txt ->
+    /etc/passwd`) would put a file nobody chose into the database and on the web pages. Links out,
+    links to folders (never followed), broken links and link loops are skipped, each given to
+    `on_skip` as an InputError naming the link and why (those whose names a source file could
+    have: a supported extension, or none)."""
+    raw_dir = pathlib.Path(raw_dir)
+    inside = raw_dir.resolve()
     for path in sorted(raw_dir.rglob("*")):
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(raw_dir).parts):
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                yield path
+        if any(part.startswith(".") for part in path.relative_to(raw_dir).parts):
+            continue
+        suffix = path.suffix.lower()
+        if path.is_symlink():
+            reason = _link_problem(path, inside)
+            if reason is not None:
+                if on_skip is not None and (suffix in SUPPORTED_SUFFIXES or not suffix or "folder" in reason):
+                    on_skip(InputError(relative_name(path, inside.parent), reason))
+                continue
+        if suffix in SUPPORTED_SUFFIXES and path.is_file():
+            yield path
+
+
+def _link_problem(link: pathlib.Path, inside: pathlib.Path) -> Optional[str]:
+    """Why a link under the folder `inside` (resolved) is not read, or None for a link to a file in it."""
+    shown = f"{inside.name}/"
+    try:
+        target = link.resolve(strict=True)
+    except FileNotFoundError:
+        return f"a broken link (to {os.readlink(link)}, which does not exist); fix its target or remove it"
+    except (RuntimeError, OSError):  # a loop: RuntimeError before Python 3.13, OSError (ELOOP) after
+        return "a link loop (following it leads back to it); remove it"
+    within = target == inside or inside in target.parents
+    if target.is_dir():
+        if within:
+            return (f"a link to a folder ({target.relative_to(inside.parent).as_posix()}); links to folders are "
+                    f"not followed, its files are read where they are")
+        return f"a link to a folder outside {shown} ({target}); not followed: copy its files into {shown} to include them"
+    if not within:
+        return f"a link to a file outside {shown} ({target}); not read: copy the file into {shown} to include it"
+    return None
 
 
 def sha256_file(path: pathlib.Path) -> str:
@@ -38,36 +73,51 @@ def sha256_file(path: pathlib.Path) -> str:
 
 
 def relative_name(path: pathlib.Path, root: pathlib.Path) -> str:
-    """The path as stored in the database: relative to `root` (the project), POSIX separators."""
+    """The path as stored in the database: relative to `root` (the project), POSIX separators. A
+    link keeps its own name (its folders are resolved, not the link itself)."""
+    path = pathlib.Path(path)
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
 
 def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES, *,
-               rel: Optional[str] = None, sha256: Optional[str] = None) -> RawDocument:
+               rel: Optional[str] = None, sha256: Optional[str] = None, max_pages: int = DEFAULT_MAX_PAGES,
+               max_page_chars: int = DEFAULT_MAX_PAGE_CHARS) -> RawDocument:
     """Read one source file. `root` is the directory paths are made relative to. Text files
-    (.txt .md .html) larger than `max_text_bytes` are rejected before they are read.
+    (.txt .md .html) larger than `max_text_bytes`, PDFs larger than PDF_SIZE_FACTOR times that, are
+    rejected before they are read; PDFs of more than `max_pages` pages or with a page of more than
+    `max_page_chars` characters when their pages are counted (limits.OverLimit).
 
-    A build has already named and hashed the file while planning: it passes `rel` and `sha256`
-    so the file is not hashed again; without them (the CLI's stage commands) they are computed."""
+    The bytes read are hashed, and the document carries that hash. A build has already named and
+    hashed the file while planning and passes `rel` and `sha256`: when the bytes read are not those
+    (the file changed since), limits.FileChanged is raised, so new text is never stored under the
+    old hash. Without them (the CLI's stage commands) the name is computed."""
     if rel is None:
         rel = relative_name(path, root)
     fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise InputError(rel, f"unsupported file type {path.suffix!r}")
+    limit = max_text_bytes * (PDF_SIZE_FACTOR if fmt == "pdf" else 1)
     try:
-        size = path.stat().st_size
-        if fmt != "pdf" and size > max_text_bytes:
-            raise InputError(rel, f"{size / 1e6:.1f} MB is over the {max_text_bytes / 1e6:g} MB limit for text files; "
-                                  f"not read (split the file, or raise the limit with --max-file-mb)")
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size <= limit:
+                data = handle.read(limit + 1)  # a file growing while it is read stops at the limit
+                size = len(data)
     except OSError as exc:
         raise InputError(rel, f"cannot be read ({exc.strerror or exc})") from None
-    digest = sha256 or hashlib.sha256(data).hexdigest()
+    if size > limit:
+        kind = f"PDF files ({PDF_SIZE_FACTOR} times --max-file-mb)" if fmt == "pdf" else "text files"
+        raise OverLimit(rel, f"{size / 1e6:.1f} MB is over the {limit / 1e6:g} MB limit for {kind}; "
+                             f"not read (split the file, or raise the limit with --max-file-mb)")
+    digest = hashlib.sha256(data).hexdigest()
+    if sha256 is not None and digest != sha256:
+        raise FileChanged(rel, "changed during the build (its content is not what the build hashed before); "
+                               "not stored: the next build reads it again")
     if fmt == "pdf":
-        pages, metadata, blocks, open_blocks = parse_pdf(data, rel)
+        pages, metadata, blocks, open_blocks = parse_pdf(data, rel, max_pages, max_page_chars)
         return RawDocument(rel, digest, fmt, pages, metadata, blocks, open_blocks)
     text, encoding = decode_text(data, rel)
     del data
