@@ -65,12 +65,13 @@ def _claim_model(path) -> pathlib.Path:
     return path
 
 
-def _read(path: pathlib.Path):
+def _read(path: pathlib.Path, **limits):
+    """The file read by ingest; `limits`: parse_file's (max_text_bytes, max_pages, max_page_chars)."""
     from . import ingest
     from .types import InputError
 
     try:
-        return ingest.parse_file(path, pathlib.Path.cwd())
+        return ingest.parse_file(path, pathlib.Path.cwd(), **limits)
     except InputError as exc:
         raise click.ClickException(str(exc))
 
@@ -111,13 +112,32 @@ def clean(file, kind):
                                    "text": para.text}, ensure_ascii=False))
 
 
+def _limit_options(command):
+    """The options limiting what is read of one file (build and extract)."""
+    for option in reversed([
+        click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=build_stage.DEFAULT_MAX_FILE_MB,
+                     show_default=True, metavar="MB",
+                     help="Text files (.txt .md .html) larger than this are rejected unread, PDFs larger than ten "
+                          "times this (most of a PDF is fonts and images), e.g. --max-file-mb 50."),
+        click.option("--max-pages", type=click.IntRange(min=1), default=build_stage.DEFAULT_MAX_PAGES,
+                     show_default=True, metavar="N", help="PDFs of more pages are rejected unread, e.g. --max-pages 20000."),
+        click.option("--max-page-chars", type=click.IntRange(min=1), default=build_stage.DEFAULT_MAX_PAGE_CHARS,
+                     show_default=True, metavar="N",
+                     help="PDFs with a page of more characters (a poster of tiny type, a giant table) are rejected, "
+                          "e.g. --max-page-chars 500000."),
+    ]):
+        command = option(command)
+    return command
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=pathlib.Path))
 @model_option
 @claim_model_option
 @click.option("--only", type=click.Choice(EXTRACT_FIELDS), metavar="FIELD",
               help=f"Print only this part of the result ({', '.join(EXTRACT_FIELDS)}), e.g. --only claims.")
-def extract(file, model, claim_model, only):
+@_limit_options
+def extract(file, model, claim_model, only, max_file_mb, max_pages, max_page_chars):
     """Run ingest, clean and extract on FILE and print what would be stored, as JSON.
 
     \b
@@ -127,7 +147,8 @@ def extract(file, model, claim_model, only):
     from .extract.claims.checkworthy import CheckworthinessModel
 
     scorer = CheckworthinessModel(_claim_model(claim_model))
-    result = build_stage.process_document(_read(file), _load_model(model), scorer)
+    raw = _read(file, max_text_bytes=int(max_file_mb * 1_000_000), max_pages=max_pages, max_page_chars=max_page_chars)
+    result = build_stage.process_document(raw, _load_model(model), scorer)
     data = result.to_dict()
     data.pop("text")
     _dump(data[only] if only else data)
@@ -149,17 +170,30 @@ def _one_line(text: str) -> str:
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=pathlib.Path), default=None,
               help="Per-document cache (default: a cache/ folder beside the database), e.g. /tmp/claims-cache.")
 @click.option("--no-cache", is_flag=True, help="Process every document again and write no cache entries.")
-@click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=build_stage.DEFAULT_MAX_FILE_MB,
+@_limit_options
+@click.option("--doc-timeout", type=click.FloatRange(min=0.1), default=build_stage.DEFAULT_DOC_TIMEOUT,
+              show_default=True, metavar="SECONDS",
+              help="A document taking longer (larger than 1 MB of text: this long a MB) is stopped and rejected; "
+                   "the build goes on, e.g. --doc-timeout 600.")
+@click.option("--doc-memory-mb", type=click.FloatRange(min=1), default=build_stage.DEFAULT_DOC_MEMORY_MB,
               show_default=True, metavar="MB",
-              help="Text files (.txt .md .html) larger than this are rejected unread, e.g. --max-file-mb 50.")
+              help="A worker process using more memory (the model included) is stopped and its document "
+                   "rejected; the build goes on, e.g. --doc-memory-mb 4096.")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=build_stage.DEFAULT_LOCK_TIMEOUT,
+              show_default=True, metavar="SECONDS",
+              help="How long to wait for another build of the same --db to finish (0: refuse at once), "
+                   "e.g. --lock-timeout 0.")
 @quiet_option
-def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_mb, quiet):
+def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_mb, max_pages, max_page_chars,
+          doc_timeout, doc_memory_mb, lock_timeout, quiet):
     """Build the claims database from every source file in RAW_DIR (default raw/).
 
     Only documents that changed since the last build are processed again (the per-document
     cache is in extracted/cache/). Files that cannot be read are reported with the reason and
-    skipped; the database is still written. The new database is checked (see `check`) before it
-    replaces the old one.
+    skipped; the database is still written. So is a document over its budget (--doc-timeout,
+    --doc-memory-mb): it is stopped and rejected, and the build goes on. The new database is
+    checked (see `check`) before it replaces the old one. Links in RAW_DIR are followed only to
+    files inside it. One build at a time per database: a second waits for the first.
 
     \b
     Example:
@@ -172,7 +206,11 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_m
     except nlp.ModelNotFound as exc:
         raise click.ClickException(str(exc))
     claim_model = _claim_model(claim_model)
-    files = list(ingest_stage.iter_source_files(raw_dir))
+
+    def on_skip(error):
+        click.echo(f"skipped: {_one_line(str(error))}", err=True)
+
+    files = list(ingest_stage.iter_source_files(raw_dir, on_skip=on_skip))
     if not files:
         raise click.ClickException(f"{raw_dir} holds no .txt, .md, .html or .pdf files")
 
@@ -189,9 +227,11 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_m
         try:
             result = build_stage.build(raw_dir, db, model, on_file=on_file, files=files, jobs=jobs,
                                        cache_dir=cache_dir, use_cache=not no_cache, max_file_mb=max_file_mb,
-                                       on_note=on_note, claim_model=claim_model)
-        except nlp.ModelNotFound as exc:
-            raise click.ClickException(str(exc))
+                                       on_note=on_note, claim_model=claim_model, max_pages=max_pages,
+                                       max_page_chars=max_page_chars, doc_timeout=doc_timeout,
+                                       doc_memory_mb=doc_memory_mb, lock_timeout=lock_timeout)
+        except (nlp.ModelNotFound, build_stage.BuildLocked, build_stage.DiskFull, build_stage.WorkerFailed) as exc:
+            raise click.ClickException(_one_line(str(exc)))
         except build_stage.BuildFailed as exc:
             for line in exc.violations:
                 click.echo(f"check: {line}", err=True)

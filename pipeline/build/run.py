@@ -4,10 +4,14 @@
    paths; look up each document's cache entries (cache.py).
 2. Produce: documents without a cached result go, in batches, to worker processes (worker.py);
    each worker loads the model once, on first need. Results come back in plan order, at most a
-   few batches ahead of the writer, so memory is bounded by batches, not by the corpus.
+   few batches ahead of the writer, so memory is bounded by batches, not by the corpus. Each
+   document has a budget of time and memory; a worker over it is killed and the document
+   rejected, the others go on (pool.py).
 3. Store: results stream into a new database beside the old one (store.save_database), which is
    checked (store/check.py) and only then renamed into place: a reader never sees a half-written
    database, and a killed or failed build leaves the previous one intact.
+
+One build at a time per database (lock.py): a second one waits for the first.
 """
 from __future__ import annotations
 
@@ -16,8 +20,10 @@ import concurrent.futures
 import dataclasses
 import json
 import multiprocessing
+import errno
 import os
 import pathlib
+import sqlite3
 import time
 from typing import Callable, Iterator, Optional
 
@@ -26,7 +32,10 @@ from ..extract.claims import checkworthy
 from ..store import check
 from ..store import write as store
 from . import cache as cache_stage
-from .worker import Job, Outcome, Settings, init_worker, process_document, run_task  # noqa: F401  (CLI)
+from .lock import DEFAULT_LOCK_TIMEOUT, BuildLocked, build_lock  # noqa: F401  (CLI)
+from .pool import WorkerFailed, WorkerPool  # noqa: F401  (CLI)
+from .worker import (DEFAULT_DOC_MEMORY_MB, DEFAULT_DOC_TIMEOUT, Job, Outcome, Settings,  # noqa: F401  (CLI)
+                     process_document)
 
 # A batch of work for one worker: documents are grouped up to this many bytes of source text
 # (PDF bytes count a quarter: most of a PDF file is not text).
@@ -35,6 +44,8 @@ PDF_BYTE_WEIGHT = 0.25
 # Batches in flight per worker: enough to keep workers busy while the writer catches up.
 TASKS_AHEAD_PER_JOB = 2
 DEFAULT_MAX_FILE_MB = ingest.DEFAULT_MAX_TEXT_BYTES // 1_000_000
+DEFAULT_MAX_PAGES = ingest.DEFAULT_MAX_PAGES
+DEFAULT_MAX_PAGE_CHARS = ingest.DEFAULT_MAX_PAGE_CHARS
 
 
 def default_jobs() -> int:
@@ -52,6 +63,7 @@ class BuildReport:
     cached: int = 0
     processed: int = 0
     rejected: list[str] = dataclasses.field(default_factory=list)
+    skipped: list[str] = dataclasses.field(default_factory=list)  # links not followed (ingest.iter_source_files)
     duplicates: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (path, same content as)
     notes: list[str] = dataclasses.field(default_factory=list)
     counts: dict = dataclasses.field(default_factory=dict)
@@ -68,6 +80,10 @@ class BuildReport:
         if self.rejected:
             text += f" {len(self.rejected)} file(s) rejected (listed above)."
         return text
+
+
+class DiskFull(Exception):
+    """The new database could not be written for want of space; the previous one was left in place."""
 
 
 class BuildFailed(Exception):
@@ -106,8 +122,8 @@ def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
             duplicates.append((rel, by_sha[sha].paths[0]))
             continue
         parse_key, result_key = cache_stage.document_keys(sha, fmt, model, claim_model)
-        job = Job(str(path.resolve()), [rel], sha, fmt, parse_key, result_key)
         weight = size * (PDF_BYTE_WEIGHT if fmt == "pdf" else 1)
+        job = Job(str(path.resolve()), [rel], sha, fmt, parse_key, result_key, weight)
         # Existence only: the entry's checksum is verified when it is read (reading every entry
         # twice cost a tenth of a rebuild with nothing changed).
         cached = cache is not None and cache.path("result", sha, result_key).exists()
@@ -133,60 +149,58 @@ def group_tasks(planned: list[Planned]) -> list[list[int]]:
 
 class Producer:
     """Yields (Planned, Outcome) in plan order: cached results read here, the rest computed by a
-    pool of worker processes at most a few tasks ahead of the consumer."""
+    pool of worker processes (pool.py) at most a few tasks ahead of the consumer. Every document
+    is produced in a worker, within its budget, whatever the number of jobs."""
 
     def __init__(self, planned: list[Planned], settings: Settings, jobs: int,
                  cache: Optional[cache_stage.Cache]):
         self.planned, self.settings, self.cache = planned, settings, cache
         self.tasks = group_tasks(planned)
         self.jobs = max(1, min(jobs, len(self.tasks)))
-        # With more than one core, even a single task goes to a worker: it loads the model and
-        # parses while this process writes the cached documents.
-        self.use_pool = jobs > 1 and bool(self.tasks)
-        self.pool: Optional[concurrent.futures.Executor] = None
-        self.futures: collections.deque = collections.deque()
+        self.pool: Optional[WorkerPool] = None
+        self.in_flight: collections.deque = collections.deque()  # (task, key in the pool)
         self.next_task = 0
         # Documents yielded so far, read from the cache or produced (a cached entry found corrupt
         # is produced again): counted as yielded, so the runs row and the report say the same.
         self.n_cached = self.n_produced = 0
 
     def start(self) -> None:
-        """Start the workers (before the parent opens the database, so nothing is forked mid-write)."""
-        if self.use_pool:
-            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
-                                                  else "spawn")
-            self.pool = concurrent.futures.ProcessPoolExecutor(self.jobs, mp_context=context, initializer=init_worker)
-            self._submit_ahead()
+        """Start the workers on the first tasks (before the parent opens the database: they load
+        the model and parse while this process writes the cached documents)."""
+        self._submit_ahead()
+
+    def _workers(self) -> WorkerPool:
+        if self.pool is None:
+            self.pool = WorkerPool(self.jobs, self.settings)
+        return self.pool
 
     def _submit_ahead(self) -> None:
-        while self.next_task < len(self.tasks) and len(self.futures) < self.jobs * TASKS_AHEAD_PER_JOB:
+        while self.next_task < len(self.tasks) and len(self.in_flight) < self.jobs * TASKS_AHEAD_PER_JOB:
             task = self.tasks[self.next_task]
-            jobs = [self.planned[i].job for i in task]
-            self.futures.append((task, self.pool.submit(run_task, jobs, self.settings)))
+            self.in_flight.append((task, self._workers().submit([self.planned[i].job for i in task])))
             self.next_task += 1
 
     def _computed(self) -> Iterator[tuple[int, Outcome]]:
-        if self.pool is None:
-            for task in self.tasks:
-                yield from zip(task, run_task([self.planned[i].job for i in task], self.settings))
-            return
-        while self.futures:
-            task, future = self.futures.popleft()
-            outcomes = future.result()
+        while self.in_flight:
+            task, key = self.in_flight.popleft()
+            outcomes = self.pool.result(key)
             self._submit_ahead()
             yield from zip(task, outcomes)
 
     def __iter__(self) -> Iterator[tuple[Planned, Outcome]]:
         computed = self._computed()
         for i, item in enumerate(self.planned):
+            if self.pool is not None:
+                self.pool.poll()  # the budgets are watched while cached documents are written too
             if item.cached:
                 outcome, note = self._load_cached(item)
                 if outcome is not None:
                     self.n_cached += 1
                     yield item, outcome
                     continue
-                # the entry failed its checksum or is gone: produce the document here
-                outcome = run_task([item.job], self.settings)[0]
+                # the entry failed its checksum or is gone: produced again, by a worker, first
+                pool = self._workers()
+                outcome = pool.result(pool.submit([item.job], first=True))[0]
                 outcome.notes.insert(0, note)
             else:
                 index, outcome = next(computed)
@@ -208,9 +222,7 @@ class Producer:
 
     def close(self) -> None:
         if self.pool is not None:
-            for _, future in self.futures:
-                future.cancel()
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.close()
             self.pool = None
 
 
@@ -219,7 +231,9 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
           files: Optional[list[pathlib.Path]] = None, jobs: Optional[int] = None,
           cache_dir: Optional[pathlib.Path] = None, use_cache: bool = True,
           max_file_mb: float = DEFAULT_MAX_FILE_MB, on_note: Optional[Callable[[str], None]] = None,
-          claim_model: pathlib.Path = checkworthy.DEFAULT_MODEL_DIR) -> BuildReport:
+          claim_model: pathlib.Path = checkworthy.DEFAULT_MODEL_DIR, max_pages: int = DEFAULT_MAX_PAGES,
+          max_page_chars: int = DEFAULT_MAX_PAGE_CHARS, doc_timeout: float = DEFAULT_DOC_TIMEOUT,
+          doc_memory_mb: float = DEFAULT_DOC_MEMORY_MB, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> BuildReport:
     """Build db_path from the files in raw_dir.
 
     `on_file(path, error)` is called once per file as its document is stored (error: the reason it
@@ -228,7 +242,21 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     database fails its checks (the old one is kept), nlp.ModelNotFound when a document needs a
     model that is not installed (nlp.ensure_model checks that up front, as the CLI does).
     `claim_model` is the check-worthiness classifier's folder (checkworthy.ModelMissing without one).
+
+    Limits: `max_file_mb` (PDFs ten times that), `max_pages` and `max_page_chars` (PDFs); a
+    document over them is rejected. Budget: a document that takes over `doc_timeout` seconds, or
+    a worker over `doc_memory_mb` MB while on it, is stopped and rejected; the build goes on. A
+    build of the same database already running is waited for up to `lock_timeout` seconds
+    (BuildLocked after that). DiskFull when the new database cannot be written for want of space
+    (the previous one is kept).
     """
+    with build_lock(pathlib.Path(db_path), lock_timeout, on_wait=on_note or (lambda text: None)):
+        return _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, max_file_mb, on_note,
+                      claim_model, max_pages, max_page_chars, doc_timeout, doc_memory_mb)
+
+
+def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, max_file_mb, on_note, claim_model,
+           max_pages, max_page_chars, doc_timeout, doc_memory_mb) -> BuildReport:
     claim_model = pathlib.Path(claim_model).resolve()
     checkworthy.ensure_model(claim_model)
     claim_fingerprint = cache_stage.classifier_fingerprint(claim_model)
@@ -237,14 +265,18 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     raw_dir, db_path = pathlib.Path(raw_dir), pathlib.Path(db_path)
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"{raw_dir} is not a directory")
-    files = list(files) if files is not None else list(ingest.iter_source_files(raw_dir))
+    skipped: list[str] = []
+    if files is None:
+        files = list(ingest.iter_source_files(raw_dir, on_skip=lambda error: skipped.append(str(error))))
+    files = list(files)
     root = raw_dir.resolve().parent
     cache = cache_stage.Cache(cache_dir or db_path.parent / "cache") if use_cache else None
     planned, duplicates = plan_documents(files, root, model, cache, claim_fingerprint)
-    report = BuildReport(str(db_path), files=len(files))
+    report = BuildReport(str(db_path), files=len(files), skipped=skipped)
     jobs = jobs or default_jobs()
     settings = Settings(model, str(cache.directory) if cache else None, str(root), int(max_file_mb * 1_000_000),
-                        str(claim_model))
+                        str(claim_model), max_pages=max_pages, max_page_chars=max_page_chars,
+                        doc_timeout=doc_timeout, doc_memory_mb=doc_memory_mb)
     files_by_rel = {ingest.relative_name(path, root): path for path in files}
     note = on_note or (lambda text: None)
 
@@ -266,14 +298,15 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
                 if on_file:
                     on_file(files_by_rel[rel], error)
 
-    tmp = _fresh_temporary(db_path)
     producer = Producer(planned, settings, jobs, cache)
     run = {"started": started, "pipeline_version": PIPELINE_VERSION, "spacy_model": cache_stage.model_fingerprint(model),
            "n_files": len(files), "jobs": producer.jobs,
            "fingerprints": json.dumps({stage: cache_stage.stage_fingerprint(stage) for stage in cache_stage.STAGE_FILES}),
            "claim_model": f"{claim_model.name}@{claim_fingerprint}",
            "claim_threshold": checkworthy.read_threshold(claim_model)}
+    tmp = None
     try:
+        tmp = _fresh_temporary(db_path)
         producer.start()
         previous = store.read_runs(str(db_path))
         report.counts = store.save_database(str(tmp), results(), run, previous_runs=previous, finish=lambda: dict(
@@ -287,9 +320,13 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
         _fsync(tmp)
         os.replace(tmp, db_path)
         _fsync(db_path.parent)  # the rename itself
+    except (OSError, sqlite3.Error) as exc:
+        if not _is_disk_full(exc):
+            raise
+        raise DiskFull(f"cannot write {db_path}: disk full ({_one_line(exc)}); free space or use --db elsewhere") from exc
     finally:
         producer.close()
-        if tmp.exists():
+        if tmp is not None and tmp.exists():
             tmp.unlink()
     if cache is not None:
         cache.prune({cache.path(level, item.job.sha256, key) for item in planned
@@ -298,6 +335,16 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     report.cached, report.processed = producer.n_cached, producer.n_produced
     report.seconds = time.monotonic() - clock
     return report
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+    return getattr(exc, "sqlite_errorcode", None) == getattr(sqlite3, "SQLITE_FULL", 13) or "disk is full" in str(exc)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _fresh_temporary(db_path: pathlib.Path) -> pathlib.Path:

@@ -1,4 +1,4 @@
-"""Per-document work, done in the build's worker processes (or in-process with `--jobs 1`):
+"""Per-document work, done in the build's worker processes (pool.py; one with `--jobs 1`):
 ingest -> clean -> spaCy -> extract, with both levels of the per-document cache (cache.py).
 
 A task is a small batch of documents: their prose paragraphs go through one `nlp.pipe` call
@@ -13,8 +13,9 @@ import gc
 import os
 import pathlib
 import sys
+import time
 import traceback
-from typing import Optional
+from typing import Callable, Optional
 
 from . import cache as cache_stage
 from .. import clean, extract, ingest, nlp
@@ -34,6 +35,8 @@ DOCBIN_ATTRS = ["ORTH", "SPACY", "TAG", "POS", "MORPH", "LEMMA", "DEP", "HEAD", 
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# run_task's progress callback: (job index or None, stage, seconds already spent on it or None).
+Progress = Callable[[Optional[int], str, Optional[float]], None]
 
 
 @dataclasses.dataclass
@@ -45,11 +48,23 @@ class Job:
     fmt: str
     parse_key: str
     result_key: str
+    weight: float = 0.0  # bytes of text it is expected to hold (a PDF's bytes count a quarter): its time budget
 
     @property
     def rel(self) -> str:
         """The path the document is stored under: the first with its content."""
         return self.paths[0]
+
+
+# The per-document budget (`--doc-timeout`, `--doc-memory-mb`; enforced by the parent, pool.py).
+# Measured here (two shared cores): the documents of raw/ take under 2 s each, and a worker holds
+# ~135 MB of its own with the model loaded, ~250 MB while it parses; the issue's 3,000-page PDF takes
+# ~35 s and ~220 MB; a 1 MB text of prose ~45 s. So the time budget is 120 s a MB of text, and
+# 120 s for any smaller document (a hang in a 200-byte file is stopped at 120 s, a 5 MB report has
+# 600 s): past that a document is hung or hostile, not long. 2 GB a worker leaves room for two on a
+# 4 GB machine, and is three times what a 10 MB text file (the size limit) needs.
+DEFAULT_DOC_TIMEOUT = 120.0
+DEFAULT_DOC_MEMORY_MB = 2048.0
 
 
 @dataclasses.dataclass
@@ -59,6 +74,15 @@ class Settings:
     root: str  # paths are stored relative to this directory
     max_text_bytes: int
     claim_model: str  # folder of the check-worthiness classifier
+    max_pages: int = ingest.DEFAULT_MAX_PAGES
+    max_page_chars: int = ingest.DEFAULT_MAX_PAGE_CHARS
+    doc_timeout: float = DEFAULT_DOC_TIMEOUT  # seconds one document (a MB of text, when larger) may take
+    doc_memory_mb: float = DEFAULT_DOC_MEMORY_MB  # a worker's own memory (the model included) while on one
+
+
+def time_budget(job: Job, doc_timeout: float) -> float:
+    """Seconds the job's document may take: doc_timeout, and doc_timeout a MB of its text beyond."""
+    return doc_timeout * max(1.0, job.weight / 1e6)
 
 
 @dataclasses.dataclass
@@ -226,12 +250,21 @@ class _ParseFailed(Exception):
     """spaCy failed inside the shared parse stream (which is then dead)."""
 
 
-def run_task(jobs: list[Job], settings: Settings) -> list[Outcome]:
-    """Produce the DocResults of a batch of documents, using and filling the cache."""
+def run_task(jobs: list[Job], settings: Settings, progress: Optional[Progress] = None) -> list[Outcome]:
+    """Produce the DocResults of a batch of documents, using and filling the cache.
+
+    `progress(index, stage, spent)` is told which document work is on, as it moves to it: the
+    job's index, what is being done ("reading and cleaning", ...) and the seconds it took already
+    (a document is read and cleaned first, parsed later with the others); index None while work on
+    none of them (loading the model), spent None when its clock should not run."""
+    report = progress or (lambda index, stage, spent: None)
     store = cache_stage.Cache(pathlib.Path(settings.cache_dir)) if settings.cache_dir else None
     outcomes = [Outcome() for _ in jobs]
     to_parse: dict[int, tuple] = {}  # job index -> (cleaned, info)
+    spent: dict[int, float] = {}  # job index -> seconds taken reading and cleaning it
     for i, job in enumerate(jobs):
+        started = time.monotonic()
+        report(i, "reading and cleaning", 0.0)
         entry = None
         if store is not None:
             try:
@@ -243,24 +276,45 @@ def run_task(jobs: list[Job], settings: Settings) -> list[Outcome]:
             if info.get("error"):
                 outcomes[i].error = info["error"]
             else:
+                took = time.monotonic() - started
+                _ready(settings, report, parser=False)
+                report(i, "extracting (its parse was cached)", took)
                 _extract_cached(job, outcomes[i], cleaned, info, docbin, store, settings)
             continue
         try:
             raw = ingest.parse_file(pathlib.Path(job.file), pathlib.Path(settings.root),
-                                    max_text_bytes=settings.max_text_bytes, rel=job.rel, sha256=job.sha256)
+                                    max_text_bytes=settings.max_text_bytes, rel=job.rel, sha256=job.sha256,
+                                    max_pages=settings.max_pages, max_page_chars=settings.max_page_chars)
             cleaned = clean.clean_document(raw)
         except InputError as exc:
             outcomes[i].error = exc.reason
-            _save(store, job, outcomes[i], "parse", None, {"error": exc.reason})
+            if not isinstance(exc, ingest.Uncached):  # a limit passed, a file changed: read it again next time
+                _save(store, job, outcomes[i], "parse", None, {"error": exc.reason})
             continue
         except Exception as exc:  # a bug met on hostile content: report it, go on with the rest
             _fail(outcomes[i], job, "reading and cleaning", exc)
             continue
         to_parse[i] = (cleaned, {"format": raw.format, "n_pages": len(raw.pages), "encoding": raw.encoding})
+        spent[i] = time.monotonic() - started
     pending = list(to_parse.items())
     while pending:  # one parse stream for all of them; restarted after a document spaCy fails on
-        pending = _parse_and_extract(jobs, pending, outcomes, store, settings)
+        pending = _parse_and_extract(jobs, pending, outcomes, store, settings, report, spent)
     return outcomes
+
+
+def _ready(settings: Settings, report: Progress, parser: bool) -> None:
+    """Load, once per process, what extraction needs: spaCy (importing it takes a second or two),
+    the model when documents are to be parsed (else a blank vocabulary to read cached parses with),
+    and the check-worthiness classifier. Done on no document's clock: the budget is the document's."""
+    loaded = settings.model in _MODEL or (not parser and "blank" in _MODEL)
+    if loaded and settings.claim_model in _SCORER:
+        return
+    report(None, "loading the spaCy model", None)
+    if parser:
+        get_model(settings.model)
+    else:
+        _vocab(settings.model)
+    get_scorer(settings.claim_model)
 
 
 def _extract_cached(job: Job, outcome: Outcome, cleaned, info: dict, docbin: bytes, store, settings) -> None:
@@ -278,9 +332,10 @@ def _extract_cached(job: Job, outcome: Outcome, cleaned, info: dict, docbin: byt
     _finish(job, outcome, result, store)
 
 
-def _parse_and_extract(jobs, pending: list, outcomes, store, settings) -> list:
+def _parse_and_extract(jobs, pending: list, outcomes, store, settings, report, spent) -> list:
     """spaCy over the prose of the `pending` documents in one stream, each document extracted as
     its Docs arrive. Returns the documents still to do when spaCy failed on one (it is reported)."""
+    _ready(settings, report, parser=True)
     from spacy.tokens import DocBin
 
     model = get_model(settings.model)
@@ -288,6 +343,7 @@ def _parse_and_extract(jobs, pending: list, outcomes, store, settings) -> list:
     stream = parse_texts(model, items)
     for n, (i, (cleaned, info)) in enumerate(pending):
         job = jobs[i]
+        report(i, "parsing and extracting", spent.get(i, 0.0))
         order = [pidx for pidx, _ in extract.iter_prose(cleaned)]
         docbin = DocBin(attrs=DOCBIN_ATTRS, store_user_data=False) if store is not None else None
 
