@@ -1,6 +1,6 @@
 """Stage 1, ingest: read a source file into a RawDocument (text per page plus metadata).
 
-One module per format (text.py, html.py, pdf.py); only pdf.py imports pdfplumber.
+One module per format (text.py, html.py, pdf/, office.py); only pdf/ imports pdfplumber, only office.py python-docx.
 Every failure is an InputError naming the file and the reason, so a build can report it and go on.
 """
 from __future__ import annotations
@@ -12,12 +12,16 @@ from typing import Callable, Optional
 
 from ..types import InputError, Metadata, Page, RawDocument
 from .html import parse_html
+from .office import UNPACKED_FACTOR, parse_docx, reject_unread
 from .limits import (DEFAULT_MAX_PAGE_CHARS, DEFAULT_MAX_PAGES, DEFAULT_MAX_TEXT_BYTES, PDF_SIZE_FACTOR,  # noqa: F401
                      FileChanged, OverLimit, Uncached)
 from .pdf import parse_pdf
 from .text import decode_text
 
-SUPPORTED_SUFFIXES = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+SUPPORTED_SUFFIXES = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx",
+                      ".doc": "doc", ".odt": "odt"}  # .doc, .odt: rejected naming the fix (unless a .docx renamed)
+# Formats most of whose bytes are not text (fonts, images, compression): PDF_SIZE_FACTOR times the text limit.
+PACKED_FORMATS = {"pdf": "PDF", "docx": "Word", "doc": "Word", "odt": "OpenDocument"}
 
 
 def iter_source_files(raw_dir: pathlib.Path, on_skip: Optional[Callable[[InputError], None]] = None):
@@ -86,7 +90,7 @@ def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEF
                rel: Optional[str] = None, sha256: Optional[str] = None, max_pages: int = DEFAULT_MAX_PAGES,
                max_page_chars: int = DEFAULT_MAX_PAGE_CHARS) -> RawDocument:
     """Read one source file. `root` is the directory paths are made relative to. Text files
-    (.txt .md .html) larger than `max_text_bytes`, PDFs larger than PDF_SIZE_FACTOR times that, are
+    (.txt .md .html) larger than `max_text_bytes`, PDFs and Word files larger than PDF_SIZE_FACTOR times that, are
     rejected before they are read; PDFs of more than `max_pages` pages or with a page of more than
     `max_page_chars` characters when their pages are counted (limits.OverLimit).
 
@@ -99,7 +103,7 @@ def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEF
     fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise InputError(rel, f"unsupported file type {path.suffix!r}")
-    limit = max_text_bytes * (PDF_SIZE_FACTOR if fmt == "pdf" else 1)
+    limit = max_text_bytes * (PDF_SIZE_FACTOR if fmt in PACKED_FORMATS else 1)
     try:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
@@ -109,7 +113,8 @@ def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEF
     except OSError as exc:
         raise InputError(rel, f"cannot be read ({exc.strerror or exc})") from None
     if size > limit:
-        kind = f"PDF files ({PDF_SIZE_FACTOR} times --max-file-mb)" if fmt == "pdf" else "text files"
+        kind = (f"{PACKED_FORMATS[fmt]} files ({PDF_SIZE_FACTOR} times --max-file-mb)" if fmt in PACKED_FORMATS
+                else "text files")
         raise OverLimit(rel, f"{size / 1e6:.1f} MB is over the {limit / 1e6:g} MB limit for {kind}; "
                              f"not read (split the file, or raise the limit with --max-file-mb)")
     digest = hashlib.sha256(data).hexdigest()
@@ -119,6 +124,11 @@ def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEF
     if fmt == "pdf":
         pages, metadata, blocks, open_blocks = parse_pdf(data, rel, max_pages, max_page_chars)
         return RawDocument(rel, digest, fmt, pages, metadata, blocks, open_blocks)
+    if fmt in ("docx", "doc", "odt"):
+        if fmt != "docx":
+            reject_unread(fmt, data, rel)
+        pages, properties, blocks, open_blocks = parse_docx(data, rel, max_text_bytes * UNPACKED_FACTOR)
+        return RawDocument(rel, digest, "docx", pages, Metadata(), blocks, open_blocks, properties=properties)
     text, encoding = decode_text(data, rel)
     del data
     if fmt == "html":
