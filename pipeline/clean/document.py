@@ -352,5 +352,5 @@ def assemble(paras: list[Block], raw: RawDocument) -> CleanDocument:
         paragraphs[-1].page_breaks = [(offset + pos, page) for pos, page in para.page_breaks]
         offset += len(para.text)
     text = "".join(parts)
-    metadata = docmeta.extract_metadata(paragraphs, raw.metadata)
+    metadata = docmeta.extract_metadata(paragraphs, raw.metadata, raw.properties)
     return CleanDocument(text, paragraphs, markers, metadata)
