@@ -83,7 +83,7 @@ def _dump(data) -> None:
 @cli.command(context_settings=CONTEXT)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=pathlib.Path))
 def ingest(file):
-    """Read FILE (.txt .md .html .pdf) and print its pages and metadata as JSON.
+    """Read FILE (.txt .md .html .pdf .docx) and print its pages and metadata as JSON.
 
     \b
     Example:
@@ -212,7 +212,7 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_m
 
     files = list(ingest_stage.iter_source_files(raw_dir, on_skip=on_skip))
     if not files:
-        raise click.ClickException(f"{raw_dir} holds no .txt, .md, .html or .pdf files")
+        raise click.ClickException(f"{raw_dir} holds no .txt, .md, .html, .pdf or .docx files")
 
     with click.progressbar(length=len(files), label="Documents", file=sys.stderr,
                            item_show_func=lambda p: _one_line(p.name) if p else "", hidden=quiet) as bar:
@@ -242,23 +242,39 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_m
         click.echo(result.summary())
 
 
+def _unreadable(exc) -> click.ClickException:
+    """An unreadable database (store.check.UnreadableDatabase) as one line naming the fix."""
+    verb = "build it first" if exc.reason == "does not exist" else "rebuild it"
+    return click.ClickException(f"{_one_line(str(exc))}; {verb}: claims-pipeline build raw/ --db {exc.path}")
+
+
 @cli.command(context_settings=CONTEXT)
 @db_option
-@click.option("--port", "-p", default=8001, show_default=True, help="Port to listen on, e.g. 8001.")
+@click.option("--port", "-p", type=click.IntRange(1, 65535), default=8001, show_default=True,
+              help="Port to listen on, e.g. 8001.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to bind; the default serves this machine only.")
 def serve(db, port, host):
     """Serve the database with Datasette, the project's metadata, templates and plugins.
+
+    Stops at once, with the fix, when the database is missing or not a readable SQLite file, or
+    when the port is in use.
 
     \b
     Example:
       claims-pipeline serve --db extracted/claims.db --port 8001
     """
     from .serve import serve as serve_stage
+    from .store.check import UnreadableDatabase
 
-    if not db.exists():
-        raise click.ClickException(f"{db} does not exist; build it first: claims-pipeline build raw/ --db {db}")
-    serve_stage.run(db, host=host, port=port)
+    try:
+        code = serve_stage.run(db, host=host, port=port)
+    except UnreadableDatabase as exc:
+        raise _unreadable(exc)
+    except serve_stage.PortUnavailable as exc:
+        raise click.ClickException(str(exc))
+    if code:
+        raise SystemExit(code)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -277,9 +293,10 @@ def check(db):
     """
     from .store import check as check_stage
 
-    if not db.exists():
-        raise click.ClickException(f"{db} does not exist")
-    violations = check_stage.check_database(db)
+    try:
+        violations = check_stage.check_database(db)
+    except check_stage.UnreadableDatabase as exc:
+        raise _unreadable(exc)
     for line in violations:
         click.echo(line)
     if violations:
