@@ -239,3 +239,18 @@ def make_image_only_pdf(path) -> None:
     pdf.add_page()
     pdf.image(image, x=10, y=10, w=150)
     pdf.output(str(path))
+
+
+def make_page_of_lines(path, n_lines: int, per_column: int = 1000) -> None:
+    """One maximum-size PDF page (200 inches square) of n_lines short lines of 10 pt type, in columns."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format=(14400, 14400))
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    width = 14400 / -(-n_lines // per_column)
+    for i in range(n_lines):
+        column, row = divmod(i, per_column)
+        pdf.text(20 + column * width, 30 + row * 14, f"Line {i} of the page.")
+    pdf.output(str(path))

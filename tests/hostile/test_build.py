@@ -28,6 +28,7 @@ from pipeline.cli import cli
 from pipeline.store import check
 
 from ..conftest import ROOT
+from ..pdf_fixtures import make_page_of_lines
 
 SENTENCE = "The ministry signed an agreement with {} on May 4, 2023, worth $12 million. It will fund research."
 # Whole builds of a few small documents take ~10 s here (the model loads in each worker).
@@ -188,20 +189,6 @@ def test_a_hang_inside_c_code_is_stopped_too(tmp_path, monkeypatch, jobs):
     assert set(_stored(tmp_path / "claims.db")) == {"raw/a.txt", "raw/z.txt"}
 
 
-def _page_of_lines(path, n_lines: int, per_column: int = 1000) -> None:
-    """One maximum-size PDF page (200 inches square) of n_lines short lines of 10 pt type in columns."""
-    from fpdf import FPDF
-
-    pdf = FPDF(unit="pt", format=(14400, 14400))
-    pdf.set_auto_page_break(False)
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
-    width = 14400 / -(-n_lines // per_column)
-    for i in range(n_lines):
-        column, row = divmod(i, per_column)
-        pdf.text(20 + column * width, 30 + row * 14, f"Line {i} of the page.")
-    pdf.output(str(path))
-
 
 # The memory tests run the command in a subprocess, as a user does: a worker's memory is its own
 # pages, and a worker forked from the test process would copy pages of pytest's as they are touched.
@@ -212,7 +199,7 @@ def test_a_document_over_the_memory_budget_is_rejected_and_the_build_goes_on(tmp
     hold ~1 GB while it is read; a budget of 700 MB stops it, the small documents (a worker with the
     model loaded holds ~300 MB) are stored."""
     raw = _raw(tmp_path, {"a.txt": SENTENCE.format("Korea"), "z.txt": SENTENCE.format("Peru")})
-    _page_of_lines(raw / "poster.pdf", 20_000)
+    make_page_of_lines(raw / "poster.pdf", 20_000)
     db = tmp_path / "claims.db"
     done = subprocess.run(_command(raw, db, "--doc-memory-mb", "700", "--max-page-chars", "10000000", "--jobs", "1"),
                           cwd=ROOT, capture_output=True, text=True, timeout=BUILD_SECONDS)

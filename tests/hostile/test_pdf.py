@@ -17,6 +17,7 @@ from pipeline.ingest.pdf import reader
 from pipeline.ingest.pdf.reader import Word
 
 from ..conftest import ROOT
+from ..pdf_fixtures import make_page_of_lines
 
 PAGE_TEXT = ("Page {}. The ministry signed an agreement with Japan on May 4, 2023, worth $12 million. "
              "It will fund research into quantum computing over the next five years, the minister said.")
@@ -35,20 +36,6 @@ def _many_pages(path, n_pages: int, paragraphs: int = 1) -> None:
             pdf.ln(6)
     pdf.output(str(path))
 
-
-def _page_of_lines(path, n_lines: int, per_column: int = 1000) -> None:
-    """One maximum-size page (200 inches square) of n_lines short lines of 10 pt type, in columns."""
-    from fpdf import FPDF
-
-    pdf = FPDF(unit="pt", format=(14400, 14400))
-    pdf.set_auto_page_break(False)
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
-    width = 14400 / -(-n_lines // per_column)
-    for i in range(n_lines):
-        column, row = divmod(i, per_column)
-        pdf.text(20 + column * width, 30 + row * 14, f"Line {i} of the page.")
-    pdf.output(str(path))
 
 
 def _rejections(output: str) -> list[str]:
@@ -95,7 +82,7 @@ def test_a_page_of_40000_lines_is_rejected_over_the_character_limit(tmp_path):
     counted from pdfminer's layout first (~11 s, 680 MB), and the page rejected naming the limit."""
     raw = tmp_path / "raw"
     raw.mkdir()
-    _page_of_lines(raw / "poster.pdf", 40_000)
+    make_page_of_lines(raw / "poster.pdf", 40_000)
     (raw / "note.txt").write_text("The ministry signed an agreement with Chile on May 4, 2023.", encoding="utf-8")
     result = CliRunner().invoke(cli, ["build", str(raw), "--db", str(tmp_path / "claims.db"), "--quiet",
                                       "--jobs", "1"], catch_exceptions=False)

@@ -7,7 +7,6 @@ Chromium is not installed where this was written; see tests/test_serve_browser.p
 """
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import random
@@ -25,7 +24,7 @@ import pytest
 import sqlite_utils
 
 from pipeline.serve import serve
-from pipeline.serve.datasette import PLUGINS, TEMPLATES
+from pipeline.serve.datasette import PLUGINS
 from pipeline.serve.datasette.spans import SortedSpans, render_spans, span
 from pipeline.store.schema import ensure_indexes, ensure_schema, ensure_search
 
@@ -64,16 +63,9 @@ def make_db(path, paragraphs: list[str], title: str = "Generated report", speake
 
 def datasette_client(db):
     """get(path) -> response of a real in-process Datasette serving db as `claims-pipeline serve` does."""
-    from datasette.app import Datasette
+    from ..test_serve_serve import _datasette_get
 
-    ds = Datasette(immutables=[str(db)], metadata=serve.build_metadata(db),
-                   template_dir=str(TEMPLATES), plugins_dir=str(PLUGINS))
-
-    async def get(path):
-        await ds.invoke_startup()
-        return await ds.client.get(path)
-
-    return lambda path: asyncio.run(get(path))
+    return _datasette_get(db)
 
 
 # --- case 9: a document page of many paragraphs and claims ----------------------------------------
