@@ -50,14 +50,24 @@ def eval_dev_gold(shared: pathlib.Path, db: pathlib.Path) -> None:
     print("  " + _last_line(_run([sys.executable, str(scorer), str(db)])))
 
 
-def eval_claimbuster(shared: pathlib.Path, model: str | None, claim_model: pathlib.Path) -> None:
-    kit, scorer = shared / "external" / "claimbuster", shared / "eval" / "checkworthy.py"
+def _built_kit(shared: pathlib.Path, kit_name: str, scorer_name: str, model: str | None, claim_model: pathlib.Path):
+    """(kit folder, scorer, database built from the kit's raw/) for ../shared/external/<kit_name>
+    and ../shared/eval/<scorer_name>.py; None, said in one line, when either is missing."""
+    kit, scorer = shared / "external" / kit_name, shared / "eval" / f"{scorer_name}.py"
     if not (kit / "gold.jsonl").exists() or not scorer.exists():
-        print(f"checkworthy: skipped ({kit} or {scorer} not found)")
-        return
+        print(f"{scorer_name}: skipped ({kit} or {scorer} not found)")
+        return None
     OUT.mkdir(parents=True, exist_ok=True)
-    db = OUT / "claimbuster.db"
+    db = OUT / f"{kit_name}.db"
     _build(kit / "raw", db, model, claim_model)
+    return kit, scorer, db
+
+
+def eval_claimbuster(shared: pathlib.Path, model: str | None, claim_model: pathlib.Path) -> None:
+    found = _built_kit(shared, "claimbuster", "checkworthy", model, claim_model)
+    if found is None:
+        return
+    kit, scorer, db = found
     print("all dev debates (includes training sentences):")
     print("  " + _last_line(_run([sys.executable, str(scorer), str(db)])))
     metrics_file = claim_model / "metrics.json"
@@ -73,13 +83,10 @@ def eval_claimbuster(shared: pathlib.Path, model: str | None, claim_model: pathl
 
 
 def eval_timebank(shared: pathlib.Path, model: str | None, claim_model: pathlib.Path) -> None:
-    kit, scorer = shared / "external" / "timebank", shared / "eval" / "timex.py"
-    if not (kit / "gold.jsonl").exists() or not scorer.exists():
-        print(f"timex: skipped ({kit} or {scorer} not found)")
+    found = _built_kit(shared, "timebank", "timex", model, claim_model)
+    if found is None:
         return
-    OUT.mkdir(parents=True, exist_ok=True)
-    db = OUT / "timebank.db"
-    _build(kit / "raw", db, model, claim_model)
+    kit, scorer, db = found
     print("TimeBank + AQUAINT dates (TempEval-3, gold type DATE):")
     print("  " + _last_line(_run([sys.executable, str(scorer), str(db), "--gold", str(kit / "gold.jsonl")])))
 

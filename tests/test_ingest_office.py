@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from pipeline.cli import cli
 from pipeline.ingest import parse_file
 from pipeline.types import InputError
+from .test_build_robustness import _rejections
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CLAIM = "The United States and Japan signed a $1 billion agreement on April 10, 2024."
@@ -291,13 +292,6 @@ def test_metadata_from_the_text_else_the_properties(office_build, name):
     assert row["format"] == "docx"
 
 
-def _rejections(output: str) -> dict[str, str]:
-    found = {}
-    for line in output.splitlines():
-        if line.startswith("rejected: raw/"):
-            name, _, reason = line[len("rejected: raw/"):].partition(": ")
-            found[name] = reason
-    return found
 
 
 @pytest.mark.parametrize("name", BAD_FILES)
