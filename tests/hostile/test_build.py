@@ -29,6 +29,7 @@ from pipeline.store import check
 
 from ..conftest import ROOT
 from ..pdf_fixtures import make_page_of_lines
+from ..test_build_interrupted import _children
 
 SENTENCE = "The ministry signed an agreement with {} on May 4, 2023, worth $12 million. It will fund research."
 # Whole builds of a few small documents take ~10 s here (the model loads in each worker).
@@ -128,12 +129,6 @@ def _private_mb(pid: int) -> float:
         return 0.0
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as handle:
-            return [int(c) for c in handle.read().split()]
-    except OSError:
-        return []
 
 
 @pytest.mark.timeout(BUILD_SECONDS)
