@@ -215,10 +215,10 @@ class Loader:
             own_note = note_by_number.get(claim.note)
             listed = [note_by_number[n] for n in claim.list_notes if n in note_by_number and note_by_number[n] != own_note]
             note_id = own_note if own_note is not None else (listed[0] if listed else None)
+            sourced_by = flags.sourced_by(note_id, claim.speaker, claim.text)
             row = _row("claims", claim, id=self.next_id("claims"), document_id=doc_id,
                        sentence_id=sent_ids[claim.sentence], note_id=note_id, fact_id=None,
-                       sourced_by=flags.sourced_by(note_id, claim.speaker, claim.text),
-                       unsourced=int(flags.is_unsourced(note_id, claim.speaker, claim.text)),
+                       sourced_by=sourced_by, unsourced=int(sourced_by is None),
                        single_source=None, conflict=None)  # set on the claims of a fact (save_facts)
             self.put("claims", row)
             backing = [(own_note, "sentence")] if own_note is not None else []
