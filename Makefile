@@ -22,7 +22,7 @@ CLAIM_MODEL := models/checkworthy
 TRAINING := $(wildcard pipeline/data/train/*.jsonl) pipeline/extract/claims/textcat.cfg \
 	pipeline/extract/claims/train.py pipeline/extract/claims/checkworthy.py
 
-.PHONY: build serve test model eval chromium real-pdfs bench check clean help
+.PHONY: build serve test model eval chromium tesseract real-pdfs bench check clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml
 
 build: $(DB) ## Build extracted/claims.db from raw/ (only when raw/ or the code changed)
 
-$(DB): $(STAMP) $(SOURCES) $(RAW_FILES) $(CLAIM_MODEL)/meta.json
+$(DB): $(STAMP) $(SOURCES) $(RAW_FILES) $(CLAIM_MODEL)/meta.json | tesseract
 	$(BIN)/claims-pipeline build $(RAW) --db $(DB) --claim-model $(CLAIM_MODEL) $(if $(MODEL),--model $(MODEL))
 
 model: $(CLAIM_MODEL)/meta.json ## Train the check-worthiness classifier into models/checkworthy (minutes; only when its data or code changed)
@@ -56,7 +56,7 @@ serve: $(DB) ## Build if needed, then serve the database on http://127.0.0.1:800
 check: $(DB) ## Verify the built database's invariants
 	$(BIN)/claims-pipeline check --db $(DB)
 
-test: $(STAMP) model chromium real-pdfs ## Run the test suite (real model, real SQLite, generated and real PDFs, pages in Chromium)
+test: $(STAMP) model chromium tesseract real-pdfs ## Run the test suite (real model, real SQLite, generated and real PDFs, pages in Chromium)
 	$(BIN)/python -m pytest
 
 real-pdfs: $(STAMP) ## Fetch the two US government PDFs the ingest tests read (pdfminer's 2019 release on PyPI, sha256-checked)
@@ -69,6 +69,16 @@ chromium: ## Install Debian's Chromium for the browser tests if missing (as root
 	else \
 		echo "The browser tests need /usr/bin/chromium: sudo apt-get install chromium" \
 		     "(or skip them: CLAIMS_SKIP_BROWSER=1 make test)" >&2; exit 1; \
+	fi
+
+# Order-only for the build: a scanned page is read by OCR when Tesseract is there (the build says so when not).
+tesseract: ## Install Debian's Tesseract OCR (English) for scanned PDFs if missing (as root; CLAIMS_SKIP_OCR=1 skips it)
+	@if [ "$$CLAIMS_SKIP_OCR" = 1 ] || command -v tesseract >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null; \
+	else \
+		echo "note: scanned PDFs need Tesseract: sudo apt-get install tesseract-ocr tesseract-ocr-eng" \
+		     "(without it they are reported and skipped)" >&2; \
 	fi
 
 bench: $(STAMP) ## Benchmark on a generated 2.5 + 5 MB corpus: words/s vs bare spaCy, rebuilds, memory (minutes)
