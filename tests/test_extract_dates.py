@@ -128,7 +128,9 @@ def test_relative_dates_follow_the_tense(text, anchor, prefer, expected):
     "two to three years", "20 years", "a year", "several months", "annually", "every year", "each year",
     "quarterly", "the first five years",
     # not dates at all
-    "20", "", "   ", "today's", "May-be", "the year",
+    "20", "", "   ", "today's", "May-be",
+    # a stretch `the following` counts, and a year used as a count
+    "the following three years", "the previous two months", "1988 quarters",
 ])
 def test_not_dates(text):
     assert parse_date(text) is None, parse_date(text)
@@ -336,6 +338,16 @@ WINTER, AUTUMN = "1998-02-11", "1989-11-06"
     ("nearly four years ago", WINTER, None, ("1994", "year", None, "nearly")),
     ("a week or so ago", "1991-02-25", None, ("1991-W08", "week", None, None)),
     ("the current year", AUTUMN, None, ("1989", "year", None, None)),
+    # `the year` that nothing names is the document's own, as `the quarter` is its latest quarter
+    ("the year", AUTUMN, "past", ("1989", "year", None, None)),
+    ("the full year", WINTER, "future", ("1998", "year", None, None)),
+    ("the fiscal year", AUTUMN, None, ("1989", "year", None, "fiscal year")),
+    ("by the end of the year", AUTUMN, "future", ("1989", "year", None, "by end of")),
+    ("around year end", AUTUMN, "future", ("1989", "year", None, "around end of")),
+    # a season alone is the date; before a year, a note on the year
+    ("the summer", AUTUMN, "past", ("1989", "season", None, "summer")),
+    ("the early spring", WINTER, "future", ("1998", "season", None, "early spring")),
+    ("summer 2021", None, None, ("2021", "season", None, "summer")),
     # parts of a day and times of day on a named day
     ("Friday night", "1998-10-25", "past", ("1998-10-23TNI", "part of day", None, "night")),
     ("10 p.m. Wednesday", WINTER, None, ("1998-02-11T22:00", "time", None, None)),
@@ -359,6 +371,31 @@ def test_that_year_points_back_at_the_latest_year_named(nlp):
         "He was arrested on March 3, 1999. Later that day, his lawyer appealed."))
     assert found == {"June 1998": "1998-06", "later that year": "1998", "March 3, 1999": "1999-03-03",
                      "Later that day": "1999-03-03"}, found
+
+
+def test_the_following_year_steps_on_from_the_latest_named(nlp):
+    """`the following year`, `the previous day` are one step from the latest year or day the text named."""
+    found = _dates_in(nlp, "May 4, 2001", (
+        "The mill closed in 1994 and reopened the following year. "
+        "The strike began on March 9, 2000. The previous day, talks had failed. "
+        "The board met in June 1999; the following month it sold the plant."))
+    assert found == {"1994": "1994", "the following year": "1995", "March 9, 2000": "2000-03-09",
+                     "The previous day": "2000-03-08", "June 1999": "1999-06", "the following month": "1999-07"}, found
+
+
+@pytest.mark.parametrize("published,text,expected", [
+    # `the year` nothing names is the story's year; `this year's` keeps its `this` though spaCy drops it
+    ("October 3, 2005", "For the year, the chain expects sales to rise 4%.", {"the year": "2005"}),
+    ("October 3, 2005", "She said she would not run in this year's race.", {"this year": "2005"}),
+    # the year of a fiscal year's end is a length (durations.py) and its end date
+    ("October 3, 2005", "Profit for the year ended June 30 rose 8%.", {"June 30": "2005-06-30"}),
+    # a season alone, resolved in the tense of its verb
+    ("October 3, 2005", "Orders fell over the summer.", {"the summer": "2005"}),
+    # a year gone through is its length, not a date
+    ("October 3, 2005", "Orders rose throughout the fiscal year.", {}),
+])
+def test_the_year_and_the_season_of_the_story(nlp, published, text, expected):
+    assert _dates_in(nlp, published, text) == expected
 
 
 def test_a_quarterly_report_points_back_at_its_quarter(nlp):

@@ -52,11 +52,12 @@ DAY_RX = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 DASH_RX = r"\s*[-–—]\s*"
 UNIT = r"(?:years?|decades?|months?|weeks?|days?|quarters?|centur(?:y|ies)|hours?)"
 NUMBER_WORD = (r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
-               r"|forty|fifty|hundred|several|many|few|couple\s+of|some|\d+)")
+               r"|forty|fifty|hundred|several|many|few|couple\s+of|some|(?!(?:1[5-9]\d\d|20\d\d)\b)\d+)")  # `the 1988 quarter`: a year
 # A stretch of time rather than a point in it: `the next decade`, `over five years`, `a six-year term`,
 # and frequencies (`annually`, `every year`). These are not dates.
 DURATION_CUES = re.compile(
-    rf"\bthe\s+(next|past|last|previous|coming|following|first|final|ensuing|subsequent)\s+([\w-]+\s+)?"
+    rf"\bthe\s+(?!(?:following|previous|preceding)\s+(?:year|month|day)\b)"
+    rf"(next|past|last|previous|coming|following|first|final|ensuing|subsequent)\s+([\w-]+\s+)?"
     rf"(?!quarter\b){UNIT}\b(?!\s+of\b)"
     rf"|\b(over|within|for|during|after|in|across)\s+(the\s+)?(next\s+|past\s+|coming\s+)?{NUMBER_WORD}[-\s]{UNIT}"
     rf"|\b(next|past|last|coming)\s+{NUMBER_WORD}\s+{UNIT}"
@@ -68,6 +69,7 @@ DURATION_CUES = re.compile(
     r"|\bdecades\b|^(?:next|past|last|coming)\s+decade$"
     r"|^(?:this|the\s+(?:past|last|next|current|coming)|last|next)\s+century$",
     re.I)
+SEASON_WORD_RX = re.compile(r"spring|summer|autumn|fall|winter")
 # Words around a date that make it approximate or a bound; kept, longest first, as `fuzzy`.
 FUZZY_WORDS = [
     "by around", "by about", "no later than", "as early as", "as soon as", "as late as", "sometime in", "some time in",
@@ -78,12 +80,15 @@ FUZZY_WORDS = [
     "late", "earlier", "later", "by", "before", "after", "until", "till", "since", "through",
     "spring", "summer", "autumn", "fall", "winter",
 ]
-FUZZY_RX = re.compile(r"^(?:(?:" + "|".join(re.escape(w) for w in FUZZY_WORDS) + r")(?:\s+|$)|(?:early|mid|late)-)", re.I)
+# A season before a year is a note on the year (`summer 2021`); a season alone is the date (`the summer`).
+FUZZY_RX = re.compile(r"^(?:(?:" + "|".join(re.escape(w) for w in FUZZY_WORDS if not SEASON_WORD_RX.fullmatch(w))
+                      + r")(?:\s+|$)|(?:" + SEASON_WORD_RX.pattern + r")\s+(?=\S)|(?:early|mid|late)-)", re.I)
 SEASON_WORD = re.compile(r"\b(?:spring|summer|autumn|fall|winter)\b", re.I)
 # Trailing words that name a kind of year (`the 2023–24 academic year`): kept as a note.
 YEAR_KIND_RX = re.compile(r"(?<=\d)\s+(academic|fiscal|financial|school|calendar|budget)\s+year$", re.I)
+THE_YEAR_END = re.compile(r"\bthe\s+(?:(full|whole|entire|calendar|fiscal)\s+)?year$", re.I)
 OPEN_END_RX = re.compile(r"^(?:present|now|today|date|the present)$", re.I)
-LEAD_RX = re.compile(r"^(?:in|on|during|at|of|the|from|year)\s+", re.I)
+LEAD_RX = re.compile(r"^(?:in|on|during|at|of|the|from|year(?=\s+\d))\s+", re.I)  # `year 2019`, not `year end`
 # Bound words before a date that are kept as its `fuzzy` note (`by around 2039`, `since 2019`), though,
 # as in TimeML, the row's span leaves them out, as it does every preposition.
 BOUND_WORDS = {"by", "before", "after", "until", "since", "through"}
@@ -164,9 +169,13 @@ def parse_date(text: str, anchor: Optional[str] = None, prefer: Optional[str] = 
     (its latest quarter or half), for `the quarter`, `the year-ago period`, `a year earlier`.
     """
     raw = re.sub(r"\s+", " ", text).strip().strip(",;:()[]")
-    if not raw or len(raw) > 80 or DURATION_CUES.search(raw) or re.search(r"\btoday['’]s\b", raw, re.I) \
-            or durations.is_duration(raw):
+    pointer = periods.NEXT_TO_RX.fullmatch(raw)  # `the previous day`: a date, one day before the one named
+    if not raw or len(raw) > 80 or re.search(r"\btoday['’]s\b", raw, re.I) \
+            or not pointer and (DURATION_CUES.search(raw) or durations.is_duration(raw)):
         return None
+    # `the year`, `the full year`, `the end of the year`: nothing names another, so the document's own
+    # (as `the quarter` is its latest quarter); `that year` points back instead (periods.py)
+    raw = THE_YEAR_END.sub(lambda m: "this fiscal year" if m[1] and m[1].lower() == "fiscal" else "this year", raw)
     core, fuzzy = _split_fuzzy(numbers.digits_for_spoken_dates(raw))
     if not core:
         return None
@@ -529,9 +538,13 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
             spans[i] = (start, after.end())
         elif YEAR_AGO_END.search(text, start, end) and (after := PERIOD_NOUN_AFTER.match(text, end)):
             spans[i] = (start, after.end())  # `the year-ago period`: spaCy stops before the noun
+        elif BARE_UNIT.fullmatch(text, start, end) and (before := DEICTIC_BEFORE.search(text, 0, start)):
+            spans[i] = (before.start(), end)  # `this year's election`: spaCy leaves `this` out
     return sorted(spans)
 
 
+BARE_UNIT = re.compile(r"(?:year|month|week)", re.I)
+DEICTIC_BEFORE = re.compile(r"\b(?:this|last|next)\s+$", re.I)
 # A month and day without a year (`the Aug. 7 bombings`, a dateline's `August 8`), the month capitalised.
 MONTH_DAY_RX = re.compile(rf"(?<![\w.-])(?-i:(?=[A-Z]))(?:{MONTH_RX})\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
                           rf"(?![\w,:]|\.\d|,\s*{YEAR_RX})", re.I)
@@ -547,11 +560,16 @@ STRETCH_OF = re.compile(rf"^(?:the\s+)?(?:first|last|past|next|final|latest)\s+(
                         re.I)
 
 
+YEAR_NOUN = re.compile(r"(?:the\s+|its\s+)?(?:fiscal\s+)?year", re.I)
+
+
 def _split_period(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """`the quarter ended Sept. 30` is two expressions, `the quarter` and `Sept. 30`; `the first nine
     months of 1997` keeps its date, `1997` (the stretch is a duration: durations.py)."""
     piece = text[start:end]
     if m := PERIOD_ENDED.search(piece):
+        if YEAR_NOUN.fullmatch(piece[:m.start()]):
+            return [(start + m.end(), end)]  # `the year ended Sept. 30`: a length (durations.py) and its end
         return [(start, start + m.start()), (start + m.end(), end)]
     if m := STRETCH_OF.match(piece):
         return [(start + m.end(), end)]
@@ -590,6 +608,7 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
 # After a bare number, nouns that make it a count (`2048 Bit RSA`, `1600 students`), not a year.
 COUNT_NOUNS = re.compile(r"^\s+(?:bits?|bytes?|qubits?|people|persons|students|researchers|employees|units|pages"
                          r"|projects|km|miles|kg|tons|tonnes|[kmg]w|hours|times|members|companies)\b", re.I)
+STRETCH_BEFORE = re.compile(r"\b(?:throughout|across|all)\s+$", re.I)
 DURATION_BEFORE = re.compile(r"\b(?:over|within|in|during|for|throughout|across|into)\s+(?:the\s+)?$", re.I)
 
 
@@ -602,6 +621,8 @@ def is_not_a_date_here(text: str, start: int, end: int) -> bool:
         return True
     if span == "today" and re.match(r"['’]s\b", text[end:end + 3]):
         return True
+    if THE_YEAR_END.fullmatch(span) and STRETCH_BEFORE.search(text[max(0, start - 12):start]):
+        return True  # `throughout the year`: its length, not the year
     return False
 
 

@@ -100,12 +100,32 @@ class Reference:
 THAT_RX = re.compile(r"(?:(?:earlier|later)\s+)?(?:that|the\s+same|that\s+same)\s+(year|month|day)", re.I)
 
 
-def _read_that(core: str, reference: Optional[Reference]):
-    m = THAT_RX.fullmatch(core)
-    if not m:
+# `the following year`, `the previous day`: one step on from (back from) the latest the document named
+NEXT_TO_RX = re.compile(r"(?:the\s+)?(?P<step>following|previous|preceding)\s+(?P<unit>year|month|day)", re.I)
+
+
+def _step(value: str, unit: str, steps: int) -> Optional[str]:
+    """A year (`1998`), month (`1998-03`) or day (`1998-03-31`) `steps` of its unit away."""
+    if unit == "year":
+        return f"{int(value[:4]) + steps:04d}"
+    if unit == "month":
+        index = int(value[:4]) * 12 + int(value[5:7]) - 1 + steps
+        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    try:
+        return (dt.date.fromisoformat(value) + dt.timedelta(days=steps)).isoformat()
+    except ValueError:
         return None
-    unit = m[1].lower()
+
+
+def _read_that(core: str, reference: Optional[Reference]):
+    if m := THAT_RX.fullmatch(core):
+        unit, steps = m[1].lower(), 0
+    elif m := NEXT_TO_RX.fullmatch(core):
+        unit, steps = m["unit"].lower(), 1 if m["step"].lower() == "following" else -1
+    else:
+        return None
     value = getattr(reference, unit, None) if reference is not None else None
+    value = value and _step(value, unit, steps)
     return (value, unit if value else None, True, None, None)
 
 
