@@ -398,6 +398,25 @@ def test_the_year_and_the_season_of_the_story(nlp, published, text, expected):
     assert _dates_in(nlp, published, text) == expected
 
 
+@pytest.mark.parametrize("text,expected", [
+    # the two sides of a span that is no range, then its shorter ends, word by word
+    ("Monday to November", [["Monday", "November"], ["November"], ["November"]]),
+    ("coup last year", [["last year"]]),
+    # a word that points (`previous`, `next`) is never dropped: `the previous Friday` is not `Friday`
+    ("the previous Friday", [["previous Friday"]]),
+])
+def test_pieces_of_a_span_without_a_value(text, expected):
+    from pipeline.extract.dates import iter_pieces
+
+    assert [[text[s:e] for s, e in pieces] for pieces in iter_pieces(text, 0, len(text))] == expected
+
+
+def test_a_span_without_a_value_keeps_the_date_inside_it(nlp):
+    """spaCy's `the day Wednesday` reads as no date; the date at its end does."""
+    found = _dates_in(nlp, FRIDAY, "The pair were seen together during the day Wednesday.")
+    assert found == {"Wednesday": "2019-12-18"}, found
+
+
 def test_a_quarterly_report_points_back_at_its_quarter(nlp):
     """`the quarter`, `a year earlier` and `the year-ago period` refer to the quarter the report names."""
     found = _dates_in(nlp, "November 2, 1989", (

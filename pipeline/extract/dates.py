@@ -605,6 +605,23 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+POINTING_WORD = re.compile(r"\b(?:previous|preceding|prior|following|next|last|this|coming|past|same|that)\b", re.I)
+RANGE_WORD = re.compile(r"\s+(?:to|through|thru|until|till)\s+", re.I)
+
+
+def iter_pieces(text: str, start: int, end: int) -> Iterator[list[tuple[int, int]]]:
+    """What to try, best first, when a span reads as a date without a value (`Friday to December`,
+    `d'etat last year`, `the day Friday`): its two sides around `to`/`through`, then each shorter end of
+    it, word by word (spaCy's span took in words before the date)."""
+    piece = text[start:end]
+    if m := RANGE_WORD.search(piece):
+        yield [trim_span(text, start, start + m.start()), trim_span(text, start + m.end(), end)]
+    for word in re.finditer(r"(?<=\s)\S", piece):
+        if POINTING_WORD.search(piece, 0, word.start()):
+            break  # `the previous Friday` is not `Friday`
+        yield [trim_span(text, start + word.start(), end)]
+
+
 # After a bare number, nouns that make it a count (`2048 Bit RSA`, `1600 students`), not a year.
 COUNT_NOUNS = re.compile(r"^\s+(?:bits?|bytes?|qubits?|people|persons|students|researchers|employees|units|pages"
                          r"|projects|km|miles|kg|tons|tonnes|[kmg]w|hours|times|members|companies)\b", re.I)

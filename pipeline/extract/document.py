@@ -161,18 +161,29 @@ def _date_row(parsed, sentence, start: int, end: int, text: str, context: str = 
 def _extract_dates(result: DocResult, doc, doc_text: str, base: int, sentence_of, anchor, reference) -> None:
     """Dates in one prose paragraph; a relative one is read in the tense of the verb that governs it
     (`will meet Thursday`, `said Thursday`: tense.py) and after the signal word before it (`until`)."""
-    for start, end in dates.iter_date_spans(doc):
-        start, end = dates.trim_span(doc_text, start, end)
+    def read(start: int, end: int):
         if dates.is_not_a_date_here(doc_text, start, end):
-            continue
+            return None
         when = None
         if anchor:  # the tense matters only where there is a date to resolve against
             span = doc.char_span(start, end, alignment_mode="expand")
             when = tense.governing_tense(span) if span is not None and len(span) else None
-        parsed = dates.parse_date(doc_text[start:end], anchor, when, dates.signal_before(doc_text, start), reference)
-        if parsed is not None:
-            reference.note(doc_text[start:end], parsed.granularity, parsed.value)
-            result.dates.append(_date_row(parsed, sentence_of(start), base + start, base + end, doc_text[start:end]))
+        return dates.parse_date(doc_text[start:end], anchor, when, dates.signal_before(doc_text, start), reference)
+
+    for start, end in dates.iter_date_spans(doc):
+        start, end = dates.trim_span(doc_text, start, end)
+        found = [(start, end, read(start, end))]
+        if anchor and found[0][2] is not None and found[0][2].value is None:
+            # a date without a value (`Friday to December`, `d'etat last year`): its sides or its end may have one
+            for pieces in dates.iter_pieces(doc_text, start, end):
+                parsed = [(s, e, read(s, e)) for s, e in pieces if e > s]
+                if parsed and all(p is not None and p.value is not None for _, _, p in parsed):
+                    found = parsed
+                    break
+        for start, end, parsed in found:
+            if parsed is not None:
+                reference.note(doc_text[start:end], parsed.granularity, parsed.value)
+                result.dates.append(_date_row(parsed, sentence_of(start), base + start, base + end, doc_text[start:end]))
 
 
 # Paragraph kinds that spaCy does not see but whose dates users may want (marked, to filter out).
