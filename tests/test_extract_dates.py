@@ -387,6 +387,10 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     # `the year` nothing names is the story's year; `this year's` keeps its `this` though spaCy drops it
     ("October 3, 2005", "For the year, the chain expects sales to rise 4%.", {"the year": "2005"}),
     ("October 3, 2005", "She said she would not run in this year's race.", {"this year": "2005"}),
+    ("October 3, 2005", "This quarter's sales fell, the retailer said.", {"This quarter": "2005-10"}),
+    # a report's `latest period`, which spaCy leaves out, is the quarter it reports
+    ("October 3, 2005", "Widget Co. posted a third-quarter loss. Revenue in the latest period fell 3%.",
+     {"third-quarter": "2005-07", "the latest period": "2005-07"}),
     # the year of a fiscal year's end is a length (durations.py) and its end date
     ("October 3, 2005", "Profit for the year ended June 30 rose 8%.", {"June 30": "2005-06-30"}),
     # a season alone, resolved in the tense of its verb

@@ -528,8 +528,9 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
                 or ent.label_ == "EVENT" and periods.HOLIDAY_RX.fullmatch(re.sub(r"^(?:the|on)\s+", "", ent.text, flags=re.I)):
             for start, end in _split_period(text, ent.start_char, ent.end_char):
                 spans += _split_list(text, start, end)
-    # what the model missed: explicit dates, a month and day (`the Aug. 7 bombings`), a weekday
-    for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY):
+    # what the model missed: explicit dates, a month and day (`the Aug. 7 bombings`), a weekday, a
+    # report's `latest period`
+    for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD):
         for match in rx.finditer(text):
             if not any(s < match.end() and match.start() < e for s, e in spans):
                 spans.append((match.start(), match.end()))
@@ -543,11 +544,12 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-BARE_UNIT = re.compile(r"(?:year|month|week)", re.I)
+BARE_UNIT = re.compile(r"(?:year|month|week|quarter)", re.I)
 DEICTIC_BEFORE = re.compile(r"\b(?:this|last|next)\s+$", re.I)
 # A month and day without a year (`the Aug. 7 bombings`, a dateline's `August 8`), the month capitalised.
 MONTH_DAY_RX = re.compile(rf"(?<![\w.-])(?-i:(?=[A-Z]))(?:{MONTH_RX})\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
                           rf"(?![\w,:]|\.\d|,\s*{YEAR_RX})", re.I)
+LATEST_PERIOD = re.compile(r"\b[Tt]he\s+(?:latest|most\s+recent|current)\s+(?:period|quarter)\b")
 CAPITALISED_WEEKDAY = re.compile(r"\b(?:" + "|".join(w.capitalize() for w in WEEKDAYS) + r")\b")
 # A TIME entity that names its day (`Friday night`, `10 p.m. Wednesday`): a date with a time of day.
 TIME_WITH_DATE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + rf"|today|yesterday|tomorrow|{MONTH_NAME}\.?\s+\d)",
