@@ -391,6 +391,10 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     # a report's `latest period`, which spaCy leaves out, is the quarter it reports
     ("October 3, 2005", "Widget Co. posted a third-quarter loss. Revenue in the latest period fell 3%.",
      {"third-quarter": "2005-07", "the latest period": "2005-07"}),
+    # a clock time before a day is one time with it (spaCy makes the clock a TIME of its own)
+    ("December 16, 2019", "The court gave the tenants until 9 a.m. Thursday to leave.",
+     {"9 a.m. Thursday": "2019-12-19T09:00"}),
+    ("December 16, 2019", "The tender offer expires at 5 p.m. EST, Jan. 9.", {"5 p.m. EST, Jan. 9": "2020-01-09T17:00"}),
     # the year of a fiscal year's end is a length (durations.py) and its end date
     ("October 3, 2005", "Profit for the year ended June 30 rose 8%.", {"June 30": "2005-06-30"}),
     # a season alone, resolved in the tense of its verb

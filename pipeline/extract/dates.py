@@ -370,7 +370,9 @@ MONTH_AND_DAY = re.compile(
 
 
 CLOCK = re.compile(r"(?P<h>\d{1,2})(?::(?P<m>\d\d))?\s*(?P<ap>[ap])\.?\s?m\.?(?:\s+(?:[A-Z]{2,4}T|GMT|UTC))?", re.I)
-TIME_AND_DAY = re.compile(rf"(?:{CLOCK.pattern})\s+(?:on\s+)?(?P<day>.+)|(?P<day2>.+?),?\s+at\s+{CLOCK.pattern.replace('?P<', '?P<x')}",
+# A clock time just before a day (`9 a.m. Tuesday`, `5 p.m. EST, Nov. 6`), which spaCy makes a TIME of its own.
+CLOCK_BEFORE = re.compile(rf"(?<![\w:.])(?:{CLOCK.pattern}),?\s+(?:on\s+)?$", re.I)
+TIME_AND_DAY = re.compile(rf"(?:{CLOCK.pattern}),?\s+(?:on\s+)?(?P<day>.+)|(?P<day2>.+?),?\s+at\s+{CLOCK.pattern.replace('?P<', '?P<x')}",
                           re.I)
 
 
@@ -539,11 +541,14 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
             spans[i] = (start, after.end())
         elif YEAR_AGO_END.search(text, start, end) and (after := PERIOD_NOUN_AFTER.match(text, end)):
             spans[i] = (start, after.end())  # `the year-ago period`: spaCy stops before the noun
+        elif DAY_FIRST.match(text, start, end) and (clock := CLOCK_BEFORE.search(text, max(0, start - 24), start)):
+            spans[i] = (clock.start(), end)  # `until 9 a.m. Tuesday`: spaCy's TIME and DATE are one time
         elif BARE_UNIT.fullmatch(text, start, end) and (before := DEICTIC_BEFORE.search(text, 0, start)):
             spans[i] = (before.start(), end)  # `this year's election`: spaCy leaves `this` out
     return sorted(spans)
 
 
+DAY_FIRST = re.compile(rf"(?:{'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|{MONTH_NAME}\.?\s+\d)\b", re.I)
 BARE_UNIT = re.compile(r"(?:year|month|week|quarter)", re.I)
 DEICTIC_BEFORE = re.compile(r"\b(?:this|last|next)\s+$", re.I)
 # A month and day without a year (`the Aug. 7 bombings`, a dateline's `August 8`), the month capitalised.
