@@ -273,6 +273,11 @@ FRIDAY = "December 20, 2019"
     (FRIDAY, "The hearing was postponed until Tuesday.", "Tuesday", "2019-12-24"),
     (FRIDAY, "The two sides are expected to reach a deal by February.", "February", "2020-02"),
     ("October 2, 2019", "In November, the government unveiled its plan.", "November", "2018-11"),
+    # a plan made in the past for an event: the event on either side of the story's date (the nearer)
+    (FRIDAY, "Unions planned a large march in the capital on Sunday.", "Sunday", "2019-12-22"),
+    (FRIDAY, "The club scheduled a tribute concert for Tuesday.", "Tuesday", "2019-12-17"),
+    # an infinitive that is the subject of a past `were` is not `is to resume`
+    (FRIDAY, "Among the first cities to sign the pact on Monday were Lyon and Turin.", "Monday", "2019-12-16"),
     # a weekday given with the day picks the year it falls on
     ("January 3, 2020", "The paper's editorial on Friday, December 27 called for calm.", "Friday, December 27",
      "2019-12-27"),

@@ -30,6 +30,8 @@ PROSPECTIVE = {
 PROSPECTIVE_FORMS = {"scheduled", "expected", "due", "slated", "supposed", "poised", "going", "likely", "unlikely",
                      "ready", "bound", "upcoming", "coming", "pending", "effective", "payable", "starting",
                      "beginning", "expiring"}
+# Verbs whose object is an event still to come when they happen: `planned a rally for Saturday`.
+PLANNING = {"plan", "schedule", "slate", "propose", "arrange"}
 # Verbs of saying: in the present (`says Monday`) they still report what was said in the document's week.
 REPORTING = {
     "say", "tell", "announce", "report", "state", "add", "claim", "confirm", "deny", "note", "insist", "warn",
@@ -109,13 +111,15 @@ def verb_tense(verb: Token, depth: int = 0) -> Optional[str]:
         matrix = verb.head
         if matrix is verb or depth > 3:
             return None
-        if matrix.lemma_.lower() in PROSPECTIVE or matrix.lemma_ == "be":
-            return "future"  # `planned to leave Thursday`, `is to resume Tuesday`
+        if matrix.lemma_.lower() in PROSPECTIVE or matrix.lemma_ == "be" and verb.dep_ != "csubj":
+            return "future"  # `planned to leave Thursday`, `is to resume Tuesday`; not `to join ... was`
         outer = verb_tense(matrix, depth + 1) if _is_verb(matrix) or matrix.pos_ == "ADJ" else None
         if verb.dep_ == "advcl" and outer == "past":
             return "present"  # a purpose comes after its past verb, on either side of the document's date
         return outer
     if any(w in PAST_AUX for w in words) or verb.tag_ == "VBD":
+        if verb.lemma_.lower() in PLANNING and any(c.dep_ == "dobj" for c in verb.children):
+            return "present"  # `planned a rally on Saturday`: the rally, on either side of the story's date
         return "past"
     if any(a.lemma_ == "have" for a in auxes) and verb.tag_ in ("VBN", "VBG"):
         return "past"  # present perfect: `has been on patrol since March`, `have been searching since`
