@@ -129,6 +129,8 @@ def test_relative_dates_follow_the_tense(text, anchor, prefer, expected):
     "quarterly", "the first five years",
     # not dates at all
     "20", "", "   ", "today's", "May-be",
+    # an offset of an open count says only `the past`, as `recently` does (TimeML's PAST_REF): not stored
+    "months ago", "several years ago", "a few weeks earlier",
     # a stretch `the following` counts, and a year used as a count
     "the following three years", "the previous two months", "1988 quarters",
 ])

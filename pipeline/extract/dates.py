@@ -86,6 +86,8 @@ FUZZY_RX = re.compile(r"^(?:(?:" + "|".join(re.escape(w) for w in FUZZY_WORDS if
 SEASON_WORD = re.compile(r"\b(?:spring|summer|autumn|fall|winter)\b", re.I)
 # Trailing words that name a kind of year (`the 2023–24 academic year`): kept as a note.
 YEAR_KIND_RX = re.compile(r"(?<=\d)\s+(academic|fiscal|financial|school|calendar|budget)\s+year$", re.I)
+OPEN_OFFSET = re.compile(r"(?:(?:just|only|a\s+few|few|several|many|some)\s+)?(?:years|months|weeks|days|decades)"
+                         r"\s+(?:ago|earlier|before|later)", re.I)
 THE_YEAR_END = re.compile(r"\bthe\s+(?:(full|whole|entire|calendar|fiscal)\s+)?year$", re.I)
 OPEN_END_RX = re.compile(r"^(?:present|now|today|date|the present)$", re.I)
 LEAD_RX = re.compile(r"^(?:in|on|during|at|of|the|from|year(?=\s+\d))\s+", re.I)  # `year 2019`, not `year end`
@@ -169,6 +171,8 @@ def parse_date(text: str, anchor: Optional[str] = None, prefer: Optional[str] = 
     (its latest quarter or half), for `the quarter`, `the year-ago period`, `a year earlier`.
     """
     raw = re.sub(r"\s+", " ", text).strip().strip(",;:()[]")
+    if OPEN_OFFSET.fullmatch(raw):
+        return None  # `months ago`, `several years earlier`: only `the past` (TimeML's PAST_REF), as `recently`
     pointer = periods.NEXT_TO_RX.fullmatch(raw)  # `the previous day`: a date, one day before the one named
     if not raw or len(raw) > 80 or re.search(r"\btoday['’]s\b", raw, re.I) \
             or not pointer and (DURATION_CUES.search(raw) or durations.is_duration(raw)):
