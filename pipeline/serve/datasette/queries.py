@@ -34,7 +34,7 @@ def money_claims() -> dict:
 from money m
 join claims c on {inside('m', 'c')}
 {_CLAIM_JOINS}
-order by m.amount is null, m.amount desc, m.id""",
+order by m.amount is null, m.amount desc, d.path, m.start""",
     }
 
 
@@ -53,7 +53,7 @@ join claims c on {inside('m', 'c')}
 {_CLAIM_JOINS}
 where :entity != '' and (e.name = :entity collate nocase{alias})
 group by c.id, e.id
-order by c.id""",
+order by d.path, c.start""",
     }
 
 
@@ -71,7 +71,7 @@ def unsourced_claims(columns: dict[str, set[str]]) -> dict:
 from claims c
 {_CLAIM_JOINS}
 where {where}
-order by c.document_id, c.start""",
+order by d.path, c.start""",
     }
 
 
@@ -84,7 +84,7 @@ from facts f
 join claims c on c.fact_id = f.id
 {_CLAIM_JOINS}
 where f.n_documents >= 2
-order by f.n_documents desc, f.id, c.document_id, c.start""",
+order by f.n_documents desc, f.id, d.path, c.start""",
     }
 
 
@@ -102,7 +102,7 @@ join facts f on f.id = c.fact_id
                "claim of another document with a different date or amount.")
         sql = f"""{select}
 where c.conflict = 1
-order by c.fact_id, c.document_id, c.start"""
+order by c.fact_id, d.path, c.start"""
     else:
         how = ("Events whose documents give different money figures (this database has no claims.conflict "
                "flag, so the query compares the figures of each fact's claims across documents).")
@@ -118,7 +118,7 @@ conflicts as (
   select fact_id from per_document group by fact_id having count(*) >= 2 and count(distinct amounts) >= 2)
 {select}
 where c.fact_id in (select fact_id from conflicts) and exists (select 1 from money m where {inside('m', 'c')})
-order by c.fact_id, c.document_id, c.start"""
+order by c.fact_id, d.path, c.start"""
     return {"title": "Conflicting figures", "description": how, "sql": sql}
 
 
@@ -127,11 +127,11 @@ def document_in_reading_order() -> dict:
     return {
         "title": "Everything from one document, in reading order",
         "description": "Paragraphs (with their kind), claims, entity mentions, dates, money figures and notes "
-                       "of one document, by position. document: its id (1), its path (raw/report.pdf) or its "
+                       "of one document, by position. document: its id (3ebe2727786e), its path (raw/report.pdf) or its "
                        "exact title.",
         "sql": f"""with doc as (
   select id from documents
-  where :document != '' and (cast(id as text) = :document or path = :document or title = :document collate nocase)),
+  where :document != '' and (id = :document or path = :document or title = :document collate nocase)),
 items as (
   select p.start, p."end", 0 as rank, 'paragraphs' as row_table, p.id as row_id, p.page,
     'paragraph: ' || p.kind as what, p.text
@@ -175,7 +175,7 @@ from sentences s
 join documents d on d.id = s.document_id
 where s.score < {threshold} and s.score >= {threshold} - {NEAR_MISS_MARGIN}
   and not exists (select 1 from claims c where c.sentence_id = s.id)
-order by s.score desc, s.id""",
+order by s.score desc, d.path, s.start""",
     }
 
 
