@@ -8,6 +8,7 @@ and says which it did in its description. Queries name their link columns claim_
 from __future__ import annotations
 
 from ...corpus.flags import unsourced_sql
+from . import reviews as reviews_file
 
 # The claim flags the claims stage records (0/1), and the facet/queries that use them
 FLAG_COLUMNS = ("unsourced", "single_source", "conflict")
@@ -179,9 +180,37 @@ order by s.score desc, d.path, s.start""",
     }
 
 
-def canned_queries(columns: dict[str, set[str]]) -> dict[str, dict]:
-    """name -> {title, description, sql} for a database whose tables have these columns."""
+def reviewed_claims() -> dict:
     return {
+        "title": "Reviewed claims, by verdict",
+        "description": "Each claim's latest verdict with the claim as it is now. verdict: verified, disputed, "
+                       "needs source or wrong extraction (empty: all); search: words of the claim (empty: all).",
+        "sql": f"""select v.verdict, v.reviewer, v.reviewed_at, c.id as claim_id, c.text as claim, v.note, v.evidence_url,
+  {_CLAIM_PLACE}
+from reviews.latest_verdicts v
+join claims c on c.id = v.claim_id
+{_CLAIM_JOINS}
+where (:verdict = '' or v.verdict = :verdict)
+  and (:search = '' or c.rowid in (select rowid from claims_fts where claims_fts match :search))
+order by v.reviewed_at desc""",
+    }
+
+
+def changed_since_review() -> dict:
+    return {
+        "title": "Claims changed since they were reviewed",
+        "description": "Claims whose latest verdict was given to something the database no longer holds: the "
+                       "claim id is gone (its document removed, its document changed, or no longer extracted) or "
+                       "its text changed; what_changed says which, text_now and claim_id what is there now.",
+        "sql": reviews_file.changed_since_review_sql(),
+    }
+
+
+def canned_queries(columns: dict[str, set[str]], reviews: bool = False) -> dict[str, dict]:
+    """name -> {title, description, sql} for a database whose tables have these columns; with
+    reviews, the queries over the reviewers' verdicts (attached as schema `reviews`) too."""
+    return {
+        **({"reviewed_claims": reviewed_claims(), "changed_since_review": changed_since_review()} if reviews else {}),
         "money_claims": money_claims(),
         "claims_mentioning": claims_mentioning(columns),
         "unsourced_claims": unsourced_claims(columns),
