@@ -161,12 +161,13 @@ def _drop_prefix(para, n: int) -> None:
 
 
 def _absorb_boilerplate_runs(paras) -> None:
-    """A short paragraph between two boilerplate paragraphs (sign-up blocks) is boilerplate too."""
+    """A short paragraph between two boilerplate paragraphs (sign-up blocks) is boilerplate too, unless
+    its reader gave its kind (a web page's main text)."""
     kinds = [p.kind for p in paras]
     before = _nearest_kinds_not_heading(kinds)  # for each paragraph, the kind of the one before it
     after = _nearest_kinds_not_heading(kinds[::-1])[::-1]
     for i, para in enumerate(paras):
-        if para.kind not in ("body", "list") or len(para.text.split()) > SHORT_WORDS:
+        if para.kind not in ("body", "list") or para.given or len(para.text.split()) > SHORT_WORDS:
             continue
         if before[i] == "boilerplate" and after[i] == "boilerplate":
             para.kind = "boilerplate"
