@@ -56,6 +56,17 @@ LINK_LABEL_WORDS = 3
 GAP_MIN_WORDS = 12
 GAP_SENTENCE_END = ".!?\"”’)"
 GAP_POSITION = 100  # read as a paragraph well into the page (no byline-by-position cue)
+# What a page's author field holds that is no name: form and page labels, and the words of a date or a
+# label a name runs into (`Malcolm Owen Monday`, `Detroit News wire services Published`; not `May`, a name too).
+AUTHOR_UI_LABELS = {"username", "user name", "user", "admin", "administrator", "authority control", "author",
+                    "authors", "staff", "staff writer", "editor", "editors", "contributor", "contributors",
+                    "posted by", "written by", "by", "guest", "anonymous", "webmaster", "login", "log in",
+                    "sign in", "password", "email", "search", "menu", "home", "share", "comments"}
+AUTHOR_CREDENTIALS = {"ms", "ma", "msc", "mba", "mph", "phd", "ph.d", "md", "rn", "rd", "rdn", "cpt", "jd", "dds",
+                      "cpa", "cfa", "cfp", "esq"}
+AUTHOR_TRAILING_WORDS = set(lexicon.WEEKDAYS) | {"published", "updated", "posted", "on", "by", "and"} | {
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december"}
 # libxml2 (lxml, and trafilatura through it) stops building a page 256 elements deep: the rest of the page,
 # text after the nesting too, is lost. Such a page is read again with the elements nested deeper than
 # this flattened into their ancestor at this depth (their tags dropped, their text kept); if it is still too
@@ -93,7 +104,7 @@ def parse_html(source: str) -> tuple[str, Metadata, list[tuple[int, str, str]]]:
     found = trafilatura.bare_extraction(source, include_tables=True, include_comments=False,
                                         include_formatting=False, with_metadata=True)
     main = list(_iter_main_blocks(found.body)) if found is not None and found.body is not None else []
-    metadata = _metadata(found, tree)
+    metadata = _metadata(found, tree, {_key(block.text) for block in page_blocks})
     blocks = _merge(page_blocks, main, metadata)
     text = "\n\n".join(text for _, text in blocks)
     return text, metadata, [(1, kind, text) for kind, text in blocks]
@@ -498,10 +509,49 @@ def _outside_kind(tag: str, text: str, key: str, title_key: str, position: int) 
     return "boilerplate"
 
 
-def _metadata(found, tree) -> Metadata:
+def _metadata(found, tree, page_keys: set[str]) -> Metadata:
+    """The page's metadata as trafilatura reads it, with what its markup says where trafilatura has
+    nothing or something else: the title the page shows (trafilatura's, else og:title, else <title>,
+    the first that stands as a block of the page), authors that are names (author_names), the URL the
+    page names as its own (og:url, <link rel=canonical>)."""
+    titles = [found.title if found else None, _meta(tree, "og:title"), tree.findtext(".//title")]
+    titles = [clean_whitespace(title) for title in titles if title and title.strip()]
+    title = next((t for t in titles if _key(t) in page_keys), titles[0] if titles else None)
+    url = (found.url if found else None) or _meta(tree, "og:url") or _canonical(tree)
+    url = url if url and re.match(r"^https?://\S+$", url) else None
     if found is None:
-        title = tree.findtext(".//title")
-        return Metadata(title=clean_whitespace(title) if title else None)
+        return Metadata(title=title, source_url=url)
     published = found.date if found.date and re.match(r"^\d{4}(-\d\d){0,2}$", found.date) else None
-    return Metadata(title=found.title or None, author=found.author or None, publisher=found.sitename or None,
-                    published=published, source_url=found.url or None)
+    return Metadata(title=title, author=author_names(found.author), publisher=found.sitename or None,
+                    published=published, source_url=url)
+
+
+def _meta(tree, name: str) -> str | None:
+    for element in tree.iter("meta"):
+        if name in (element.get("property"), element.get("name")) and (element.get("content") or "").strip():
+            return element.get("content").strip()
+    return None
+
+
+def _canonical(tree) -> str | None:
+    for element in tree.iter("link"):
+        if "canonical" in (element.get("rel") or "").lower().split() and (element.get("href") or "").strip():
+            return element.get("href").strip()
+    return None
+
+
+def author_names(author: str | None) -> str | None:
+    """trafilatura's author (names joined by `; `) without the parts that are not a person's or a
+    newsroom's name: a form or page label (`Username`, `Authority control`, AUTHOR_UI_LABELS), a
+    credential (`MS`, `RDN`), a date word run into the name (`Malcolm Owen Monday`, `November`)."""
+    names = []
+    for part in (author or "").split(";"):
+        words = part.split()
+        while words and (words[-1].lower().strip(",.") in AUTHOR_TRAILING_WORDS):
+            words.pop()
+        name = " ".join(words)
+        if not name or name.lower().strip(".") in AUTHOR_UI_LABELS | AUTHOR_CREDENTIALS:
+            continue
+        if name not in names:
+            names.append(name)
+    return "; ".join(names) or None
