@@ -489,10 +489,20 @@ def align_blocks(page_keys: list[str], main_keys: list[str]) -> dict[int, list[i
             k += k & -k
     covers: dict[int, list[int]] = {}
     n = max(range(len(pairs)), key=best.__getitem__, default=-1)
+    copies: dict[int, list[int]] = {}  # main block -> the page blocks in the chain that are all of it
     while n != -1:
         i, j, _ = pairs[n]
         covers.setdefault(i, []).append(j)
+        if page_keys[i] == main_keys[j]:
+            copies.setdefault(j, []).append(i)
         n = back[n]
+    # Several whole copies of one block (a title in the page's header and over the article): the last
+    # one, nearest the text that follows it, is the main text's; the others are copies outside it.
+    for j, pages in copies.items():
+        for i in sorted(pages)[:-1]:
+            covers[i].remove(j)
+            if not covers[i]:
+                del covers[i]
     return covers
 
 
