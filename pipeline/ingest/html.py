@@ -442,7 +442,10 @@ def align_blocks(page_keys: list[str], main_keys: list[str]) -> dict[int, list[i
     exact: dict[str, list[int]] = {}
     for j, key in enumerate(main_keys):
         exact.setdefault(key, []).append(j)
-    long_main = [(j, key) for j, key in enumerate(main_keys) if len(key) >= NEAR_MATCH_MIN_CHARS]
+    # The main blocks long enough to be matched by containment, shortest first (a length window of them
+    # is found by bisection): only page blocks with no exact match are compared with them.
+    long_main = sorted((len(key), j, key) for j, key in enumerate(main_keys) if len(key) >= NEAR_MATCH_MIN_CHARS)
+    long_lengths = [length for length, _, _ in long_main]
     joined = "\x00".join(main_keys)
     starts, offset = [], 0
     for key in main_keys:
@@ -453,22 +456,23 @@ def align_blocks(page_keys: list[str], main_keys: list[str]) -> dict[int, list[i
         if not key:
             continue
         found = {j: len(key) for j in exact.get(key, ())}
-        if len(key) >= NEAR_MATCH_MIN_CHARS:
+        if not found and len(key) >= NEAR_MATCH_MIN_CHARS:
             at = joined.find(key)
             while at != -1 and len(found) < MAX_MATCHES_PER_BLOCK:  # a piece of a main block
                 j = bisect.bisect_right(starts, at) - 1
                 found.setdefault(j, len(key))
                 at = joined.find(key, at + 1)
-            for j, main_key in long_main:  # a main block inside this page block
-                if len(main_key) < len(key) and main_key in key:
+            for _, j, main_key in long_main[:bisect.bisect_left(long_lengths, len(key))]:  # a main block inside it
+                if main_key in key:
                     found.setdefault(j, len(main_key))
         if not found and len(key) >= NEAR_MATCH_MIN_CHARS:
-            for j, main_key in long_main:  # the same text but for a part in the middle
-                if min(len(key), len(main_key)) < NEAR_MATCH_SHARE * max(len(key), len(main_key)):
-                    continue
+            window = long_main[bisect.bisect_left(long_lengths, NEAR_MATCH_SHARE * len(key)):
+                               bisect.bisect_right(long_lengths, len(key) / NEAR_MATCH_SHARE)]
+            for length, j, main_key in window:  # the same text but for a part in the middle
+                longest = max(len(key), length)
                 same = len(os.path.commonprefix([key, main_key])) + len(os.path.commonprefix([key[::-1], main_key[::-1]]))
-                if same >= NEAR_MATCH_SHARE * max(len(key), len(main_key)):
-                    found[j] = min(same, len(main_key))
+                if same >= NEAR_MATCH_SHARE * longest:
+                    found[j] = min(same, length)
         pairs.extend((i, j, weight) for j, weight in found.items())
     pairs.sort()
     # Heaviest weakly increasing chain: a max-Fenwick tree over main indices holds, for each prefix of
