@@ -229,7 +229,9 @@ def test_layout_table_is_read_as_blocks(tmp_path, text, kind):
 
 @pytest.mark.parametrize("html,layout", [
     ("<table><tr><td>Tram 1</td><td>2025</td></tr><tr><td>Tram 2</td><td>2026</td></tr></table>", False),
-    (f"<table><tr><td>Menu</td><td><p>{LEAD}</p></td></tr></table>", True),
+    (f"<table><tr><td>Menu</td><td><p>{LEAD}</p><p>{SECOND}</p></td></tr></table>", True),
+    ("<table><tr><td><p>Tram 1</p></td><td><p>2025</p></td></tr></table>", False),
+    ("<table><tr><td>Menu</td><td><h2>Title</h2></td></tr></table>", True),
     (f"<table><tr><td>Menu</td><td>{LEAD} {SECOND}</td></tr></table>", True),
     ("<table><tr><td>Only cell</td></tr></table>", True),
 ])

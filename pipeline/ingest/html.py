@@ -42,9 +42,10 @@ MAIN_BLOCK_KINDS = {"p": "body", "head": "heading", "quote": "body", "code": ""}
 MAIN_CONTAINERS = {"div", "row", "cell"}
 MAIN_SKIP = {"graphic", "fw"}
 LINE_BREAK = "\x00"  # stands for <lb/> while a block's text is gathered (lxml text never holds NUL)
-# A table cell holding one of these, or more words than this, is a page's layout, not a table's data.
-LAYOUT_CELL_BLOCKS = {"p", "div", "table", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-                      "section", "article", "head", "list", "quote"}
+# A table cell holding one of these, two of these paragraphs, or more words than this, is a page's layout,
+# not a table's data.
+LAYOUT_CELL_BLOCKS = {"table", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "head", "list"}
+LAYOUT_CELL_PARAGRAPHS = {"p", "div", "blockquote", "section", "article", "quote"}
 LAYOUT_CELL_WORDS = 40
 # The most words a heading has (clean's classify.HEADING_MAX_WORDS): a longer `head` is a paragraph.
 HEADING_MAX_WORDS = 20
@@ -247,14 +248,16 @@ def _visible_text(element) -> str:
 
 
 def is_layout_table(table) -> bool:
-    """A table the page is laid out with, not one of data: a cell holds blocks of its own (paragraphs,
-    headings, lists, another table) or prose longer than LAYOUT_CELL_WORDS words, or the table is one
-    cell. Works on the page's <table> (td/th) and on trafilatura's (cell)."""
+    """A table the page is laid out with, not one of data: a cell holds a heading, a list or another
+    table, or more than one paragraph, or prose longer than LAYOUT_CELL_WORDS words, or the table is one
+    cell. (One paragraph in a cell is how some editors write any cell.) Works on the page's <table>
+    (td/th) and on trafilatura's (cell)."""
     cells = [cell for cell in table.iter("td", "th", "cell")]
     if len(cells) <= 1:
         return True
     for cell in cells:
-        if any(isinstance(d.tag, str) and d.tag in LAYOUT_CELL_BLOCKS for d in cell.iterdescendants()):
+        tags = [d.tag for d in cell.iterdescendants() if isinstance(d.tag, str)]
+        if any(tag in LAYOUT_CELL_BLOCKS for tag in tags) or sum(tag in LAYOUT_CELL_PARAGRAPHS for tag in tags) > 1:
             return True
         if len(_visible_text(cell).split()) > LAYOUT_CELL_WORDS:
             return True
