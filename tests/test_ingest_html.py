@@ -384,8 +384,17 @@ def test_source_url_is_the_page_s_own(tmp_path, tags, url):
     (["市議会は火曜日、公共交通の新しい予算を承認した。", "バスの運賃は来年一割下がる見込みだと市長は述べた。"], "ja"),
 ])
 def test_language_of_the_prose(tmp_path, paragraphs, language):
-    source = (f"<html><head><title>T</title></head><body><article><h1>Title of the page</h1>"
+    """Told from the prose, whatever the page declares (templates often say `en`)."""
+    source = (f"<html lang='en'><head><title>T</title></head><body><article><h1>Title of the page</h1>"
               + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
     doc = read_page(tmp_path, source)
     assert doc.metadata.language == language
     assert {p.kind for p in doc.paragraphs if p.text in paragraphs} == {"body"}
+
+
+@pytest.mark.parametrize("declared,language", [("en-US", "en"), ("pt_BR", "pt"), ("", None)])
+def test_language_declared_by_the_page_where_the_text_cannot_tell(tmp_path, declared, language):
+    scores = "".join(f"<p>Palm Bay 18 22 13 17 — 70. Rockledge 14 11 6 15 — {n}.</p>" for n in range(40, 48))
+    source = (f"<html lang='{declared}'><head><title>Scores</title></head><body><article><h1>Scores of the week</h1>"
+              f"{scores}</article></body></html>")
+    assert read_page(tmp_path, source).metadata.language == language

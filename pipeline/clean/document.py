@@ -354,5 +354,7 @@ def assemble(paras: list[Block], raw: RawDocument) -> CleanDocument:
         offset += len(para.text)
     text = "".join(parts)
     metadata = docmeta.extract_metadata(paragraphs, raw.metadata, raw.properties)
-    metadata.language = detect_language("\n".join(p.text for p in paragraphs if p.kind in ("body", "list")))
+    # The prose's own words first; what the reader found declared (a web page's <html lang>) where they cannot tell.
+    metadata.language = detect_language("\n".join(p.text for p in paragraphs if p.kind in ("body", "list"))) or (
+        raw.metadata.language)
     return CleanDocument(text, paragraphs, markers, metadata)

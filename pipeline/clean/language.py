@@ -33,6 +33,8 @@ KANA_SHARE, HANGUL_SHARE, HAN_SHARE = 0.05, 0.3, 0.3
 # Fewer words than this, or a best share of function words below this: no language is named.
 MIN_WORDS = 5
 MIN_STOPWORD_SHARE = 0.08
+# Prose uses many function words; a list of names may hit one of a language's again and again (`Palm Bay`).
+MIN_DISTINCT_STOPWORDS = 3
 
 
 @functools.lru_cache(maxsize=None)
@@ -80,4 +82,5 @@ def detect_language(text: str) -> str | None:
         return None
     shares = {code: sum(word in _distinct(code) for word in words) / len(words) for code in candidates}
     best = max(shares, key=shares.get)
-    return best if shares[best] >= MIN_STOPWORD_SHARE else None
+    distinct = len(set(words) & _distinct(best))
+    return best if shares[best] >= MIN_STOPWORD_SHARE and distinct >= MIN_DISTINCT_STOPWORDS else None

@@ -530,17 +530,20 @@ def _metadata(found, tree, page_keys: set[str]) -> Metadata:
     """The page's metadata as trafilatura reads it, with what its markup says where trafilatura has
     nothing or something else: the title the page shows (trafilatura's, else og:title, else <title>,
     the first that stands as a block of the page), authors that are names (author_names), the URL the
-    page names as its own (og:url, <link rel=canonical>)."""
+    page names as its own (og:url, <link rel=canonical>), the language it declares (<html lang>, og:locale)."""
     titles = [found.title if found else None, _meta(tree, "og:title"), tree.findtext(".//title")]
     titles = [clean_whitespace(title) for title in titles if title and title.strip()]
     title = next((t for t in titles if _key(t) in page_keys), titles[0] if titles else None)
     url = (found.url if found else None) or _meta(tree, "og:url") or _canonical(tree)
     url = url if url and re.match(r"^https?://\S+$", url) else None
+    declared = tree.get("lang") or _meta(tree, "og:locale") or _meta(tree, "content-language") or ""
+    language = re.match(r"^([A-Za-z]{2,3})(?:[-_]|$)", declared.strip())
+    language = language.group(1).lower() if language else None  # clean's detection from the text wins
     if found is None:
-        return Metadata(title=title, source_url=url)
+        return Metadata(title=title, source_url=url, language=language)
     published = found.date if found.date and re.match(r"^\d{4}(-\d\d){0,2}$", found.date) else None
     return Metadata(title=title, author=author_names(found.author), publisher=found.sitename or None,
-                    published=published, source_url=url)
+                    published=published, source_url=url, language=language)
 
 
 def _meta(tree, name: str) -> str | None:
