@@ -279,6 +279,14 @@ def test_line_breaks_keep_words_apart(tmp_path):
     assert "West Palm Beach, FL June 10 and closes" in doc.text
 
 
+def test_line_breaks_and_paragraphs_in_table_cells_keep_words_apart(tmp_path):
+    table = ("<table><tr><th>Venue</th><th>Date</th></tr><tr><td>Coral Sky<br>West Palm Beach, FL</td><td>June 10</td></tr>"
+             "<tr><td><p>Hollywood Bowl</p>Los Angeles, CA</td><td>July 2</td></tr></table>")
+    doc = read_page(tmp_path, web_page(table))
+    assert "SkyWest" not in doc.text and "BowlLos" not in doc.text
+    assert "Venue\tDate\nCoral Sky West Palm Beach, FL\tJune 10\nHollywood Bowl Los Angeles, CA\tJuly 2" in doc.text
+
+
 # Cause 6 (smaller). A main-text block keeps its place in the page: a menu entry repeating a subheading
 # does not pull the article up to the menu, nor is the subheading moved to the end.
 def test_main_text_keeps_its_place(tmp_path):

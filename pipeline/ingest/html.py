@@ -238,11 +238,13 @@ def _iter_page_blocks(tree):
 
 
 def _visible_text(element) -> str:
-    """An element's text without what SKIP_TAGS hold (a table cell's script, a button's label)."""
+    """An element's text without what SKIP_TAGS hold (a table cell's script, a button's label); a line
+    break or a block inside it (`<td>a<br>b</td>`, `<td><p>a</p><p>b</p></td>`) keeps words apart."""
     parts = [element.text or ""]
     for child in element:
         if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
-            parts.append(_visible_text(child))
+            apart = child.tag == "br" or child.tag in BLOCK_TAGS
+            parts.append(f" {_visible_text(child)} " if apart else _visible_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
 
@@ -317,16 +319,20 @@ def _iter_main_blocks(body):
 
 
 def _iter_inline_text(element):
-    """The text of an inline element of trafilatura's output (its tail aside), a line break as LINE_BREAK."""
+    """The text of an element of trafilatura's output (its tail aside), a line break as LINE_BREAK, a
+    block inside it (a table cell's paragraphs) set apart by spaces."""
     if element.tag == "lb":
         yield LINE_BREAK
         return
     if element.tag in MAIN_SKIP:
         return
+    apart = element.tag in MAIN_BLOCK_KINDS or element.tag in MAIN_CONTAINERS or element.tag in ("list", "item")
+    yield " " if apart else ""
     yield element.text or ""
     for child in element:
         yield from _iter_inline_text(child)
         yield child.tail or ""
+    yield " " if apart else ""
 
 
 def _lines(text: str) -> str:
