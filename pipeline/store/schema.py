@@ -11,7 +11,8 @@ import sqlite_utils
 SCHEMA = {
     "documents": ({"id": str, "path": str, "sha256": str, "format": str, "title": str, "author": str,
                    "publisher": str, "published": str, "source_url": str, "n_pages": int, "text": str,
-                   "paths": str, "n_claims": int, "encoding": str, "published_from": str}, []),
+                   "paths": str, "n_claims": int, "encoding": str, "published_from": str,
+                   "language": str}, []),
     "paragraphs": ({"id": str, "document_id": str, "seq": int, "kind": str, "page": int, "start": int,
                     "end": int, "text": str}, [("document_id", "documents", "id")]),
     "sentences": ({"id": str, "document_id": str, "paragraph_id": str, "page": int, "start": int, "end": int,

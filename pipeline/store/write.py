@@ -175,7 +175,7 @@ class Loader:
             "title": meta.title, "author": meta.author, "publisher": meta.publisher, "published": meta.published,
             "source_url": meta.source_url, "n_pages": result.n_pages, "text": result.text,
             "paths": json.dumps(result.paths or [result.path], ensure_ascii=False), "n_claims": len(result.claims),
-            "encoding": result.encoding, "published_from": meta.published_from})
+            "encoding": result.encoding, "published_from": meta.published_from, "language": meta.language})
         para_ids = self.span_ids("paragraphs", sha, result.paragraphs)
         self.put_items("paragraphs", result.paragraphs, ("id", "document_id"),
                        ((pid, doc_id) for pid in para_ids))
