@@ -16,7 +16,10 @@ MODEL ?=
 # (pipeline/serve: the server, templates, metadata and plugin, read by `serve` when it starts).
 SOURCES := $(shell find pipeline -path pipeline/serve -prune -o -type f \( -name '*.py' -o -path 'pipeline/data/*' \) \
 	-print 2>/dev/null)
-RAW_FILES := $(shell find $(RAW) -type f 2>/dev/null)
+# What raw/ holds, one line a file: size, modification and change times, name. Rewritten only when it
+# differs, so an addition (even with an old modification time: cp -p, unzip), a deletion, a rename or an
+# edit makes a build, and nothing changed is still "nothing to be done" (the file keeps its time).
+RAW_MANIFEST := extracted/.raw-manifest
 # The check-worthiness classifier (`make model`): what it is trained from, and where it goes.
 CLAIM_MODEL := models/checkworthy
 TRAINING := $(wildcard pipeline/data/train/*.jsonl) pipeline/extract/claims/textcat.cfg \
@@ -35,7 +38,14 @@ $(STAMP): pyproject.toml
 
 build: $(DB) ## Build extracted/claims.db from raw/ (only when raw/ or the code changed)
 
-$(DB): $(STAMP) $(SOURCES) $(RAW_FILES) $(CLAIM_MODEL)/meta.json | tesseract
+$(RAW_MANIFEST): FORCE
+	@mkdir -p $(@D)
+	@find $(RAW) \( -type f -o -type l \) -printf '%s %T@ %C@ %P\n' 2>/dev/null | LC_ALL=C sort -k4 > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+FORCE:
+
+$(DB): $(STAMP) $(SOURCES) $(RAW_MANIFEST) $(CLAIM_MODEL)/meta.json | tesseract
 	$(BIN)/claims-pipeline build $(RAW) --db $(DB) --claim-model $(CLAIM_MODEL) $(if $(MODEL),--model $(MODEL))
 
 model: $(CLAIM_MODEL)/meta.json ## Train the check-worthiness classifier into models/checkworthy (minutes; only when its data or code changed)

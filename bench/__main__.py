@@ -101,7 +101,7 @@ def run_build(raw: pathlib.Path, db: pathlib.Path, jobs: int, model: str) -> tup
 def prose_paragraphs(db: pathlib.Path) -> list[str]:
     conn = sqlite3.connect(db)
     kinds = ",".join(f"'{k}'" for k in sorted(extract.PROSE_KINDS))
-    texts = [row[0] for row in conn.execute(f"select text from paragraphs where kind in ({kinds}) order by id")]
+    texts = [row[0] for row in conn.execute(f"select text from paragraphs where kind in ({kinds}) order by document_id, start")]
     conn.close()
     return texts
 

@@ -7,7 +7,11 @@
   figure includes sentences the model was trained on, the second does not;
 - TimeBank + AQUAINT (dates against TimeML TIMEX3, TempEval-3): the kit's 256 news files built into
   extracted/eval/timebank.db, scored by `../shared/eval/timex.py` (gold type DATE: strict, relaxed and
-  value F1).
+  value F1);
+- web articles (the HTML reader, issue 16): the kit's 60 pages built into extracted/eval/web-articles.db,
+  scored by `../shared/eval/articles.py` against its ground-truth.json (content and prose F1, prose recall,
+  zero-claim pages), next to trafilatura alone on the same pages, and the share of claims from outside
+  the article (bench/web.py).
 
 A scorer whose data is missing is skipped with a line saying so; the others still run.
 Usage: python -m bench.evaluate [--shared ../shared] [--db extracted/claims.db] [--model NAME]
@@ -50,11 +54,13 @@ def eval_dev_gold(shared: pathlib.Path, db: pathlib.Path) -> None:
     print("  " + _last_line(_run([sys.executable, str(scorer), str(db)])))
 
 
-def _built_kit(shared: pathlib.Path, kit_name: str, scorer_name: str, model: str | None, claim_model: pathlib.Path):
+def _built_kit(shared: pathlib.Path, kit_name: str, scorer_name: str, model: str | None, claim_model: pathlib.Path,
+               gold_name: str = "gold.jsonl"):
     """(kit folder, scorer, database built from the kit's raw/) for ../shared/external/<kit_name>
-    and ../shared/eval/<scorer_name>.py; None, said in one line, when either is missing."""
+    (its gold in `gold_name`) and ../shared/eval/<scorer_name>.py; None, said in one line, when either
+    is missing."""
     kit, scorer = shared / "external" / kit_name, shared / "eval" / f"{scorer_name}.py"
-    if not (kit / "gold.jsonl").exists() or not scorer.exists():
+    if not (kit / gold_name).exists() or not scorer.exists():
         print(f"{scorer_name}: skipped ({kit} or {scorer} not found)")
         return None
     OUT.mkdir(parents=True, exist_ok=True)
@@ -91,6 +97,23 @@ def eval_timebank(shared: pathlib.Path, model: str | None, claim_model: pathlib.
     print("  " + _last_line(_run([sys.executable, str(scorer), str(db), "--gold", str(kit / "gold.jsonl")])))
 
 
+def eval_web_articles(shared: pathlib.Path, model: str | None, claim_model: pathlib.Path) -> None:
+    found = _built_kit(shared, "web-articles", "articles", model, claim_model, gold_name="ground-truth.json")
+    if found is None:
+        return
+    from . import web
+
+    kit, scorer, db = found
+    gold = kit / "ground-truth.json"
+    print("web articles (Zyte's article-extraction-benchmark, 60 pages; content, prose, zero-claim pages):")
+    print("  " + _last_line(_run([sys.executable, str(scorer), str(db), "--gold", str(gold)])))
+    baseline = OUT / "web-articles-trafilatura.db"
+    web.save_trafilatura(kit / "raw", baseline)
+    print("  trafilatura alone, same pages: "
+          + _last_line(_run([sys.executable, str(scorer), str(baseline), "--gold", str(gold)])).split(" zero_claim")[0])
+    print("  " + _last_line(_run([sys.executable, "-m", "bench.web", "outside", str(db), str(gold), "--quiet"])))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=pathlib.Path, default=ROOT.parent / "shared")
@@ -105,6 +128,7 @@ def main() -> None:
     eval_dev_gold(args.shared, args.db)
     eval_claimbuster(args.shared, args.model, args.claim_model)
     eval_timebank(args.shared, args.model, args.claim_model)
+    eval_web_articles(args.shared, args.model, args.claim_model)
 
 
 if __name__ == "__main__":

@@ -254,9 +254,15 @@ def _unreadable(exc) -> click.ClickException:
               help="Port to listen on, e.g. 8001.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to bind; the default serves this machine only.")
-def serve(db, port, host):
+@click.option("--reviews", "reviews_db", type=click.Path(dir_okay=False, path_type=pathlib.Path), default=None,
+              help="SQLite file of reviewers' verdicts (created when missing) [default: reviews.db beside --db].")
+@click.option("--remote-reviews", is_flag=True,
+              help="Accept verdicts from other machines too (by default only from 127.0.0.1).")
+def serve(db, port, host, reviews_db, remote_reviews):
     """Serve the database with Datasette, the project's metadata, templates and plugins.
 
+    Reviewers' verdicts on claims are kept in their own file (--reviews), never touched by a build.
+    A rebuild of the database is served from the next request on, without a restart.
     Stops at once, with the fix, when the database is missing or not a readable SQLite file, or
     when the port is in use.
 
@@ -268,7 +274,7 @@ def serve(db, port, host):
     from .store.check import UnreadableDatabase
 
     try:
-        code = serve_stage.run(db, host=host, port=port)
+        code = serve_stage.run(db, host=host, port=port, reviews_db=reviews_db, remote_reviews=remote_reviews)
     except UnreadableDatabase as exc:
         raise _unreadable(exc)
     except serve_stage.PortUnavailable as exc:

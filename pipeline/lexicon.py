@@ -119,6 +119,28 @@ def is_list_item(text: str) -> bool:
     return bool(BULLET.match(text) or NUMBERED.match(text))
 
 
+# `Keith Bradsher contributed reporting from Hong Kong.`, `Reporting by A; additional reporting by B; Editing by
+# C`: the people who helped write a piece, a credit line (a byline), not a sentence of it.
+CREDIT_LINE = re.compile(r"^(?:(?:additional |further )?(?:reporting|writing|editing|research) by\b"
+                         r"|[^.]{0,200}?\bcontributed (?:reporting|research|to this (?:report|story|article))\b)", re.I)
+CREDIT_MAX_WORDS = 40
+
+
+def classify_main_text_by_cues(text: str):
+    """The kinds a paragraph of an article's own text (a web page's main text) may have by its whole
+    shape, never by a cue word inside it: a date or labelled line (metadata), a byline or a credit line
+    (byline). None: it is what its markup says."""
+    if METADATA_LINE.match(text) or DATELINE.match(text):
+        return "metadata"
+    if BYLINE.match(text) or is_credit_line(text):
+        return "byline"
+    return None
+
+
+def is_credit_line(text: str) -> bool:
+    return len(text.split()) <= CREDIT_MAX_WORDS and bool(CREDIT_LINE.match(text))
+
+
 def classify_by_cues(text: str, position: int):
     """Kinds told by cue words or shape whatever the section: metadata, boilerplate, caption, byline."""
     words = len(text.split())
@@ -134,7 +156,7 @@ def classify_by_cues(text: str, position: int):
         return "boilerplate"
     if words <= CAPTION_MAX_WORDS and CAPTION_CUES.search(text):
         return "caption"
-    if BYLINE.match(text) or (position < BYLINE_MAX_POSITION and CAPS_NAME.match(text)):
+    if BYLINE.match(text) or (position < BYLINE_MAX_POSITION and CAPS_NAME.match(text)) or is_credit_line(text):
         return "byline"
     if match_bio(text) and words <= BIO_MAX_WORDS:
         return "byline"

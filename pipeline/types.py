@@ -29,6 +29,9 @@ class Metadata:
     # metadata (a web page's, as its reader found it) or properties (the file's properties: the date a
     # Word document was created, which may be long before or after its publication).
     published_from: Optional[str] = None
+    # The language of the document's prose, ISO 639-1 (`en`, `pt`, `ja`), None when clean cannot tell
+    # (clean/language.py). The spaCy model reads English: sentences and entities of others may be poor.
+    language: Optional[str] = None
 
 
 @dataclass

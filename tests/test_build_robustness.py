@@ -259,20 +259,24 @@ def test_a_full_disk_while_caching_is_a_note_and_the_build_goes_on(tmp_path, mon
 VIOLATIONS = [
     ("claim span moved", "update claims set start = start + 1 where id = (select min(id) from claims)",
      "does not equal documents.text"),
-    ("sentence beyond its document", 'update sentences set "end" = 10000000 where id = 1', "outside its document"),
-    ("mention of a missing entity", "update mentions set entity_id = 999999 where id = 1",
+    ("sentence beyond its document", 'update sentences set "end" = 10000000 where id = (select min(id) from sentences)', "outside its document"),
+    ("mention of a missing entity", "update mentions set entity_id = '999999' where id = (select min(id) from mentions)",
      "foreign key to entities does not resolve"),
     ("claim in another document's sentence",
      "update claims set sentence_id = (select min(s.id) from sentences s where s.document_id != claims.document_id) "
      "where id = (select min(id) from claims)", "not inside its sentence"),
     ("mention in another document's sentence",
      "update mentions set sentence_id = (select min(s.id) from sentences s where s.document_id != mentions.document_id) "
-     "where id = 1", "its sentence is in another document"),
-    ("two documents with one sha256", "update documents set sha256 = (select sha256 from documents where id = 1) where id = 2",
+     "where id = (select min(id) from mentions)", "its sentence is in another document"),
+    ("two documents with one sha256", "update documents set sha256 = (select sha256 from documents order by id limit 1) "
+     "where id = (select max(id) from documents)",
      "share sha256"),
     ("two documents with one path",
-     "update documents set paths = json_array(path, (select path from documents where id = 1)) where id = 2",
+     "update documents set paths = json_array(path, (select path from documents order by id limit 1)) "
+     "where id = (select max(id) from documents)",
      "also belongs to document"),
+    ("document id not its sha256's start", "update documents set id = 'ffffffffffff' "
+     "where id = (select min(id) from documents)", "its id is not the start of its sha256"),
     ("no build recorded", "delete from runs", "runs: no finished build recorded"),
     ("run miscounts documents", "update runs set n_documents = 99", "records 99 documents"),
     ("note citing another document's work",
@@ -297,7 +301,7 @@ def test_check_lists_each_kind_of_violation_and_exits_1(corpus_db, tmp_path, nam
 # violation -> the row it breaks: that row gets exactly one line
 ONCE = [
     ("claim in another document's sentence", "claims", "select min(id) from claims"),
-    ("mention in another document's sentence", "mentions", "select 1"),
+    ("mention in another document's sentence", "mentions", "select min(id) from mentions"),
     ("claim span moved", "claims", "select min(id) from claims"),
 ]
 

@@ -177,4 +177,4 @@ def test_conflict_shows_both_values(tmp_path):
     assert result.exit_code == 0, result.output
     conn = sqlite3.connect(tmp_path / "c.db")
     (conflict, values), = conn.execute("select conflict, conflict_values from facts where n_documents = 2").fetchall()
-    assert conflict == 1 and "2019-12 (documents 1)" in values and "2021-03 (documents 2)" in values, values
+    assert conflict == 1 and values == "date 2019-12 (raw/a.txt), 2021-03 (raw/b.txt)", values

@@ -21,6 +21,15 @@ def _copy(corpus_db, tmp_path, name="claims.db"):
     return target
 
 
+def _nth(db, table: str, n: int) -> str:
+    """The stable id of the n-th row (1-based) of claims in reading order, or of documents by path."""
+    order = "position" if table == "claims" else "path"
+    conn = sqlite3.connect(db)
+    (row_id,), = conn.execute(f"select id from {table} order by {order} limit 1 offset ?", [n - 1]).fetchall()
+    conn.close()
+    return row_id
+
+
 def _drop_flags(db):
     """The database as built before the claims stage wrote flags: the queries must compute them."""
     conn = sqlite3.connect(db)
@@ -32,7 +41,7 @@ def _drop_flags(db):
     conn.close()
 
 
-def _add_flags(db, values: dict[int, dict[str, int]] = {}):
+def _add_flags(db, values: dict[str, dict[str, int]] = {}):
     """The claim flag columns (added when the build did not write them), all 0 but these rows' values."""
     conn = sqlite3.connect(db)
     present = {row[1] for row in conn.execute("pragma table_info(claims)")}
@@ -189,8 +198,9 @@ def test_unsourced_claims_computed_by_the_builds_rule(corpus_db, tmp_path, chang
 
 def test_unsourced_claims_use_the_flag_when_present(corpus_db, tmp_path):
     db = _copy(corpus_db, tmp_path)
-    _add_flags(db, {3: {"unsourced": 1}, 5: {"unsourced": 0}})
-    assert [r["claim_id"] for r in _run(db, "unsourced_claims")] == [3]
+    third, fifth = _nth(db, "claims", 3), _nth(db, "claims", 5)
+    _add_flags(db, {third: {"unsourced": 1}, fifth: {"unsourced": 0}})
+    assert [r["claim_id"] for r in _run(db, "unsourced_claims")] == [third]
     assert "claims.unsourced" in queries.canned_queries(serve.read_columns(db))["unsourced_claims"]["description"]
 
 
@@ -250,14 +260,15 @@ def test_conflicting_figures_use_the_flag_when_present(corpus_db, tmp_path):
     assert {r["claim_id"] for r in _run(db, "conflicting_figures")} == {claims[0]}
 
 
-@pytest.mark.parametrize("document", ["1", "raw/000_751e3ecfe89666c2.txt"])
+@pytest.mark.parametrize("document", ["id", "raw/000_751e3ecfe89666c2.txt"])
 def test_document_in_reading_order(corpus_db, document):
-    rows = _run(corpus_db, "document_in_reading_order", document=document)
+    first = _nth(corpus_db, "documents", 1)
+    rows = _run(corpus_db, "document_in_reading_order", document=first if document == "id" else document)
     assert [r["start"] for r in rows] == sorted(r["start"] for r in rows)
     tables = {r["row_table"] for r in rows}
     assert {"paragraphs", "claims", "mentions", "dates"} <= tables
     conn = sqlite3.connect(corpus_db)
-    n_claims = conn.execute("select count(*) from claims where document_id = 1").fetchone()[0]
+    n_claims = conn.execute("select count(*) from claims where document_id = ?", [first]).fetchone()[0]
     assert sum(r["row_table"] == "claims" for r in rows) == n_claims
 
 
@@ -340,7 +351,7 @@ def test_claim_page_shows_sentence_in_paragraph_footnote_and_cited_url(corpus_db
     assert re.sub(r"<[^>]+>", "", marked) == str(Markup.escape(sentence))
     assert f'class="cited-url" href="{Markup.escape(url)}"' in html
     assert str(Markup.escape(note)) in html
-    assert re.search(r'class="document-link" href="/claims/documents/\d+"', html)
+    assert re.search(r'class="document-link" href="/claims/documents/[0-9a-f]{12}"', html)
     assert 'class="page-number">' in html
     score, threshold = conn.execute("select c.score, r.claim_threshold from claims c, runs r where c.id = ? "
                                     "order by r.id desc limit 1", [claim_id]).fetchone()
@@ -364,22 +375,24 @@ def test_claim_page_links_what_is_inside_the_claim(corpus_db, datasette_get):
 
 def test_document_page_highlights_every_claim(corpus_db, datasette_get):
     conn = sqlite3.connect(corpus_db)
-    claim_ids = [r[0] for r in conn.execute("select id from claims where document_id = 2")]
-    html = datasette_get("/claims/documents/2").text
-    linked = re.findall(r'<a class="claim" id="claim-\d+" href="/claims/claims/(\d+)"', html)
-    assert sorted(map(int, linked)) == sorted(claim_ids)
+    second = _nth(corpus_db, "documents", 2)
+    claim_ids = [r[0] for r in conn.execute("select id from claims where document_id = ?", [second])]
+    html = datasette_get(f"/claims/documents/{second}").text
+    linked = re.findall(r'<a class="claim" id="claim-[0-9a-f]+" href="/claims/claims/([0-9a-f]+)"', html)
+    assert claim_ids and sorted(linked) == sorted(claim_ids)
 
 
-def test_query_results_link_their_rows(datasette_get):
+def test_query_results_link_their_rows(corpus_db, datasette_get):
     html = datasette_get("/claims/money_claims").text
-    assert re.search(r'<a href="/claims/claims/\d+">\d+</a>', html)
-    html = datasette_get("/claims/document_in_reading_order?document=1").text
-    assert re.search(r'<a href="/claims/paragraphs/\d+">\d+</a>', html)
+    assert re.search(r'<a href="/claims/claims/([0-9a-f]{12})">\1</a>', html)
+    html = datasette_get(f"/claims/document_in_reading_order?document={_nth(corpus_db, 'documents', 1)}").text
+    assert re.search(r'<a href="/claims/paragraphs/([0-9a-f]{12})">\1</a>', html)
 
 
-def test_chart_links_redirect_to_the_claim(datasette_get):
-    response = datasette_get("/-/claim/3")
-    assert response.status_code == 302 and response.headers["location"] == "/claims/claims/3"
+def test_chart_links_redirect_to_the_claim(corpus_db, datasette_get):
+    claim_id = _nth(corpus_db, "claims", 3)
+    response = datasette_get(f"/-/claim/{claim_id}")
+    assert response.status_code == 302 and response.headers["location"] == f"/claims/claims/{claim_id}"
 
 
 def test_search_finds_claims_and_sentences(datasette_get):
@@ -401,8 +414,9 @@ def test_entity_page_links_the_claims_mentioning_it(corpus_db, datasette_get):
 ])
 def test_claim_page_shows_the_flags_the_database_has(corpus_db, tmp_path, flags, shown):
     db = _copy(corpus_db, tmp_path, "flagged.db")
-    _add_flags(db, {7: flags}) if flags else _drop_flags(db)
-    html = _datasette_get(db)("/flagged/claims/7").text
+    seventh = _nth(db, "claims", 7)
+    _add_flags(db, {seventh: flags}) if flags else _drop_flags(db)
+    html = _datasette_get(db)(f"/flagged/claims/{seventh}").text
     found = dict(re.findall(r"<dt>([^<]+)</dt><dd class=\"flag [^\"]*\">([^<]+)</dd>", html))
     assert found == shown
 

@@ -57,7 +57,8 @@ STAGE_FILES = {
 PARSE_STAGES = ("ingest", "clean", "nlp")
 RESULT_STAGES = PARSE_STAGES + ("extract",)
 # Libraries whose version changes what a stage produces.
-STAGE_LIBRARIES = {"ingest": ["pdfplumber", "pdfminer.six", "python-docx"], "nlp": ["spacy"]}
+STAGE_LIBRARIES = {"ingest": ["pdfplumber", "pdfminer.six", "python-docx", "trafilatura"], "clean": ["jusText"],
+                   "nlp": ["spacy"]}
 COMPRESSION_LEVEL = 1  # zlib: fast; entries are mostly text and compress ~4x
 STALE_TMP_SECONDS = 3600
 

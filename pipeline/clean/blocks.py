@@ -11,6 +11,7 @@ class Block:
 
     def __init__(self, text, markers, page, kind=None, is_open=True):
         self.text, self.markers, self.page, self.kind = text, markers, page, kind
+        self.given = kind is not None  # its reader said what it is: classify keeps the kind
         self.bullet = self.continues = False
         self.open = is_open  # may continue in a later paragraph (False: its reader saw its column go on)
         self.footnote = kind == "note"  # a reader found it at the foot of its page

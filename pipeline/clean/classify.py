@@ -35,6 +35,9 @@ RUNNING_KINDS = {"header", "footer"}
 # Kinds a paragraph cut by a page break may have between its two halves.
 SKIPPABLE_BETWEEN_PAGES = {"heading", "table", "pullquote", "caption", "boilerplate", "metadata"} | RUNNING_KINDS
 HEADING_MAX_WORDS = 20
+# A paragraph ending in one of these ends a sentence or a clause: never a heading. With the full stops,
+# commas and marks of Chinese and Japanese (`。`, `、`, `！`, `？`), whose text has no spaces to count words by.
+SENTENCE_END_CHARS = ".;,”\"’。．、！？」』"
 # A heading ending in a colon is short (`Key findings:`); a longer line ending so introduces a list.
 COLON_HEADING_MAX_WORDS = 6
 # A run-in label (`Investment Scale:`) is a few words; more before the colon is a sentence.
@@ -95,7 +98,7 @@ def looks_like_heading(text: str, bullet: bool = False) -> bool:
     words = text.split()
     if not words or len(words) > HEADING_MAX_WORDS or "\n" in text or bullet:
         return False
-    if text[-1] in ".;,”\"’" or text[0].islower() or NUMBERED.match(text):
+    if text[-1] in SENTENCE_END_CHARS or text[0].islower() or NUMBERED.match(text):
         return False
     # two sentences (`... in quantum. The ...`, `... in December 2019. The ...`): a short paragraph, not a heading
     if re.search(r"(?:[a-z]{2}|\d{4})[.!?] +\S", text):
@@ -161,12 +164,13 @@ def _drop_prefix(para, n: int) -> None:
 
 
 def _absorb_boilerplate_runs(paras) -> None:
-    """A short paragraph between two boilerplate paragraphs (sign-up blocks) is boilerplate too."""
+    """A short paragraph between two boilerplate paragraphs (sign-up blocks) is boilerplate too, unless
+    its reader gave its kind (a web page's main text)."""
     kinds = [p.kind for p in paras]
     before = _nearest_kinds_not_heading(kinds)  # for each paragraph, the kind of the one before it
     after = _nearest_kinds_not_heading(kinds[::-1])[::-1]
     for i, para in enumerate(paras):
-        if para.kind not in ("body", "list") or len(para.text.split()) > SHORT_WORDS:
+        if para.kind not in ("body", "list") or para.given or len(para.text.split()) > SHORT_WORDS:
             continue
         if before[i] == "boilerplate" and after[i] == "boilerplate":
             para.kind = "boilerplate"

@@ -15,6 +15,7 @@ from ..types import CleanDocument, Marker, Paragraph, RawDocument
 from . import classify
 from . import metadata as docmeta
 from .blocks import Block
+from .language import detect_language
 from .markup import (clean_emphasis, clean_escapes, detach_markers,  # noqa: F401  (the clean stage's names)
                      resolve_mangled_markers)
 
@@ -353,4 +354,7 @@ def assemble(paras: list[Block], raw: RawDocument) -> CleanDocument:
         offset += len(para.text)
     text = "".join(parts)
     metadata = docmeta.extract_metadata(paragraphs, raw.metadata, raw.properties)
+    # The prose's own words first; what the reader found declared (a web page's <html lang>) where they cannot tell.
+    metadata.language = detect_language("\n".join(p.text for p in paragraphs if p.kind in ("body", "list"))) or (
+        raw.metadata.language)
     return CleanDocument(text, paragraphs, markers, metadata)

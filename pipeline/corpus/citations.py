@@ -38,20 +38,21 @@ def normalise_url(url: Optional[str]) -> Optional[str]:
 @dataclass
 class CitedWork:
     """A bibliography entry with a URL, and the notes that cite it."""
-    document_id: int
-    bibliography_id: int
+    document_id: str
+    bibliography_id: str
     url: str
-    note_ids: tuple[int, ...] = ()
+    note_ids: tuple[str, ...] = ()
 
 
-def iter_citations(source_urls: dict[int, Optional[str]], works: list[CitedWork]) -> Iterator[dict]:
-    """citations rows (without ids): one per note citing a work that is another document of the
-    corpus, and one with note_id NULL for a work that only the bibliography lists."""
-    by_url: dict[str, int] = {}
-    for doc_id, url in sorted(source_urls.items()):
+def iter_citations(source_urls: dict[str, tuple[str, Optional[str]]], works: list[CitedWork]) -> Iterator[dict]:
+    """citations rows (without ids) from document id -> (path, source_url): one per note citing a
+    work that is another document of the corpus, and one with note_id NULL for a work that only the
+    bibliography lists."""
+    by_url: dict[str, str] = {}
+    for doc_id, (_, url) in sorted(source_urls.items(), key=lambda item: item[1][0]):
         key = normalise_url(url)
         if key:
-            by_url.setdefault(key, doc_id)  # the same page under two documents: the first one
+            by_url.setdefault(key, doc_id)  # the same page under two documents: the first by path
     for work in works:
         cited = by_url.get(normalise_url(work.url) or "")
         if cited is None or cited == work.document_id:

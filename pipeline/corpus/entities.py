@@ -1,32 +1,45 @@
 """Entities across documents: every canonical name the documents' mentions carry, merged where two
-names are one entity (a national qualifier, extract/entities.merge_variants), counted and numbered."""
+names are one entity (a national qualifier, extract/entities.merge_variants), counted, each with a
+stable id from its canonical name."""
 from __future__ import annotations
 
 import collections
 import json
+from typing import Callable
 
 from ..extract import entities as entity_rules
+from . import ids
 
 
 class EntityIndex:
-    """Canonical names seen so far, each with a provisional id (order of first sight) and what its
-    entities row needs: the label most mentions carry, mention and document counts, surface forms,
-    the long form some document defines for it. `canonical` merges names that are one entity
-    across documents (extract/entities.merge_variants) and numbers the entities alphabetically."""
+    """Canonical names seen so far, each with its id (`id_of(name)`, made unique among the names
+    seen: a clash of two names' ids gives the later one a longer id) and what its entities row
+    needs: the label most mentions carry, mention and document counts, surface forms, the long form
+    some document defines for it. `canonical` merges names that are one entity across documents
+    (extract/entities.merge_variants): a merged name's mentions take its target's id."""
 
-    def __init__(self):
-        self.ids: dict[str, int] = {}
+    def __init__(self, id_of: Callable[[str, int], str]):
+        self.id_of = id_of  # (name, digits) -> id of that many digits
+        self.ids: dict[str, str] = {}
+        self.taken: set[str] = set()
         self.labels: dict[str, collections.Counter] = {}
         self.documents: dict[str, set] = {}  # name -> ids of the documents naming it
         self.forms: dict[str, set] = {}
         self.definitions: dict[str, str] = {}  # acronym -> long form, first document defining it wins
 
-    def add_document(self, doc_id: int, mentions, acronyms: dict[str, str]) -> dict[str, int]:
+    def new_id(self, name: str) -> str:
+        digits = ids.ID_DIGITS
+        while (candidate := self.id_of(name, digits)) in self.taken:
+            digits += ids.LONGER_DIGITS
+        self.taken.add(candidate)
+        return candidate
+
+    def add_document(self, doc_id: str, mentions, acronyms: dict[str, str]) -> dict[str, str]:
         for short, long in acronyms.items():
             self.definitions.setdefault(short, long)
         for name in {m.name for m in mentions}:
             if name not in self.ids:
-                self.ids[name] = len(self.ids) + 1
+                self.ids[name] = self.new_id(name)
                 self.labels[name], self.forms[name], self.documents[name] = collections.Counter(), set(), set()
             self.documents[name].add(doc_id)
         for m in mentions:
@@ -34,7 +47,7 @@ class EntityIndex:
             self.forms[m.name].add(m.text)
         return self.ids
 
-    def canonical(self) -> tuple[list[dict], list[tuple[int, int]], dict[str, str]]:
+    def canonical(self) -> tuple[list[dict], list[tuple[str, str]], dict[str, str]]:
         """(entities rows, (provisional id, final id) for each mention id that changes, merges
         name -> canonical name)."""
         merges = entity_rules.merge_variants(set(self.ids))
@@ -46,7 +59,7 @@ class EntityIndex:
             labels[target].update(self.labels[name])
             forms[target] |= self.forms[name]
             documents[target] |= self.documents[name]
-        final = {name: i for i, name in enumerate(sorted(labels), start=1)}
+        final = {name: self.ids[name] for name in sorted(labels)}
         rows = [{"id": entity_id, "name": name, "label": labels[name].most_common(1)[0][0],
                  "n_mentions": sum(labels[name].values()), "n_documents": len(documents[name]),
                  "aliases": json.dumps(sorted(forms[name] - {name}), ensure_ascii=False),

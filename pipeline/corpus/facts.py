@@ -72,6 +72,7 @@ class ClaimRef:
     amounts: list[float] = field(default_factory=list)
     modality: Optional[str] = None   # asserted, predicted, hedged, prescriptive (claims.modality)
     predicate: Optional[str] = None  # the main verb's lemma (`not sign` when negated)
+    path: Optional[str] = None  # its document's path, to name it to a reader
 
     @property
     def done(self) -> bool:
@@ -421,18 +422,19 @@ SHOWN_VALUES = 10
 
 def conflict_values(group: list[ClaimRef], dates: set[int], amounts: set[int]) -> Optional[str]:
     """The values the documents disagree on, each with the documents giving it:
-    `date 2019-12 (documents 1), 2021-03 (documents 2)`; None without a conflict."""
+    `date 2019-12 (raw/a.txt), 2021-03 (raw/b.txt, raw/c.txt)` (documents by path, else id); None
+    without a conflict."""
     parts = []
     for label, indexes, values_of, show in (("date", dates, lambda r: r.dates, str),
                                              ("amount", amounts, lambda r: r.amounts, lambda v: f"{v:,.0f}")):
         by_value: dict = {}
         for i in sorted(indexes):
             for value in values_of(group[i]):
-                by_value.setdefault(value, set()).add(group[i].row.get("document_id"))
+                by_value.setdefault(value, set()).add(group[i].path or group[i].row.get("document_id"))
         if not by_value:
             continue
         ordered = sorted(by_value, key=lambda v: (v != v, v))  # NaN last
-        shown = [f"{show(v)} (documents {', '.join(str(d) for d in sorted(by_value[v], key=str))})"
+        shown = [f"{show(v)} ({', '.join(str(d) for d in sorted(by_value[v], key=str))})"
                  for v in ordered[:SHOWN_VALUES]]
         more = f" and {len(ordered) - SHOWN_VALUES} more" if len(ordered) > SHOWN_VALUES else ""
         parts.append(f"{label} " + ", ".join(shown) + more)
@@ -457,12 +459,12 @@ def summarize(group: list[ClaimRef]) -> str:
     return " ".join(part for part in (actors, verb, what, f"({when})" if when else "") if part)
 
 
-def iter_facts(refs: list[ClaimRef], next_id: Callable[[], int]) -> Iterator[dict]:
-    """The facts rows of claims across documents (ids from next_id), setting on each claim's row
+def iter_facts(refs: list[ClaimRef], fact_id_of: Callable[[list[str]], str]) -> Iterator[dict]:
+    """The facts rows of claims across documents (each id from its member claims' ids), setting on each claim's row
     its fact_id and the flags single_source (its fact is in one document) and conflict. Claims of no
     fact keep NULL in both: they report no event to corroborate."""
     for group in group_claims(refs):
-        fact_id = next_id()
+        fact_id = fact_id_of([ref.row["id"] for ref in group])
         n_documents = len({ref.document for ref in group})
         dates, amounts = _conflicts(group)
         conflicts = dates | amounts

@@ -135,5 +135,6 @@ def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEF
         text, metadata, blocks = parse_html(text)
         if not text.strip():
             raise InputError(rel, "HTML page has no text")
-        return RawDocument(rel, digest, fmt, [Page(1, text)], metadata, blocks, encoding=encoding)
+        # A web page has no page or column breaks: none of its blocks was cut (open_blocks empty).
+        return RawDocument(rel, digest, fmt, [Page(1, text)], metadata, blocks, set(), encoding=encoding)
     return RawDocument(rel, digest, fmt, [Page(1, text)], Metadata(), encoding=encoding)

@@ -22,7 +22,7 @@ import yaml
 from datasette.utils import tilde_encode
 
 from ..store.check import ensure_readable, read_columns
-from .datasette import METADATA, PLUGINS, REQUIRED_TABLES, STATIC, STATIC_MOUNT, TEMPLATES, queries
+from .datasette import METADATA, PLUGINS, REQUIRED_TABLES, STATIC, STATIC_MOUNT, TEMPLATES, queries, reviews
 
 # The name metadata.yml is written for
 TEMPLATE_DATABASE = "claims"
@@ -35,8 +35,10 @@ def database_name(db: pathlib.Path) -> str:
     return pathlib.Path(db).stem
 
 
-def build_metadata(db: pathlib.Path, template: pathlib.Path = METADATA) -> dict:
-    """Datasette metadata for the database file db, from the project's metadata.yml."""
+def build_metadata(db: pathlib.Path, template: pathlib.Path = METADATA, reviews_db: pathlib.Path | None = None,
+                   remote_reviews: bool = False) -> dict:
+    """Datasette metadata for the database file db, from the project's metadata.yml; with
+    reviews_db, the reviewers' file's too, and the canned queries that read it."""
     metadata = yaml.safe_load(template.read_text(encoding="utf-8"))
     name, columns = database_name(db), read_columns(db)
     database = copy.deepcopy(metadata.get("databases", {}).pop(TEMPLATE_DATABASE, {}))
@@ -50,8 +52,15 @@ def build_metadata(db: pathlib.Path, template: pathlib.Path = METADATA) -> dict:
         if "columns" in table_meta:
             table_meta["columns"] = {c: text for c, text in table_meta["columns"].items() if c in present}
     # the canned queries read the claims tables; another database is served without them
-    database["queries"] = queries.canned_queries(columns) if set(REQUIRED_TABLES) <= set(columns) else {}
+    is_claims = set(REQUIRED_TABLES) <= set(columns)
+    database["queries"] = queries.canned_queries(columns, reviews=bool(reviews_db)) if is_claims else {}
+    reviews_meta = metadata.get("databases", {}).pop(reviews.REVIEWS_NAME, {})
     metadata.setdefault("databases", {})[name] = database
+    if reviews_db and is_claims:
+        metadata["databases"][reviews.REVIEWS_NAME] = reviews_meta
+        metadata.setdefault("plugins", {})["claims-reviews"] = {
+            "reviews_path": str(pathlib.Path(reviews_db).resolve()), "claims_database": name,
+            "remote_reviews": remote_reviews}
     for dashboard in metadata.get("plugins", {}).get(DASHBOARD_PLUGIN, {}).values():
         for chart in dashboard.get("charts", {}).values():
             chart["db"] = name
@@ -71,9 +80,11 @@ def _front_links(name: str) -> str:
 
 
 def datasette_args(db: pathlib.Path, metadata_file: pathlib.Path, host: str = "127.0.0.1",
-                   port: int = 8001) -> list[str]:
-    """The datasette command line: read-only (immutable) database, loopback by default."""
-    args = [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--host", host, "--port", str(port),
+                   port: int = 8001, reviews_db: pathlib.Path | None = None) -> list[str]:
+    """The datasette command line: read-only (immutable) database, loopback by default; the
+    reviewers' file, when given, is the one database served writable."""
+    args = [sys.executable, "-m", "datasette", "serve", "-i", str(db), *([str(reviews_db)] if reviews_db else []),
+            "--host", host, "--port", str(port),
             "--metadata", str(metadata_file), "--template-dir", str(TEMPLATES), "--plugins-dir", str(PLUGINS),
             "--static", f"{STATIC_MOUNT}:{STATIC}"]
     for key, value in SETTINGS.items():
@@ -113,16 +124,23 @@ def ensure_port_free(host: str, port: int) -> None:
             raise PortUnavailable(f"cannot listen on {host}:{port} ({exc.strerror or exc}); {fix}") from None
 
 
-def run(db: pathlib.Path, host: str = "127.0.0.1", port: int = 8001) -> int:
+def run(db: pathlib.Path, host: str = "127.0.0.1", port: int = 8001, reviews_db: pathlib.Path | None = None,
+        remote_reviews: bool = False) -> int:
     """Serve db until interrupted (Ctrl-C or SIGTERM); returns datasette's exit code. Checks first
     that db is a readable database (store.check.UnreadableDatabase) and that the port is free
-    (PortUnavailable), so either is one line, not datasette's traceback."""
+    (PortUnavailable), so either is one line, not datasette's traceback. Verdicts go to reviews_db
+    (default: reviews.db beside db), created when missing."""
     ensure_readable(db)
     ensure_port_free(host, port)
+    reviews_db = reviews.ensure_reviews_db(reviews_db or reviews.reviews_path_for(db))
+    if database_name(reviews_db) == database_name(db):
+        raise PortUnavailable(f"the reviews file {reviews_db} would be served under the database's own name; "
+                              f"give --reviews another file name")
     with tempfile.TemporaryDirectory(prefix="claims-serve-") as tmp:
         metadata_file = pathlib.Path(tmp) / "metadata.json"
-        metadata_file.write_text(json.dumps(build_metadata(db), ensure_ascii=False, indent=1), encoding="utf-8")
-        child = subprocess.Popen(datasette_args(db, metadata_file, host, port))
+        metadata = build_metadata(db, reviews_db=reviews_db, remote_reviews=remote_reviews)
+        metadata_file.write_text(json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8")
+        child = subprocess.Popen(datasette_args(db, metadata_file, host, port, reviews_db))
         signal.signal(signal.SIGTERM, lambda *_: child.terminate())
         try:
             return child.wait()

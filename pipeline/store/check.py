@@ -5,7 +5,8 @@ old one) and by `claims-pipeline check`.
 - every foreign key resolves, and a row's sentence belongs to the row's own document;
 - every claim lies inside one document and inside its sentence;
 - a note and the work it cites belong to one document;
-- no two documents share a sha256 or a path;
+- no two documents share a sha256 or a path, and a document's id is the start of its sha256
+  (the stable id scheme, corpus/ids.py: a link to a document names its file's content);
 - runs records the build (a finished run counting the documents stored).
 
 Span tables (those with document_id, start, end and text columns) are read document by document,
@@ -141,6 +142,9 @@ def _check(conn: sqlite3.Connection) -> list[str]:
             problems.add("note_bibliography", f"note_bibliography ({note_id}, {bib_id}): note and work in different documents")
     for sha, n in conn.execute("select sha256, count(*) from documents group by sha256 having count(*) > 1"):
         problems.add("documents sha256", f"documents: {n} rows share sha256 {sha}")
+    for doc_id, sha in conn.execute("select id, sha256 from documents where sha256 is null "
+                                    "or substr(sha256, 1, length(id)) != id"):
+        problems.add("documents ids", f"documents {doc_id}: its id is not the start of its sha256 {sha}")
     _check_paths(conn, "paths" in columns["documents"], problems)
     _check_runs(conn, problems)
     return problems.result()

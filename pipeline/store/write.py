@@ -29,6 +29,7 @@ from ..corpus import entities as corpus_entities
 from ..corpus import facts as fact_rules
 from ..corpus import flags
 from ..types import DocResult
+from ..corpus import ids
 from .schema import SCHEMA, ensure_indexes, ensure_schema, ensure_search
 
 # Claim columns the cross-document step computes; written back after the load.
@@ -116,25 +117,29 @@ def _insert_plan(table: str, cls: type, given: tuple[str, ...]):
 
 
 class Loader:
-    """Inserts the rows of one document after another, handing out database ids. Rows are tuples
-    buffered per INSERT statement and written with executemany: building sqlite-utils' per-row
-    queries cost more than the rest of a cached rebuild (profiled, bench/)."""
+    """Inserts the rows of one document after another, giving each its stable id (ids.py). Rows
+    are tuples buffered per INSERT statement and written with executemany: building sqlite-utils'
+    per-row queries cost more than the rest of a cached rebuild (profiled, bench/)."""
 
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
         self.counts: collections.Counter = collections.Counter()
         self.buffer: dict[str, list[tuple]] = collections.defaultdict(list)
         self.buffered = 0
+        self.pending: dict[str, set[str]] = collections.defaultdict(set)  # table -> ids buffered, not yet written
         self.cross_document = CrossDocument()
 
-    def next_id(self, table: str) -> int:
-        self.counts[table] += 1
-        return self.counts[table]
-
-    def ids(self, table: str, n: int) -> range:
-        first = self.counts[table] + 1
-        self.counts[table] += n
-        return range(first, first + n)
+    def ids(self, table: str, keys: list[tuple]) -> list[str]:
+        """The stable ids of rows of `table` with these keys (ids.py), counted as rows of it."""
+        if not keys:
+            return []
+        digests = [ids.digest(table, key) for key in ids.with_occurrences(keys)]
+        in_db = ids.stored_ids(self.db.conn, table)
+        pending = self.pending[table]
+        chosen = ids.short_ids(digests, lambda candidates: in_db(candidates) | (pending & set(candidates)))
+        pending.update(chosen)
+        self.counts[table] += len(chosen)
+        return chosen
 
     def put(self, table: str, row: dict) -> None:
         """Queue one row given as a dict."""
@@ -154,21 +159,27 @@ class Loader:
         for sql, rows in self.buffer.items():
             self.db.conn.executemany(sql, rows)
         self.buffer.clear()
+        self.pending.clear()
         self.buffered = 0
 
+    def span_ids(self, table: str, sha256: str, items: list) -> list[str]:
+        """Stable ids of a document's rows that are spans of its text: its sha256 and their offsets."""
+        return self.ids(table, [(sha256, x.start, x.end) for x in items])
+
     def add(self, result: DocResult) -> None:
-        doc_id = self.next_id("documents")
+        sha = result.sha256
+        doc_id = self.document_id(sha)
         meta = result.metadata
         self.put("documents", {
             "id": doc_id, "path": result.path, "sha256": result.sha256, "format": result.format,
             "title": meta.title, "author": meta.author, "publisher": meta.publisher, "published": meta.published,
             "source_url": meta.source_url, "n_pages": result.n_pages, "text": result.text,
             "paths": json.dumps(result.paths or [result.path], ensure_ascii=False), "n_claims": len(result.claims),
-            "encoding": result.encoding, "published_from": meta.published_from})
-        para_ids = self.ids("paragraphs", len(result.paragraphs))
+            "encoding": result.encoding, "published_from": meta.published_from, "language": meta.language})
+        para_ids = self.span_ids("paragraphs", sha, result.paragraphs)
         self.put_items("paragraphs", result.paragraphs, ("id", "document_id"),
                        ((pid, doc_id) for pid in para_ids))
-        sent_ids = self.ids("sentences", len(result.sentences))
+        sent_ids = self.span_ids("sentences", sha, result.sentences)
         self.put_items("sentences", result.sentences, ("id", "document_id", "paragraph_id"),
                        ((sid, doc_id, para_ids[s.paragraph]) for s, sid in zip(result.sentences, sent_ids)))
 
@@ -178,48 +189,52 @@ class Loader:
         entity_id = self.cross_document.entities.add_document(doc_id, result.mentions, result.acronyms)
         self.put_items("mentions", result.mentions, ("id", "document_id", "sentence_id", "entity_id"),
                        ((i, doc_id, sentence_id(m.sentence), entity_id[m.name])
-                        for m, i in zip(result.mentions, self.ids("mentions", len(result.mentions)))))
+                        for m, i in zip(result.mentions, self.span_ids("mentions", sha, result.mentions))))
         self.put_items("dates", result.dates, ("id", "document_id", "sentence_id"),
                        ((i, doc_id, sentence_id(d.sentence))
-                        for d, i in zip(result.dates, self.ids("dates", len(result.dates)))))
-        duration_ids = self.ids("durations", len(result.durations))
+                        for d, i in zip(result.dates, self.span_ids("dates", sha, result.dates))))
+        duration_ids = self.span_ids("durations", sha, result.durations)
         self.put_items("durations", result.durations, ("id", "document_id", "sentence_id"),
                        ((i, doc_id, sentence_id(d.sentence)) for d, i in zip(result.durations, duration_ids)))
         self.put_items("money", result.money, ("id", "document_id", "sentence_id", "duration_id"),
                        ((i, doc_id, sentence_id(m.sentence), duration_ids[m.duration] if m.duration is not None else None)
-                        for m, i in zip(result.money, self.ids("money", len(result.money)))))
+                        for m, i in zip(result.money, self.span_ids("money", sha, result.money))))
         self.put_items("percentages", result.percentages, ("id", "document_id", "sentence_id"),
                        ((i, doc_id, sentence_id(p.sentence))
-                        for p, i in zip(result.percentages, self.ids("percentages", len(result.percentages)))))
-        note_ids = self.ids("notes", len(result.notes))
+                        for p, i in zip(result.percentages, self.span_ids("percentages", sha, result.percentages))))
+        note_ids = self.ids("notes", [(sha, n.number, n.start, n.end) for n in result.notes])
         note_by_number: dict = {}
         for note, nid in zip(result.notes, note_ids):
             note_by_number.setdefault(note.number, nid)
         self.put_items("notes", result.notes, ("id", "document_id"), ((nid, doc_id) for nid in note_ids))
-        bib_ids = self.ids("bibliography", len(result.bibliography))
+        bib_ids = self.span_ids("bibliography", sha, result.bibliography)
         self.put_items("bibliography", result.bibliography, ("id", "document_id"), ((b, doc_id) for b in bib_ids))
-        cited_by: dict[int, list[int]] = collections.defaultdict(list)  # bibliography index -> note ids
+        cited_by: dict[int, list[str]] = collections.defaultdict(list)  # bibliography index -> note ids
         for note_index, bib_index in result.note_bibliography:
             self.put("note_bibliography", {"note_id": note_ids[note_index], "bibliography_id": bib_ids[bib_index]})
             cited_by[bib_index].append(note_ids[note_index])
-        self.cross_document.source_urls[doc_id] = meta.source_url
+        self.cross_document.source_urls[doc_id] = (result.path, meta.source_url)
         self.cross_document.works += [
             citations.CitedWork(doc_id, bib_ids[i], entry.url, tuple(cited_by[i]))
             for i, entry in enumerate(result.bibliography) if entry.url]
         self.counts["note_bibliography"] += len(result.note_bibliography)
+        marker_ids = self.ids("markers", [(sha, mk.start, mk.raw) for mk in result.markers])
         self.put_items("markers", result.markers, ("id", "document_id", "paragraph_id", "note_id"),
                        ((i, doc_id, para_ids[mk.paragraph], note_by_number.get(mk.number))
-                        for mk, i in zip(result.markers, self.ids("markers", len(result.markers)))))
+                        for mk, i in zip(result.markers, marker_ids)))
         spans = SpanIndex(result)
-        for claim in result.claims:
+        first_position = self.counts["claims"] + 1
+        claim_ids = self.ids("claims", [(sha, ids.normalise_text(c.text)) for c in result.claims])
+        for position, (claim, claim_id) in enumerate(zip(result.claims, claim_ids), start=first_position):
             own_note = note_by_number.get(claim.note)
             listed = [note_by_number[n] for n in claim.list_notes if n in note_by_number and note_by_number[n] != own_note]
             note_id = own_note if own_note is not None else (listed[0] if listed else None)
             sourced_by = flags.sourced_by(note_id, claim.speaker, claim.text)
-            row = _row("claims", claim, id=self.next_id("claims"), document_id=doc_id,
+            row = _row("claims", claim, id=claim_id, document_id=doc_id,
                        sentence_id=sent_ids[claim.sentence], note_id=note_id, fact_id=None,
                        sourced_by=sourced_by, unsourced=int(sourced_by is None),
-                       single_source=None, conflict=None)  # set on the claims of a fact (save_facts)
+                       single_source=None, conflict=None,  # set on the claims of a fact (save_facts)
+                       position=position)
             self.put("claims", row)
             backing = [(own_note, "sentence")] if own_note is not None else []
             backing += [(nid, "list item") for nid in listed]
@@ -230,6 +245,18 @@ class Loader:
         if self.buffered >= FLUSH_ROWS:
             self.flush()
 
+    def document_id(self, sha256: str) -> str:
+        """A document's id: the first digits of its sha256 (more where another document's agree)."""
+        in_db = ids.stored_ids(self.db.conn, "documents")
+        pending = self.pending["documents"]
+        width = ids.ID_DIGITS
+        while sha256[:width] in pending or in_db([sha256[:width]]):
+            width += ids.LONGER_DIGITS
+        pending.add(sha256[:width])
+        self.counts["documents"] += 1
+        return sha256[:width]
+
+
 
 def _row(table: str, item, **values) -> dict:
     """A row of `table` as a dict: `values`, then the item's fields named like the table's columns."""
@@ -237,8 +264,8 @@ def _row(table: str, item, **values) -> dict:
 
 
 def save_entities(loader: "Loader", index: corpus_entities.EntityIndex) -> dict[str, str]:
-    """The entities rows (corpus/entities.py merges and numbers them), and the mentions' provisional
-    entity ids rewritten to the final ones in one statement. Returns the merges (name -> canonical)."""
+    """The entities rows (corpus/entities.py merges them), and the mentions of a merged name
+    given its target's entity id in one statement. Returns the merges (name -> canonical)."""
     rows, remap, merges = index.canonical()
     for row in rows:
         loader.put("entities", row)
@@ -246,7 +273,7 @@ def save_entities(loader: "Loader", index: corpus_entities.EntityIndex) -> dict[
     loader.flush()
     if remap:
         conn = loader.db.conn
-        conn.execute("create temp table entity_remap (provisional integer primary key, final integer)")
+        conn.execute("create temp table entity_remap (provisional text primary key, final text)")
         conn.executemany("insert into entity_remap values (?, ?)", remap)
         conn.execute("update mentions set entity_id = (select final from entity_remap "
                      "where provisional = mentions.entity_id) "
@@ -286,7 +313,7 @@ def claim_ref(result: DocResult, claim, row: dict, spans: SpanIndex) -> fact_rul
         row={k: row.get(k) for k in CLAIM_REF_COLUMNS}, document=result.sha256, kind=claim.kind,
         actors=sorted({m.name for m in mentions if m.label in fact_rules.ACTOR_LABELS}),
         things=sorted({m.name for m in mentions if m.label in fact_rules.THING_LABELS}),
-        object_head=what, modality=row.get("modality"), predicate=row.get("predicate"),
+        object_head=what, modality=row.get("modality"), predicate=row.get("predicate"), path=result.path,
         dates=[d.value for d in spans.inside("dates", claim.start, claim.end) if d.value],
         amounts=[m.amount for m in spans.inside("money", claim.start, claim.end) if m.amount],
     )
@@ -297,9 +324,10 @@ class CrossDocument:
     canonical entities, and a ClaimRef per claim."""
 
     def __init__(self):
-        self.entities = corpus_entities.EntityIndex()
+        self.entities = corpus_entities.EntityIndex(
+            lambda name, digits: ids.digest("entities", (name,))[:digits])
         self.claims: list[fact_rules.ClaimRef] = []
-        self.source_urls: dict[int, Optional[str]] = {}  # document id -> its source_url
+        self.source_urls: dict[str, tuple[str, Optional[str]]] = {}  # document id -> (its path, its source_url)
         self.works: list[citations.CitedWork] = []  # the works cited, with URLs
 
     def save(self, loader: Loader) -> None:
@@ -309,15 +337,17 @@ class CrossDocument:
                 ref.actors = sorted({merges.get(a, a) for a in ref.actors})
                 ref.things = sorted({merges.get(t, t) for t in ref.things})
         save_facts(loader, self.claims)
-        for row in citations.iter_citations(self.source_urls, self.works):
-            loader.put("citations", {"id": loader.next_id("citations"), **row})
+        rows = list(citations.iter_citations(self.source_urls, self.works))
+        keys = [(r["document_id"], r["note_id"], r["bibliography_id"], r["cited_document_id"]) for r in rows]
+        for row, citation_id in zip(rows, loader.ids("citations", keys)):
+            loader.put("citations", {"id": citation_id, **row})
         loader.flush()
 
 
 def save_facts(loader: Loader, refs: list[fact_rules.ClaimRef]) -> None:
     """Facts from claims across documents (facts.py), and on each claim its fact_id and the flags
     single_source and conflict."""
-    for row in fact_rules.iter_facts(refs, lambda: loader.next_id("facts")):
+    for row in fact_rules.iter_facts(refs, lambda members: loader.ids("facts", [tuple(sorted(members))])[0]):
         loader.put("facts", row)
     loader.flush()
     update_rows(loader.db, "claims", [ref.row for ref in refs if ref.row["fact_id"] is not None],

@@ -92,7 +92,7 @@ DAY = datetime.date(1900, 1, 1)
 
 
 def _ref(i, **fields):
-    return facts.ClaimRef(row={"i": i}, **{"document": f"doc{i}", "dates": [], "amounts": [], **fields})
+    return facts.ClaimRef(row={"id": f"c{i}"}, **{"document": f"doc{i}", "dates": [], "amounts": [], **fields})
 
 
 MANY = {
@@ -129,7 +129,7 @@ def test_many_claims_of_one_event(name):
     make, n_facts, n_conflicts = MANY[name]
     refs = [make(i) for i in range(N)]
     ids = iter(range(1, 10 ** 9))
-    rows = [row for row in facts.iter_facts(refs, lambda: next(ids)) if "summary" in row]
+    rows = [row for row in facts.iter_facts(refs, lambda members: next(ids)) if "summary" in row]
     assert len(rows) == n_facts
     assert sum(row["n_claims"] for row in rows) == N
     assert sum(ref.row["conflict"] for ref in refs) == n_conflicts

@@ -34,7 +34,8 @@ STARTUP_SECONDS = 60
 
 
 def make_db(path, paragraphs: list[str], title: str = "Generated report", speaker: str | None = None):
-    """A claims database of one document made of these paragraphs, each one sentence and one claim."""
+    """A claims database of one document made of these paragraphs, each one sentence and one claim
+    (ids are text, as in a build: "1", "2", ...)."""
     text = "\n\n".join(paragraphs)
     db = sqlite_utils.Database(path)
     ensure_schema(db)
@@ -166,11 +167,11 @@ def test_highlights_stay_on_the_stored_offsets(bidi_db, bidi_get):
     assert all(text[s:e] == t for s, e, t in conn.execute('select start, "end", text from claims'))
     html = bidi_get("/bidi/documents/1").text
     shown = dict(re.findall(r'<a class="claim" id="claim-(\d+)"[^>]*>(.*?)</a>', html))
-    assert {int(i): _shown_text(t) for i, t in shown.items()} == claims
+    assert {i: _shown_text(t) for i, t in shown.items()} == claims
     page = bidi_get("/bidi/claims/13").text
     quote = re.search(r'<blockquote class="claim-text">(.*?)</blockquote>', page).group(1)
-    assert _shown_text(quote) == claims[13]
-    assert bidi_get("/bidi/claims/13.json?_shape=objects").json()["rows"][0]["text"] == claims[13]  # data as stored
+    assert _shown_text(quote) == claims["13"]
+    assert bidi_get("/bidi/claims/13.json?_shape=objects").json()["rows"][0]["text"] == claims["13"]  # data as stored
 
 
 def test_stored_text_is_isolated_on_the_pages():
@@ -237,8 +238,13 @@ def test_check_names_damage_past_the_schema(small_db, tmp_path):
     db = tmp_path / "claims.db"
     data = bytearray(small_db.read_bytes())
     page = int.from_bytes(data[16:18], "big")
-    first, last = len(data) // page // 2, len(data) // page * 3 // 4  # pages of rows, not of the schema
-    data[first * page:last * page] = random.Random(2).randbytes((last - first) * page)
+    conn = sqlite3.connect(small_db)
+    schema = {n for (n,) in conn.execute("select pageno from dbstat where name = 'sqlite_schema'")}
+    rows = sorted(n for (n,) in conn.execute("select pageno from dbstat where name = 'claims'"))
+    conn.close()
+    for number in rows[len(rows) // 4:]:  # pages of rows, not of the schema
+        if number not in schema:
+            data[(number - 1) * page:number * page] = random.Random(number).randbytes(page)
     db.write_bytes(bytes(data))
     result = CliRunner().invoke(cli, ["check", "--db", str(db)])
     assert result.exit_code == 1

@@ -93,7 +93,7 @@ async def claim_page(datasette, database: str, claim_id) -> Optional[dict]:
         fact = await _one(db, "select * from facts where id = ?", [claim["fact_id"]])
         others = await _rows(db, "select c.id, c.text, coalesce(d.title, d.path) as document from claims c "
                                  "join documents d on d.id = c.document_id "
-                                 "where c.fact_id = ? and c.id != ? order by c.document_id, c.start",
+                                 "where c.fact_id = ? and c.id != ? order by d.path, c.start",
                              [claim["fact_id"], claim["id"]])
         fact["url"] = row("facts", fact["id"])
         for other in others:
@@ -157,7 +157,7 @@ async def fact_page(datasette, database: str, fact_id) -> Optional[dict]:
         return None
     members = await _rows(db, "select c.*, coalesce(d.title, d.path) as document, d.published, d.path, n.number as note_number, "
                               "n.text as note_text from claims c join documents d on d.id = c.document_id "
-                              "left join notes n on n.id = c.note_id where c.fact_id = ? order by c.document_id, c.start",
+                              "left join notes n on n.id = c.note_id where c.fact_id = ? order by d.path, c.start",
                           [fact["id"]])
     for claim in members:
         claim["url"] = row("claims", claim["id"])

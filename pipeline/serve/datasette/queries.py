@@ -8,6 +8,7 @@ and says which it did in its description. Queries name their link columns claim_
 from __future__ import annotations
 
 from ...corpus.flags import unsourced_sql
+from . import reviews as reviews_file
 
 # The claim flags the claims stage records (0/1), and the facet/queries that use them
 FLAG_COLUMNS = ("unsourced", "single_source", "conflict")
@@ -34,7 +35,7 @@ def money_claims() -> dict:
 from money m
 join claims c on {inside('m', 'c')}
 {_CLAIM_JOINS}
-order by m.amount is null, m.amount desc, m.id""",
+order by m.amount is null, m.amount desc, d.path, m.start""",
     }
 
 
@@ -53,7 +54,7 @@ join claims c on {inside('m', 'c')}
 {_CLAIM_JOINS}
 where :entity != '' and (e.name = :entity collate nocase{alias})
 group by c.id, e.id
-order by c.id""",
+order by d.path, c.start""",
     }
 
 
@@ -71,7 +72,7 @@ def unsourced_claims(columns: dict[str, set[str]]) -> dict:
 from claims c
 {_CLAIM_JOINS}
 where {where}
-order by c.document_id, c.start""",
+order by d.path, c.start""",
     }
 
 
@@ -84,7 +85,7 @@ from facts f
 join claims c on c.fact_id = f.id
 {_CLAIM_JOINS}
 where f.n_documents >= 2
-order by f.n_documents desc, f.id, c.document_id, c.start""",
+order by f.n_documents desc, f.id, d.path, c.start""",
     }
 
 
@@ -102,7 +103,7 @@ join facts f on f.id = c.fact_id
                "claim of another document with a different date or amount.")
         sql = f"""{select}
 where c.conflict = 1
-order by c.fact_id, c.document_id, c.start"""
+order by c.fact_id, d.path, c.start"""
     else:
         how = ("Events whose documents give different money figures (this database has no claims.conflict "
                "flag, so the query compares the figures of each fact's claims across documents).")
@@ -118,7 +119,7 @@ conflicts as (
   select fact_id from per_document group by fact_id having count(*) >= 2 and count(distinct amounts) >= 2)
 {select}
 where c.fact_id in (select fact_id from conflicts) and exists (select 1 from money m where {inside('m', 'c')})
-order by c.fact_id, c.document_id, c.start"""
+order by c.fact_id, d.path, c.start"""
     return {"title": "Conflicting figures", "description": how, "sql": sql}
 
 
@@ -127,11 +128,11 @@ def document_in_reading_order() -> dict:
     return {
         "title": "Everything from one document, in reading order",
         "description": "Paragraphs (with their kind), claims, entity mentions, dates, money figures and notes "
-                       "of one document, by position. document: its id (1), its path (raw/report.pdf) or its "
+                       "of one document, by position. document: its id (3ebe2727786e), its path (raw/report.pdf) or its "
                        "exact title.",
         "sql": f"""with doc as (
   select id from documents
-  where :document != '' and (cast(id as text) = :document or path = :document or title = :document collate nocase)),
+  where :document != '' and (id = :document or path = :document or title = :document collate nocase)),
 items as (
   select p.start, p."end", 0 as rank, 'paragraphs' as row_table, p.id as row_id, p.page,
     'paragraph: ' || p.kind as what, p.text
@@ -175,13 +176,41 @@ from sentences s
 join documents d on d.id = s.document_id
 where s.score < {threshold} and s.score >= {threshold} - {NEAR_MISS_MARGIN}
   and not exists (select 1 from claims c where c.sentence_id = s.id)
-order by s.score desc, s.id""",
+order by s.score desc, d.path, s.start""",
     }
 
 
-def canned_queries(columns: dict[str, set[str]]) -> dict[str, dict]:
-    """name -> {title, description, sql} for a database whose tables have these columns."""
+def reviewed_claims() -> dict:
     return {
+        "title": "Reviewed claims, by verdict",
+        "description": "Each claim's latest verdict with the claim as it is now. verdict: verified, disputed, "
+                       "needs source or wrong extraction (empty: all); search: words of the claim (empty: all).",
+        "sql": f"""select v.verdict, v.reviewer, v.reviewed_at, c.id as claim_id, c.text as claim, v.note, v.evidence_url,
+  {_CLAIM_PLACE}
+from reviews.latest_verdicts v
+join claims c on c.id = v.claim_id
+{_CLAIM_JOINS}
+where (:verdict = '' or v.verdict = :verdict)
+  and (:search = '' or c.rowid in (select rowid from claims_fts where claims_fts match :search))
+order by v.reviewed_at desc""",
+    }
+
+
+def changed_since_review() -> dict:
+    return {
+        "title": "Claims changed since they were reviewed",
+        "description": "Claims whose latest verdict was given to something the database no longer holds: the "
+                       "claim id is gone (its document removed, its document changed, or no longer extracted) or "
+                       "its text changed; what_changed says which, text_now and claim_id what is there now.",
+        "sql": reviews_file.changed_since_review_sql(),
+    }
+
+
+def canned_queries(columns: dict[str, set[str]], reviews: bool = False) -> dict[str, dict]:
+    """name -> {title, description, sql} for a database whose tables have these columns; with
+    reviews, the queries over the reviewers' verdicts (attached as schema `reviews`) too."""
+    return {
+        **({"reviewed_claims": reviewed_claims(), "changed_since_review": changed_since_review()} if reviews else {}),
         "money_claims": money_claims(),
         "claims_mentioning": claims_mentioning(columns),
         "unsourced_claims": unsourced_claims(columns),

@@ -88,7 +88,7 @@ def render_cell(row, value, column, table, database, datasette):
     if table == "claims" and column == "text" and value is not None and "id" in row.keys():
         return Markup('<a class="claim-link" href="{}">{}</a>').format(
             datasette.urls.row(database, "claims", row["id"]), escape_text(value))
-    if table is None and isinstance(value, int):
+    if table is None and isinstance(value, (str, int)) and not isinstance(value, bool):
         target = LINKED_COLUMNS.get(column)
         if column == "row_id" and "row_table" in row.keys():
             target = row["row_table"]
@@ -122,7 +122,7 @@ async def row_page(datasette, request, send):
 @hookimpl
 def register_routes(datasette):
     # Datasette's row route, for the databases served only (so /-/static/... and the like stay theirs)
-    routes = [(r"^/-/claim/(?P<id>\d+)$", claim_redirect)]
+    routes = [(r"^/-/claim/(?P<id>[0-9A-Za-z]+)$", claim_redirect)]
     served = "|".join(re.escape(tilde_encode(db.route)) for db in datasette.databases.values())
     if served:
         routes.append((rf"^/(?P<database>{served})/(?P<table>[^/]+?)/(?P<pks>[^/]+?)(\.(?P<format>\w+))?$", row_page))

@@ -1,0 +1,96 @@
+"""A server that is never stale: when a build replaces a served database file (a new file renamed
+into place), the next request is answered from the new file.
+
+Served databases are opened immutable, which lets SQLite skip locking because the file never
+changes; a build never writes a served file, it renames a finished one over it, so the old file
+(its inode) stays whole and unchanged for requests already reading it. `refresh` notices a new
+inode at the path, swaps in a fresh Database object for the same name (one assignment: a request
+sees the old one or the new one, never neither), and closes the old one's connections once the
+requests that might still use it have had time to finish.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import time
+from typing import Optional
+
+from datasette import database as datasette_database
+from datasette.database import Database
+
+CHECK_EVERY_S = 1.0  # at most one stat() per served file per second
+CLOSE_OLD_AFTER_S = 60.0  # longer than the SQL time limit: requests on the old file are done
+
+_seen: dict[str, tuple] = {}  # database name -> (inode, device) of the file it was opened from
+_last_check = 0.0
+
+
+class FollowedDatabase(Database):
+    """A database opened again after its file was replaced. Datasette keeps one connection per
+    thread under the database's name, so a thread would go on reading the old file: each query
+    first trades such a connection for one of this database's own."""
+
+    async def execute_fn(self, fn):
+        def on_own_connection(conn):
+            if conn not in self._all_file_connections:  # the replaced file's, left in this thread
+                conn = self.connect()
+                self.ds._prepare_connection(conn, self.name)
+                setattr(datasette_database.connections, self.name, conn)
+            return fn(conn)
+        return await super().execute_fn(on_own_connection)
+
+
+def _identity(path: str) -> Optional[tuple]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_dev
+
+
+def _is_database(path: str) -> bool:
+    """The new file reads as SQLite with a finished build (a half-copied file is left for later)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            conn.execute("select count(*) from sqlite_master").fetchone()
+        finally:
+            conn.close()
+        return True
+    except sqlite3.DatabaseError:
+        return False
+
+
+def remember(datasette) -> None:
+    """Note the file each immutable database was opened from (at start-up)."""
+    for name, db in datasette.databases.items():
+        if db.path and not db.is_mutable and name not in _seen:
+            _seen[name] = _identity(db.path)
+
+
+async def refresh(datasette, now: Optional[float] = None) -> list[str]:
+    """Swap in the new file of every immutable database whose path now names another file;
+    returns the names swapped. Cheap when nothing changed (a stat per file, once a second)."""
+    global _last_check
+    now = time.monotonic() if now is None else now
+    if now - _last_check < CHECK_EVERY_S:
+        return []
+    _last_check = now
+    remember(datasette)
+    swapped = []
+    for name, db in list(datasette.databases.items()):
+        if not db.path or db.is_mutable:
+            continue
+        identity = _identity(db.path)
+        if identity is None or identity == _seen.get(name) or not _is_database(db.path):
+            continue
+        fresh = FollowedDatabase(datasette, path=db.path, is_mutable=False)
+        fresh.name, fresh.route = db.name, db.route
+        databases = dict(datasette.databases)
+        databases[name] = fresh
+        datasette.databases = databases  # one assignment: never a moment without the database
+        _seen[name] = identity
+        swapped.append(name)
+        asyncio.get_running_loop().call_later(CLOSE_OLD_AFTER_S, db.close)
+    return swapped
