@@ -6,7 +6,6 @@ documents served without a restart, and the reviewed claims of a removed documen
 from __future__ import annotations
 
 import re
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ import urllib.request
 import pytest
 
 from .conftest import ROOT, copy_small_corpus
-from .test_serve_browser import STARTUP_SECONDS, _free_port, browser  # noqa: F401  (the browser fixture)
+from .test_serve_browser import STARTUP_SECONDS, _free_port, _sql, browser  # noqa: F401  (the browser fixture)
 
 NEW_DOCUMENT = ("Published: 3 March 2024\n\nSeoul signs quantum accord\n\nThe Republic of Korea and Japan signed "
                 "the Seoul Quantum Accord on 3 March 2024, pledging $40 million to joint research.\n")
@@ -28,14 +27,6 @@ def _build(raw, db):
     done = subprocess.run([sys.executable, "-m", "pipeline", "build", str(raw), "--db", str(db), "--quiet"],
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-
-
-def _sql(db, sql, params=()):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 def _status(url) -> int:
