@@ -1,0 +1,396 @@
+"""OCR of image-only PDF pages with Tesseract, through tesserocr (Tesseract's C++ API in process).
+
+Why tesserocr (measured on generated 300 dpi pages, two shared cores, bench/ and the report of the
+OCR branch): about 0.8 s a page, against 0.9 s for pytesseract with its threads limited (3.5 s
+without: Tesseract's OpenMP threads fight over the cores) and 3.6 s for ocrmypdf, which also
+writes a whole new PDF and keeps no confidences; the same words. In process, it dies with its
+worker when the build's time budget kills it (a tesseract child process would run on); it gives
+each word's box and confidence, each symbol's box (how a superscript footnote marker Tesseract
+drops or reads as a quote mark is found again), each line's baseline (the page's skew) and size.
+
+A page is OCRed when it has no text layer and shows an image (a scan). It is rendered at the
+resolution of its largest image (within OCR_MIN_DPI..OCR_MAX_DPI), turned upright when Tesseract's
+orientation detection is sure it is not (a page scanned sideways or upside down), and read. Each word
+comes back as a reader Word in the page's frame with the skew taken out (the layout then finds its
+lines, columns, superscripts and footnotes as in a text layer), carrying its box on the PDF page as
+scanned (`box`, PDF points) and Tesseract's confidence (0-1).
+
+Tesseract's language data are found at $TESSDATA_PREFIX, else where the `tesseract` program on the
+PATH keeps them (`tesseract --list-langs`): the Makefile's `tesseract` target installs Debian's.
+Without them, `ocr_engine()` says why, and the reader names the fix.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+from dataclasses import dataclass
+from typing import Optional
+
+LANGUAGE = "eng"
+OCR_MIN_DPI, OCR_MAX_DPI, OCR_DEFAULT_DPI = 200, 400, 300
+# Orientation detection must be this sure before a page is turned a quarter or half (Tesseract's
+# orientation confidence; below it a page of little text is left as it is).
+ORIENTATION_CONFIDENCE = 5.0
+# A skew smaller than this (degrees) is left alone: the layout's row tolerance absorbs it.
+MIN_SKEW_DEGREES = 0.05
+# Symbols Tesseract reads a raised footnote number as (a small `1` looks like a closing quote); one
+# this tall against its line (a quote mark is a fifth of it, a superscript digit twice that), or ink
+# of a word that no symbol covers, is read again as digits alone.
+MARKER_LOOKALIKES = set("’”'\"°*`^")
+MARKER_MIN_HEIGHT = 0.33
+# Confidence a digit read again must have to be taken as a marker.
+MARKER_MIN_CONFIDENCE = 50.0
+INSTALL_HINT = "install Tesseract (make tesseract, or: apt-get install tesseract-ocr tesseract-ocr-eng)"
+
+
+@dataclass
+class Engine:
+    tessdata: str
+    version: str  # what reads the pages: part of the parse cache key
+
+    @property
+    def fingerprint(self) -> str:
+        return f"tesserocr:{self.version}:{LANGUAGE}:{_data_size(self.tessdata)}"
+
+
+@dataclass
+class OcrWord:
+    text: str
+    x0: float  # in the deskewed, upright frame the layout reads (PDF points)
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    box: tuple[float, float, float, float]  # (x0, top, x1, bottom) on the PDF page as it is
+    confidence: float  # 0-1
+
+
+@dataclass
+class OcrPage:
+    words: list[OcrWord]
+    height: float  # of the upright frame (PDF points)
+    confidence: Optional[float]  # mean of its words', 0-1
+    angle: float  # degrees the page was turned by (orientation and skew)
+
+
+def _data_size(tessdata: str) -> int:
+    try:
+        return os.path.getsize(os.path.join(tessdata, f"{LANGUAGE}.traineddata"))
+    except OSError:
+        return 0
+
+
+def ocr_engine() -> tuple[Optional[Engine], str]:
+    """(the engine, "") when OCR can run here, else (None, why not), naming the fix."""
+    return _engine(os.environ.get("PATH", ""), os.environ.get("TESSDATA_PREFIX", ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _engine(path: str, prefix: str) -> tuple[Optional[Engine], str]:
+    try:
+        import tesserocr
+    except ImportError:
+        return None, "the tesserocr package is not installed (pip install tesserocr)"
+    tessdata = _tessdata(path, prefix)
+    if tessdata is None:
+        return None, f"Tesseract is not installed; {INSTALL_HINT}"
+    version = tesserocr.tesseract_version().split()[1] if tesserocr.tesseract_version() else "?"
+    return Engine(tessdata, f"{tesserocr.__version__}/{version}"), ""
+
+
+def _tessdata(path: str, prefix: str) -> Optional[str]:
+    for folder in ([prefix, os.path.join(prefix, "tessdata")] if prefix else []):
+        if os.path.isfile(os.path.join(folder, f"{LANGUAGE}.traineddata")):
+            return folder
+    program = shutil.which("tesseract", path=path)
+    if program is None:
+        return None
+    try:
+        listed = subprocess.run([program, "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(r'"([^"]+)"', listed.stdout + listed.stderr)
+    if found and os.path.isfile(os.path.join(found.group(1), f"{LANGUAGE}.traineddata")):
+        return found.group(1)
+    return None
+
+
+_API: dict = {}
+
+
+def _api(engine: Engine):
+    """One Tesseract instance per process and data folder (loading the model takes ~0.1 s)."""
+    if engine.tessdata not in _API:
+        import tesserocr
+
+        _API[engine.tessdata] = tesserocr.PyTessBaseAPI(path=engine.tessdata.rstrip("/") + "/", lang=LANGUAGE)
+    return _API[engine.tessdata]
+
+
+def page_resolution(page) -> int:
+    """The resolution a page's scan was made at: its largest image's pixels over its width on the page."""
+    best = None
+    for image in page.images:
+        width_pt = float(image["x1"]) - float(image["x0"])
+        src = image.get("srcsize") or (0, 0)
+        if width_pt > 0 and src[0]:
+            dpi = src[0] / (width_pt / 72)
+            area = width_pt * (float(image["bottom"]) - float(image["top"]))
+            if best is None or area > best[0]:
+                best = (area, dpi)
+    dpi = best[1] if best else OCR_DEFAULT_DPI
+    return int(min(OCR_MAX_DPI, max(OCR_MIN_DPI, round(dpi))))
+
+
+def ocr_pdf_page(page, engine: Engine) -> OcrPage:
+    """The words of one pdfplumber page read by Tesseract."""
+    dpi = page_resolution(page)
+    image = page.to_image(resolution=dpi).original.convert("L")
+    return ocr_image(image, engine, dpi, origin=(float(page.bbox[0]), float(page.bbox[1])))
+
+
+def ocr_image(image, engine: Engine, dpi: float, origin: tuple[float, float] = (0.0, 0.0)) -> OcrPage:
+    api = _api(engine)
+    turn = _orientation(engine, image)
+    upright = image.rotate(turn, expand=True) if turn else image
+    api.SetImage(upright)
+    api.Recognize()
+    lines = _read_lines(api, upright)
+    skew = _skew(lines)
+    scale = 72.0 / dpi
+    w, h = upright.size
+    cx, cy = w / 2, h / 2
+    words = []
+    for line in lines:
+        for text, (x0, y0, x1, y1), confidence, size in line["words"]:
+            # The layout's frame: a word of the line stands on the line's baseline, its box the type's
+            # (as a text layer's: from ascender to descender, not the ink's, which a `g` or a `.`
+            # changes), its middle turned by the skew about the middle of the page.
+            if size == line["size"] and line["baseline"]:
+                base = _baseline_at(line["baseline"], (x0 + x1) / 2)
+                ly0, ly1 = base - 0.78 * size, base + 0.22 * size
+            else:  # a raised marker keeps its ink's box
+                ly0, ly1 = y0, y1
+            mx, my = _turned_point((x0 + x1) / 2, (ly0 + ly1) / 2, -skew, cx, cy)
+            hw, hh = (x1 - x0) / 2, (ly1 - ly0) / 2
+            # the page as it is: undo the quarter turn
+            ox0, oy0, ox1, oy1 = _unturn((x0, y0, x1, y1), turn, image.size)
+            words.append(OcrWord(text, (mx - hw) * scale, (my - hh) * scale, (mx + hw) * scale, (my + hh) * scale,
+                                 size * scale, (origin[0] + ox0 * scale, origin[1] + oy0 * scale,
+                                               origin[0] + ox1 * scale, origin[1] + oy1 * scale), confidence))
+    mean = statistics.fmean(w.confidence for w in words) if words else None
+    return OcrPage(words, h * scale, mean, turn + skew)
+
+
+def _osd_api(engine: Engine):
+    """Tesseract set up for orientation detection alone (its own instance: the English one
+    aborts the process when asked), None without its data (osd.traineddata)."""
+    key = ("osd", engine.tessdata)
+    if key not in _API:
+        if not os.path.isfile(os.path.join(engine.tessdata, "osd.traineddata")):
+            return None
+        import tesserocr
+        from tesserocr import PSM
+
+        _API[key] = tesserocr.PyTessBaseAPI(path=engine.tessdata.rstrip("/") + "/", lang="osd", psm=PSM.OSD_ONLY)
+    return _API[key]
+
+
+def _orientation(engine: Engine, image) -> int:
+    """Degrees (counter-clockwise, as PIL turns) that make the page upright: 0, 90, 180 or 270."""
+    api = _osd_api(engine)
+    if api is None:
+        return 0
+    try:
+        api.SetImage(image)
+        found = api.DetectOrientationScript()
+    except Exception:  # too little text to tell
+        return 0
+    if not found or found.get("orient_conf", 0) < ORIENTATION_CONFIDENCE:
+        return 0
+    return int(found.get("orient_deg", 0)) % 360
+
+
+def _read_lines(api, image) -> list[dict]:
+    """The page's lines: their words (text, pixel box, confidence 0-1), baseline and size (the row
+    height, a line's type size in pixels). A superscript number Tesseract dropped or took for a
+    quote mark is read again and made a word of its own, set smaller and raised, as a text layer
+    gives it."""
+    from tesserocr import RIL, iterate_level
+
+    lines: list[dict] = []
+    found = []  # (line, text, box, confidence): collected first, the iterator dies with the next SetImage
+    iterator = api.GetIterator()
+    for item in (iterate_level(iterator, RIL.WORD) if iterator is not None else ()):
+        try:
+            text = (item.GetUTF8Text(RIL.WORD) or "").strip()
+        except RuntimeError:  # tesserocr's word of no text (a page Tesseract found nothing on)
+            continue
+        box = item.BoundingBox(RIL.WORD)
+        if not text or box is None:
+            continue
+        if item.IsAtBeginningOf(RIL.TEXTLINE) or not lines:
+            attrs = item.RowAttributes() or {}
+            baseline = item.Baseline(RIL.TEXTLINE)
+            lines.append({"words": [], "baseline": baseline, "size": float(attrs.get("row_height") or (box[3] - box[1]))})
+        found.append((lines[-1], text, box, max(0.0, min(1.0, item.Confidence(RIL.WORD) / 100))))
+    del iterator
+    for line, text, box, confidence in found:
+        for ptext, pbox, small in _split_markers(api, image, text, box, line):
+            line["words"].append((ptext, pbox, confidence, small or line["size"]))
+    return lines
+
+
+def _split_markers(api, image, text: str, box, line) -> list[tuple[str, tuple, float]]:
+    """The word, and a superscript number after it (or before it, opening a footnote) when its ink
+    shows one Tesseract did not read as a number: [(text, box, small size or 0)]."""
+    x0, y0, x1, y1 = box
+    size = line["size"]
+    out = [(text, box, 0.0)]
+    base = _baseline_at(line["baseline"], (x0 + x1) / 2)
+    if base is None or size <= 0:
+        return out
+    # Raised ink: the top of the word's box stands well above the line's ascenders.
+    raised = y0 < base - 0.9 * size
+    last = text[-1]
+    if raised and (last in MARKER_LOOKALIKES or last in ".,;:" or last.isalpha()):
+        digits, dbox = _read_raised(api, image, box, base, size, side="right")
+        if digits:
+            core = text.rstrip("".join(MARKER_LOOKALIKES)) or text
+            return [(core, (x0, max(y0, dbox[3] - int(0.2 * size)), dbox[0], y1), 0.0), (digits, dbox, 0.62 * size)]
+    first = text[0]
+    if raised and first in MARKER_LOOKALIKES | set("0123456789"):
+        digits, dbox = _read_raised(api, image, box, base, size, side="left")
+        if digits:
+            core = text.lstrip("".join(MARKER_LOOKALIKES) + "0123456789") or text
+            return [(digits, dbox, 0.62 * size), (core, (dbox[2], y0, x1, y1), 0.0)] if core != text or len(text) > 1 \
+                else [(digits, dbox, 0.62 * size)]
+    return out
+
+
+def _baseline_at(baseline, x: float) -> Optional[float]:
+    if not baseline:
+        return None
+    (bx0, by0), (bx1, by1) = baseline
+    if bx1 == bx0:
+        return float(by0)
+    return by0 + (by1 - by0) * (x - bx0) / (bx1 - bx0)
+
+
+def _read_raised(api, image, box, base: float, size: float, side: str):
+    """Digits in the raised part of a word's box at its right (or left) end: the ink above the
+    line's x-height there, cut out, enlarged and read as digits alone. ('', None) when none."""
+    from PIL import Image as PILImage
+    from tesserocr import PSM
+
+    x0, y0, x1, y1 = box
+    top, bottom = y0, int(base - 0.45 * size)
+    if bottom - top < 4:
+        return "", None
+    crop = image.crop((x0, top, x1, bottom))
+    # the raised glyph: the columns of ink of the crop at its end
+    columns = _ink_columns(crop)
+    if not columns:
+        return "", None
+    runs = _runs(columns, gap=max(2, int(0.08 * size)))
+    run = runs[-1] if side == "right" else runs[0]
+    gx0, gx1 = x0 + run[0], x0 + run[1] + 1
+    if (gx1 - gx0) > 1.2 * size:  # wider than a number of two digits: a tall word, not a marker
+        return "", None
+    glyph = image.crop((gx0 - 2, top - 2, gx1 + 2, bottom + 2))
+    scale = 3
+    big = glyph.resize((glyph.width * scale, glyph.height * scale), PILImage.LANCZOS)
+    canvas = PILImage.new("L", (big.width + 40, big.height + 40), 255)
+    canvas.paste(big, (20, 20))
+    api.SetPageSegMode(PSM.SINGLE_WORD)
+    api.SetVariable("tessedit_char_whitelist", "0123456789")
+    try:
+        api.SetImage(canvas)
+        digits = (api.GetUTF8Text() or "").strip()
+        confidence = api.MeanTextConf()
+    except RuntimeError:  # nothing read at all
+        return "", None
+    finally:
+        api.SetVariable("tessedit_char_whitelist", "")
+        api.SetPageSegMode(PSM.AUTO)
+    if not re.fullmatch(r"\d{1,3}", digits) or confidence < MARKER_MIN_CONFIDENCE:
+        return "", None
+    return digits, (int(gx0), int(top), int(gx1), int(bottom))
+
+
+def _ink_columns(crop) -> list[int]:
+    """Columns of a grey crop that hold dark pixels."""
+    width, height = crop.size
+    pixels = crop.load()
+    return [x for x in range(width) if any(pixels[x, y] < 128 for y in range(height))]
+
+
+def _runs(columns: list[int], gap: int) -> list[tuple[int, int]]:
+    runs = [[columns[0], columns[0]]]
+    for x in columns[1:]:
+        if x - runs[-1][1] > gap:
+            runs.append([x, x])
+        else:
+            runs[-1][1] = x
+    return [tuple(r) for r in runs]
+
+
+def _skew(lines: list[dict]) -> float:
+    """The page's skew in degrees (positive: text rising to the right, as PIL turns), the median of
+    its long lines' baselines."""
+    angles = []
+    for line in lines:
+        if not line["baseline"] or len(line["words"]) < 3:
+            continue
+        (x0, y0), (x1, y1) = line["baseline"]
+        if x1 - x0 > 10 * line["size"]:
+            angles.append(math.degrees(math.atan2(y0 - y1, x1 - x0)))
+    if not angles:
+        return 0.0
+    angle = statistics.median(angles)
+    return angle if abs(angle) >= MIN_SKEW_DEGREES else 0.0
+
+
+def _turned_point(x: float, y: float, degrees: float, cx: float, cy: float) -> tuple[float, float]:
+    """(x, y) turned by `degrees` about (cx, cy) (image coordinates, y down; positive turns
+    counter-clockwise as seen)."""
+    if not degrees:
+        return x, y
+    a = math.radians(degrees)
+    dx, dy = x - cx, y - cy
+    return cx + dx * math.cos(a) + dy * math.sin(a), cy - dx * math.sin(a) + dy * math.cos(a)
+
+
+def _turned_box(box, degrees: float, cx: float, cy: float):
+    """The box's corners turned by `degrees` about (cx, cy) (image coordinates, y down; positive
+    turns counter-clockwise as seen), and the box around them."""
+    if not degrees:
+        return box
+    x0, y0, x1, y1 = box
+    a = math.radians(degrees)
+    cos, sin = math.cos(a), math.sin(a)
+    xs, ys = [], []
+    for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
+        dx, dy = x - cx, y - cy
+        xs.append(cx + dx * cos + dy * sin)
+        ys.append(cy - dx * sin + dy * cos)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _unturn(box, turn: int, size: tuple[int, int]):
+    """A box of the image turned upright by `turn` degrees (PIL, counter-clockwise, expanded), on
+    the image as it was (`size`: its width and height)."""
+    x0, y0, x1, y1 = box
+    w, h = size
+    if turn == 90:  # upright (x, y) came from (w - 1 - y, x)
+        return w - y1, x0, w - y0, x1
+    if turn == 180:
+        return w - x1, h - y1, w - x0, h - y0
+    if turn == 270:
+        return y0, h - x1, y1, h - x0
+    return box
