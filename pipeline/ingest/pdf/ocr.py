@@ -43,8 +43,24 @@ MIN_SKEW_DEGREES = 0.05
 # of a word that no symbol covers, is read again as digits alone.
 MARKER_LOOKALIKES = set("’”'\"°*`^")
 MARKER_MIN_HEIGHT = 0.33
+# A superscript's ink ends at least this share of the line's size above its baseline, and is at most
+# this many sizes wide (three digits); it is set at about this share of the line's size.
+MARKER_RAISE = 0.2
+MARKER_MAX_WIDTH = 1.0
+SUPERSCRIPT_SHARE = 0.62
+# A raised glyph no word covers is a number only when it is at most this tall (of the line's size),
+# at least this share of its box is ink (specks of a noisy scan are spread thin), and it reads surely.
+MARKER_MAX_HEIGHT = 0.75
+MARKER_MIN_INK = 0.2
+DROPPED_MIN_CONFIDENCE = 80.0
 # Confidence a digit read again must have to be taken as a marker.
 MARKER_MIN_CONFIDENCE = 50.0
+# The margins searched again for what the page layout passed over (a page number), their ink at
+# most this tall (inches: a line or two), read with at least this confidence.
+MARGIN_BAND = 0.12
+MARGIN_MAX_HEIGHT_IN = 0.5
+MARGIN_MIN_CONFIDENCE = 60.0
+CAP_HEIGHT = 0.72  # of the type size: a digit's or a capital's ink
 INSTALL_HINT = "install Tesseract (make tesseract, or: apt-get install tesseract-ocr tesseract-ocr-eng)"
 
 
@@ -164,6 +180,7 @@ def ocr_image(image, engine: Engine, dpi: float, origin: tuple[float, float] = (
     api.SetSourceResolution(int(dpi))
     api.Recognize()
     lines = _read_lines(api, upright, dpi)
+    lines += _margin_lines(api, upright, lines, dpi)
     skew = _skew(lines)
     scale = 72.0 / dpi
     w, h = upright.size
@@ -247,34 +264,153 @@ def _read_lines(api, image, dpi: float) -> list[dict]:
     for line, text, box, confidence in found:
         for ptext, pbox, small in _split_markers(api, image, text, box, line, dpi):
             line["words"].append((ptext, pbox, confidence, small or line["size"]))
+    boxes = [box for _, _, box, _ in found]
+    for line in lines:
+        line["words"] += _dropped_marks(api, image, line, boxes, dpi)
     return lines
+
+
+def _dropped_marks(api, image, line: dict, boxes: list[tuple], dpi: float) -> list[tuple]:
+    """Raised numbers of the line that no word covers (Tesseract leaves a superscript `1` after
+    `networking.` out of the page, and the label opening a footnote): the ink of the band above the
+    line's baseline with its words painted out, specks filtered, each glyph raised clear of the
+    baseline and read as digits."""
+    from PIL import Image as PILImage, ImageFilter, ImageOps
+
+    words, size = line["words"], line["size"]
+    if not words or not line["baseline"] or size <= 0:
+        return []
+    left, right = min(w[1][0] for w in words), max(w[1][2] for w in words)
+    x0, x1 = max(0, int(left - 1.5 * size)), min(image.width, int(right + 1.5 * size))
+    bases = [_baseline_at(line["baseline"], x) for x in (x0, x1)]
+    top, bottom = max(0, int(min(bases) - 1.05 * size)), int(max(bases) - MARKER_RAISE * size)
+    if bottom - top < 4 or x1 - x0 < 4:
+        return []
+    band = image.crop((x0, top, x1, bottom)).copy()
+    for wx0, wy0, wx1, wy1 in boxes:  # every word read, this line's and its neighbours' (descenders)
+        if wx1 > x0 and wx0 < x1 and wy1 > top and wy0 < bottom:
+            band.paste(255, (wx0 - x0 - 1, wy0 - top - 1, wx1 - x0 + 1, wy1 - top + 1))
+    ink = ImageOps.invert(band.filter(ImageFilter.MedianFilter(3)).point(lambda v: 255 if v > 128 else 0))
+    profile = ink.resize((ink.width, 1), PILImage.BOX).tobytes()
+    columns = [x for x, v in enumerate(profile) if v]
+    if not columns:
+        return []
+    out = []
+    for run in _runs(columns, gap=max(2, int(0.06 * size))):
+        if run[1] - run[0] + 1 > MARKER_MAX_WIDTH * size:
+            continue
+        inside = ink.crop((run[0], 0, run[1] + 1, ink.height)).getbbox()
+        if inside is None:
+            continue
+        gx0, gx1 = x0 + run[0], x0 + run[1] + 1
+        gtop, gbottom = top + inside[1], top + inside[3]
+        base = _baseline_at(line["baseline"], (gx0 + gx1) / 2)
+        if not MARKER_MIN_HEIGHT * size <= gbottom - gtop <= MARKER_MAX_HEIGHT * size \
+                or gbottom >= base - MARKER_RAISE * size:
+            continue
+        glyph = ink.crop((run[0], inside[1], run[1] + 1, inside[3]))
+        if sum(glyph.resize((1, 1), PILImage.BOX).tobytes()) < MARKER_MIN_INK * 255:
+            continue  # specks spread over a box, not a glyph's strokes
+        digits = _read_digits(api, image, (gx0, gtop, gx1, gbottom), size, dpi, DROPPED_MIN_CONFIDENCE)
+        if digits:
+            out.append((digits, (gx0, gtop, gx1, gbottom), 1.0, SUPERSCRIPT_SHARE * size))
+    return out
 
 
 def _split_markers(api, image, text: str, box, line, dpi: float) -> list[tuple[str, tuple, float]]:
     """The word, and a superscript number after it (or before it, opening a footnote) when its ink
-    shows one Tesseract did not read as a number: [(text, box, small size or 0)]."""
+    ends (or begins) with a raised glyph that Tesseract dropped, took for a quote mark or read into
+    the word: [(text, box, small size or 0)]. A raised glyph stands clear of the baseline; it is
+    read again as digits alone (a quote mark does not read as one)."""
     x0, y0, x1, y1 = box
     size = line["size"]
     out = [(text, box, 0.0)]
     base = _baseline_at(line["baseline"], (x0 + x1) / 2)
-    if base is None or size <= 0:
+    if base is None or size <= 0 or x1 - x0 < 2:
         return out
-    # Raised ink: the top of the word's box stands well above the line's ascenders.
-    raised = y0 < base - 0.9 * size
-    last = text[-1]
-    if raised and (last in MARKER_LOOKALIKES or last in ".,;:" or last.isalpha()):
-        digits, dbox = _read_raised(api, image, box, base, size, "right", dpi)
-        if digits:
-            core = text.rstrip("".join(MARKER_LOOKALIKES)) or text
-            return [(core, (x0, max(y0, dbox[3] - int(0.2 * size)), dbox[0], y1), 0.0), (digits, dbox, 0.62 * size)]
-    first = text[0]
-    if raised and first in MARKER_LOOKALIKES | set("0123456789"):
-        digits, dbox = _read_raised(api, image, box, base, size, "left", dpi)
-        if digits:
-            core = text.lstrip("".join(MARKER_LOOKALIKES) + "0123456789") or text
-            return [(digits, dbox, 0.62 * size), (core, (dbox[2], y0, x1, y1), 0.0)] if core != text or len(text) > 1 \
-                else [(digits, dbox, 0.62 * size)]
+    for side in ("right", "left"):
+        glyph = _end_glyph(image, box, side, size)
+        if glyph is None:
+            continue
+        gx0, gtop, gx1, gbottom = glyph
+        raised = gbottom < base - MARKER_RAISE * size and gtop < base - 0.5 * size
+        edge = text[-1] if side == "right" else text[0]
+        looks = edge in MARKER_LOOKALIKES and (gbottom - gtop) >= MARKER_MIN_HEIGHT * size
+        if not raised or not (looks or edge.isdigit() or edge.isalpha() or edge in ".,;:)"):
+            continue
+        if edge in MARKER_LOOKALIKES and not looks:
+            continue
+        digits = _read_digits(api, image, (gx0, gtop, gx1, gbottom), size, dpi)
+        if not digits:
+            continue
+        mark = (digits, (gx0, gtop, gx1, gbottom), SUPERSCRIPT_SHARE * size)
+        if side == "right":
+            if edge in MARKER_LOOKALIKES:
+                core = text[:-1]
+            elif edge.isdigit() and text.endswith(digits):
+                core = text[:-len(digits)]
+            else:  # Tesseract left the glyph out of the word's text
+                core = text
+            if not core or core == digits:
+                return [mark]
+            return [(core, (x0, y0, max(x0 + 1, gx0), y1), 0.0), mark]
+        core = text[1:] if edge in MARKER_LOOKALIKES else (text[len(digits):] if text.startswith(digits) else text)
+        if not core.strip():
+            return [mark]
+        return [mark, (core.strip(), (min(x1 - 1, gx1), y0, x1, y1), 0.0)]
     return out
+
+
+def _margin_lines(api, image, lines: list[dict], dpi: float) -> list[dict]:
+    """Text in the top and bottom margins that Tesseract's page layout passed over: a lone page
+    number (`3`) or a short running line is often taken for a speck. The ink of each margin band
+    (MARGIN_BAND of the page) not under a word read already, specks filtered out, is read again as
+    one line."""
+    from PIL import ImageFilter, ImageOps
+    from tesserocr import PSM, RIL, iterate_level
+
+    width, height = image.size
+    found = []
+    for top, bottom in ((0, int(MARGIN_BAND * height)), (int((1 - MARGIN_BAND) * height), height)):
+        band = image.crop((0, top, width, bottom)).copy()
+        for line in lines:  # what was read already is painted out
+            for _, (x0, y0, x1, y1), *_ in line["words"]:
+                if y1 > top and y0 < bottom:
+                    band.paste(255, (x0 - 2, max(0, y0 - top - 2), x1 + 2, min(bottom - top, y1 - top + 2)))
+        ink = ImageOps.invert(band.filter(ImageFilter.MedianFilter(5)).point(lambda v: 255 if v > 128 else 0))
+        box = ink.getbbox()
+        if box is None or box[3] - box[1] > MARGIN_MAX_HEIGHT_IN * dpi:
+            continue
+        pad = int(0.05 * dpi)
+        x0, y0, x1, y1 = max(0, box[0] - pad), max(0, box[1] - pad), min(width, box[2] + pad), min(bottom - top, box[3] + pad)
+        crop = image.crop((x0, top + y0, x1, top + y1))
+        api.SetPageSegMode(PSM.SINGLE_LINE)
+        try:
+            api.SetImage(crop)
+            api.SetSourceResolution(int(dpi))
+            api.Recognize()
+            words = []
+            for item in iterate_level(api.GetIterator(), RIL.WORD):
+                try:
+                    text = (item.GetUTF8Text(RIL.WORD) or "").strip()
+                except RuntimeError:
+                    continue
+                wbox = item.BoundingBox(RIL.WORD)
+                confidence = item.Confidence(RIL.WORD)
+                if text and wbox and confidence >= MARGIN_MIN_CONFIDENCE:
+                    words.append((text, (wbox[0] + x0, wbox[1] + top + y0, wbox[2] + x0, wbox[3] + top + y0),
+                                  confidence / 100))
+        except RuntimeError:
+            words = []
+        finally:
+            api.SetPageSegMode(PSM.AUTO)
+        if words:
+            ink_top, ink_bottom = min(w[1][1] for w in words), max(w[1][3] for w in words)
+            size = (ink_bottom - ink_top) / CAP_HEIGHT
+            line = {"baseline": ((words[0][1][0], ink_bottom), (words[-1][1][2], ink_bottom)), "size": size}
+            line["words"] = [(text, wbox, confidence, size) for text, wbox, confidence in words]
+            found.append(line)
+    return found
 
 
 def _baseline_at(baseline, x: float) -> Optional[float]:
@@ -286,29 +422,38 @@ def _baseline_at(baseline, x: float) -> Optional[float]:
     return by0 + (by1 - by0) * (x - bx0) / (bx1 - bx0)
 
 
-def _read_raised(api, image, box, base: float, size: float, side: str, dpi: float):
-    """Digits in the raised part of a word's box at its right (or left) end: the ink above the
-    line's x-height there, cut out, enlarged and read as digits alone. ('', None) when none."""
+def _end_glyph(image, box, side: str, size: float):
+    """(x0, top, x1, bottom) of the ink at the word's right (or left) end: the last (first) run of
+    columns holding ink, then the box of the ink in it. None when there is none, or it is wider
+    than a number of three digits."""
+    from PIL import Image as PILImage, ImageOps
+
+    x0, y0, x1, y1 = box
+    crop = ImageOps.invert(image.crop((x0, y0, x1, y1)).point(lambda v: 255 if v > 128 else 0))
+    profile = crop.resize((crop.width, 1), PILImage.BOX).tobytes()
+    columns = [x for x, v in enumerate(profile) if v]
+    if not columns:
+        return None
+    runs = _runs(columns, gap=max(2, int(0.06 * size)))
+    run = runs[-1] if side == "right" else runs[0]
+    if run[1] - run[0] + 1 > MARKER_MAX_WIDTH * size:
+        return None
+    inside = crop.crop((run[0], 0, run[1] + 1, crop.height)).getbbox()
+    if inside is None:
+        return None
+    return x0 + run[0], y0 + inside[1], x0 + run[1] + 1, y0 + inside[3]
+
+
+def _read_digits(api, image, glyph, size: float, dpi: float, least: float = 0.0) -> str:
+    """The digits a raised glyph shows, cut out, enlarged and read as digits alone; "" when it reads
+    as none (a quote mark, a speck) or not surely."""
     from PIL import Image as PILImage
     from tesserocr import PSM
 
-    x0, y0, x1, y1 = box
-    top, bottom = y0, int(base - 0.45 * size)
-    if bottom - top < 4:
-        return "", None
-    crop = image.crop((x0, top, x1, bottom))
-    # the raised glyph: the columns of ink of the crop at its end
-    columns = _ink_columns(crop)
-    if not columns:
-        return "", None
-    runs = _runs(columns, gap=max(2, int(0.08 * size)))
-    run = runs[-1] if side == "right" else runs[0]
-    gx0, gx1 = x0 + run[0], x0 + run[1] + 1
-    if (gx1 - gx0) > 1.2 * size:  # wider than a number of two digits: a tall word, not a marker
-        return "", None
-    glyph = image.crop((gx0 - 2, top - 2, gx1 + 2, bottom + 2))
+    gx0, gtop, gx1, gbottom = glyph
+    cut = image.crop((gx0 - 2, gtop - 2, gx1 + 2, gbottom + 2))
     scale = 3
-    big = glyph.resize((glyph.width * scale, glyph.height * scale), PILImage.LANCZOS)
+    big = cut.resize((cut.width * scale, cut.height * scale), PILImage.LANCZOS)
     canvas = PILImage.new("L", (big.width + 40, big.height + 40), 255)
     canvas.paste(big, (20, 20))
     api.SetPageSegMode(PSM.SINGLE_WORD)
@@ -319,20 +464,13 @@ def _read_raised(api, image, box, base: float, size: float, side: str, dpi: floa
         digits = (api.GetUTF8Text() or "").strip()
         confidence = api.MeanTextConf()
     except RuntimeError:  # nothing read at all
-        return "", None
+        return ""
     finally:
         api.SetVariable("tessedit_char_whitelist", "")
         api.SetPageSegMode(PSM.AUTO)
-    if not re.fullmatch(r"\d{1,3}", digits) or confidence < MARKER_MIN_CONFIDENCE:
-        return "", None
-    return digits, (int(gx0), int(top), int(gx1), int(bottom))
-
-
-def _ink_columns(crop) -> list[int]:
-    """Columns of a grey crop that hold dark pixels."""
-    width, height = crop.size
-    pixels = crop.load()
-    return [x for x in range(width) if any(pixels[x, y] < 128 for y in range(height))]
+    if not re.fullmatch(r"\d{1,3}", digits) or confidence < max(least, MARKER_MIN_CONFIDENCE):
+        return ""
+    return digits
 
 
 def _runs(columns: list[int], gap: int) -> list[tuple[int, int]]:
