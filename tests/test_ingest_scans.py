@@ -212,3 +212,18 @@ def test_the_claim_page_says_read_by_ocr(tmp_path):
     found = re.search(r"read by OCR, confidence (\d\.\d\d)", scanned)
     assert found and 0.5 < float(found.group(1)) <= 1, scanned
     assert "read by OCR" not in get(f"/claims/claims/{claim_of['raw/note.txt']}").text
+
+
+def test_the_time_budget_stops_a_long_ocr_and_the_build_goes_on(tmp_path):
+    raw_dir = tmp_path / "raw"
+    raw_dir.mkdir()
+    _scan(raw_dir, name="long-scan.pdf", pages=4)  # ~1.5 s a page here
+    (raw_dir / "note.txt").write_text("The agency signed the agreement on May 3, 2021.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(raw_dir), "--db", str(tmp_path / "claims.db"), "-j", "1",
+                                      "--doc-timeout", "1", "--claim-model", str(ROOT / "models" / "checkworthy")],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "rejected: raw/long-scan.pdf: took over 1 s (stopped while reading and cleaning); raise --doc-timeout" \
+        in result.output, result.output
+    conn = sqlite3.connect(tmp_path / "claims.db")
+    assert [p for (p,) in conn.execute("select path from documents")] == ["raw/note.txt"]
