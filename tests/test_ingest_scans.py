@@ -144,6 +144,11 @@ def test_a_scan_without_ocr_is_reported_in_one_line_and_the_build_goes_on(tmp_pa
     assert set(stored) == {"raw/mixed.pdf", "raw/note.txt"}
     assert "Private investment" not in stored["raw/mixed.pdf"]
     assert conn.execute("select page, source from pages order by page").fetchall() == [(1, "text"), (2, "none")]
+    # said again when the next build takes the document from the cache
+    again = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert "2 from cache" in again.output, again.output
+    noted = [line for line in again.output.splitlines() if line.startswith("note: raw/mixed.pdf")]
+    assert len(noted) == 1 and "page 2 of 2 is a scan, not read: " + why in noted[0], again.output
 
 
 def test_missing_tesseract_is_said_with_the_fix(tmp_path, monkeypatch):

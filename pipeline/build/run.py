@@ -219,7 +219,11 @@ class Producer:
             return None, f"{item.job.rel}: cache entry not trusted ({exc}); produced again"
         if result is None:  # removed since planning (another build pruned it)
             return None, f"{item.job.rel}: cache entry gone; produced again"
-        return Outcome(result), None
+        outcome = Outcome(result)
+        if any(read.source == "none" for read in result.page_reads):  # said again on every build
+            why_not = ingest.why_no_ocr(self.settings.ocr) or "not read when it was cached"
+            outcome.notes.append(f"{item.job.rel}: {ingest.unread_warning(result.page_reads, why_not)}")
+        return outcome, None
 
     def close(self) -> None:
         if self.pool is not None:

@@ -15,7 +15,7 @@ from .html import parse_html
 from .office import UNPACKED_FACTOR, parse_docx, reject_unread
 from .limits import (DEFAULT_MAX_PAGE_CHARS, DEFAULT_MAX_PAGES, DEFAULT_MAX_TEXT_BYTES, PDF_SIZE_FACTOR,  # noqa: F401
                      FileChanged, OcrUnavailable, OverLimit, Uncached)
-from .pdf import parse_pdf
+from .pdf import parse_pdf, unread_warning, why_no_ocr  # noqa: F401  (build: scans left unread)
 from .text import decode_text
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx",

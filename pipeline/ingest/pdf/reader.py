@@ -167,7 +167,7 @@ def parse_pdf(data: bytes, rel: str, max_pages: int = DEFAULT_MAX_PAGES, max_pag
     _check_bytes(data, rel)
     import pdfplumber
 
-    engine, why_not = (ocr_stage.ocr_engine() if ocr else (None, "OCR is off (--no-ocr); build without --no-ocr to read it"))
+    engine, why_not = ocr_stage.ocr_engine() if ocr else (None, OCR_OFF)
     reads: list[PageRead] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -205,11 +205,7 @@ def parse_pdf(data: bytes, rel: str, max_pages: int = DEFAULT_MAX_PAGES, max_pag
         if any(r.source == "ocr" for r in reads):
             raise InputError(rel, "PDF has no text layer, only images (a scan?), and OCR found no text in them")
         raise InputError(rel, "PDF has no text on any page")
-    warnings = []
-    if unread:
-        shown = ", ".join(map(str, unread[:10])) + (", ..." if len(unread) > 10 else "")
-        warnings.append(f"page{'s' if len(unread) > 1 else ''} {shown} of {len(reads)} "
-                        f"{'are scans' if len(unread) > 1 else 'is a scan'}, not read: {why_not}")
+    warnings = [unread_warning(reads, why_not)] if unread else []
     layouts = lay_out_pages(raw_pages)
     pages, blocks, open_blocks, words = [], [], set(), []
     for layout in layouts:
@@ -225,6 +221,22 @@ def parse_pdf(data: bytes, rel: str, max_pages: int = DEFAULT_MAX_PAGES, max_pag
     # The info dictionary is the file's, often a template's or the program's: the text wins over it.
     metadata, properties = Metadata(), pdf_properties(info)
     return PdfRead(pages, metadata, blocks, open_blocks, words, reads, warnings, properties)
+
+
+OCR_OFF = "OCR is off (--no-ocr); build without --no-ocr to read it"
+
+
+def unread_warning(reads: list[PageRead], why_not: str) -> str:
+    """What is said of a PDF some of whose pages are scans left unread (PageRead source none)."""
+    unread = [r.page for r in reads if r.source == "none"]
+    shown = ", ".join(map(str, unread[:10])) + (", ..." if len(unread) > 10 else "")
+    return (f"page{'s' if len(unread) > 1 else ''} {shown} of {len(reads)} "
+            f"{'are scans' if len(unread) > 1 else 'is a scan'}, not read: {why_not}")
+
+
+def why_no_ocr(ocr: bool) -> str:
+    """Why scans are not read in this build ("" when they are)."""
+    return ocr_stage.ocr_engine()[1] if ocr else OCR_OFF
 
 
 @dataclass
