@@ -1,6 +1,7 @@
-"""A PDF's title, author and publication date: from the document itself (a dated running head, a
-dateline, a title heading), else from its properties (the info dictionary: Title, Author,
-CreationDate), which say so in `published_from`. PDFs generated with fpdf2."""
+"""A PDF's title, author and publication date. The date: from the document itself (a dated running
+head, a dateline), else the properties' CreationDate, which `published_from` flags. Title and author:
+the properties' (the info dictionary's Title and Author), else the first page's; a placeholder title
+(a file name) counts as none. PDFs generated with fpdf2."""
 from __future__ import annotations
 
 import datetime
@@ -68,11 +69,17 @@ def test_publication_date_from_the_text_else_the_properties(tmp_path, kwargs, pu
     # the first page names no title: the properties'
     (dict(title="Emission Standards for Power Plants", author="Environmental Protection Agency"),
      "Emission Standards for Power Plants", "Environmental Protection Agency"),
-    # the first page's title heading wins over a property (often a template's or a file name)
+    # a file name for a title: the first page's title heading
     (dict(title="Microsoft Word - draft7.docx", heading="Emission Standards for Existing Power Plants"),
      "Emission Standards for Existing Power Plants", None),
+    (dict(title="final_rule_v3.pdf", heading="Emission Standards for Existing Power Plants"),
+     "Emission Standards for Existing Power Plants", None),
+    # no properties: the first page's
+    (dict(heading="Emission Standards for Existing Power Plants"), "Emission Standards for Existing Power Plants", None),
+    # both: the publisher's own title (the first page's heading may be a proof mark or a running line)
+    (dict(title="Emission Standards", heading="DRAFT - NOT FOR DISTRIBUTION - PROOF 3"), "Emission Standards", None),
 ])
-def test_title_and_author_from_the_properties_when_the_first_page_gives_none(tmp_path, kwargs, title, author):
+def test_title_and_author_from_the_properties_else_the_first_page(tmp_path, kwargs, title, author):
     path = tmp_path / "doc.pdf"
     _pdf(path, **kwargs)
     meta = clean.clean_document(parse_file(path, tmp_path)).metadata

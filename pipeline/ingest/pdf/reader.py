@@ -218,8 +218,10 @@ def parse_pdf(data: bytes, rel: str, max_pages: int = DEFAULT_MAX_PAGES, max_pag
             x0, top, x1, bottom = word.box or (word.x0, word.top, word.x1, word.bottom)
             words.append(PageWord(layout.number, word.text, round(x0, 2), round(top, 2), round(x1, 2),
                                   round(bottom, 2), None if word.confidence is None else round(word.confidence, 3)))
-    # The info dictionary is the file's, often a template's or the program's: the text wins over it.
-    metadata, properties = Metadata(), pdf_properties(info)
+    # The info dictionary's title and author are the publisher's as a rule (a placeholder, a file
+    # name, is left to the text); its dates are the file's: the text's date wins over them.
+    metadata = Metadata(title=_pdf_title(info), author=_pdf_info(info, "Author"))
+    properties = pdf_properties(info)
     return PdfRead(pages, metadata, blocks, open_blocks, words, reads, warnings, properties)
 
 
@@ -940,15 +942,23 @@ def _pdf_info(info: dict, key: str):
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+# Titles a program writes, not an author: the file's name (`Microsoft Word - draft7.docx`, `report.pdf`).
+PLACEHOLDER_TITLE = re.compile(r"^(?:microsoft (?:word|powerpoint|excel) - |untitled\b)|\.(?:docx?|pdf|rtf|odt|indd|qxd|tex|dvi|e?ps)$",
+                               re.I)
 PDF_DATE = re.compile(r"^(?:D:)?(?P<year>(?:19|20)\d\d)(?P<month>0[1-9]|1[0-2])?(?P<day>0[1-9]|[12]\d|3[01])?")
 
 
+def _pdf_title(info: dict) -> Optional[str]:
+    title = _pdf_info(info, "Title")
+    return None if title is None or PLACEHOLDER_TITLE.search(title) else title
+
+
 def pdf_properties(info: dict) -> Metadata:
-    """What the info dictionary says of the document, which the text overrides (clean/metadata.py):
-    title, author and the creation date (`D:20200805...` -> 2020-08-05), flagged as the properties'."""
+    """What the info dictionary says that the text overrides (clean/metadata.py): the creation date
+    (`D:20200805...` -> 2020-08-05), the publication date only when the text gives none, flagged as
+    the properties'."""
     created = _pdf_date(_pdf_info(info, "CreationDate"))
-    return Metadata(title=_pdf_info(info, "Title"), author=_pdf_info(info, "Author"), published=created,
-                    published_from="properties" if created else None)
+    return Metadata(published=created, published_from="properties" if created else None)
 
 
 def _pdf_date(value: Optional[str]) -> Optional[str]:
