@@ -232,3 +232,26 @@ def test_the_time_budget_stops_a_long_ocr_and_the_build_goes_on(tmp_path):
         in result.output, result.output
     conn = sqlite3.connect(tmp_path / "claims.db")
     assert [p for (p,) in conn.execute("select path from documents")] == ["raw/note.txt"]
+
+
+def _box_of(doc, word):
+    box = next(b for b in doc.boxes if doc.text[b.start:b.end].startswith(word))
+    return box.x0, box.top, box.x1, box.bottom
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])  # degrees the scanner turned the page, counter-clockwise
+def test_a_page_scanned_sideways_or_upside_down_is_read_upright_with_its_boxes_where_the_words_are(tmp_path, turn):
+    drawn = sf.draw_page(dpi=300)
+    upright_image = sf.degrade(drawn.image, 0.8, 0.002)
+    (tmp_path / "upright.pdf").write_bytes(sf.image_pdf([upright_image], 300))
+    (tmp_path / "turned.pdf").write_bytes(sf.image_pdf([upright_image.rotate(turn, expand=True)], 300))
+    upright = clean.clean_document(parse_file(tmp_path / "upright.pdf", tmp_path))
+    raw = parse_file(tmp_path / "turned.pdf", tmp_path)
+    turned = clean.clean_document(raw)
+    assert sf.word_accuracy(drawn.words, _body_words(turned)) >= 0.95
+    assert raw.page_reads[0].angle == pytest.approx((360 - turn) % 360 + 0.8, abs=0.5)
+    w, h = 8.5 * 72, 11 * 72
+    x0, top, x1, bottom = _box_of(upright, "Tokyo")
+    expected = {90: (top, w - x1, bottom, w - x0), 180: (w - x1, h - bottom, w - x0, h - top),
+                270: (h - bottom, x0, h - top, x1)}[turn]
+    assert _box_of(turned, "Tokyo") == pytest.approx(expected, abs=3)
