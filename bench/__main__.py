@@ -6,8 +6,12 @@ memory of the build and its workers. On the largest corpus it then times a rebui
 changed, a rebuild after one document changed, and bare `nlp.pipe` over exactly the paragraphs the
 build sent to spaCy (same model, components, batch size and number of processes).
 
-Words are the whitespace-separated words of those paragraphs, for both rates. The last line is
+Words are the whitespace-separated words of those paragraphs, for both rates. PDF reading is timed
+apart, ingest alone in this process: the corpus's text PDFs (pages/s), and scanned pages made as the
+OCR tests make them (tests/scan_fixtures.py: 300 dpi, turned a little, speckled) read by Tesseract.
+The last line is
     bench: e2e_wps=... spacy_wps=... ratio=... noop_s=... one_changed_s=... peak_rss_mb=...
+           pdf_pages_s=... ocr_pages_s=...
 
 Usage: python -m bench [--sizes 2.5,5] [--jobs N] [--model NAME] [--keep]
 """
@@ -24,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from typing import Optional
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -130,6 +135,34 @@ def change_one_document(raw: pathlib.Path) -> pathlib.Path:
     return path
 
 
+# Scanned pages the OCR rate is measured on (each ~1 s here).
+OCR_PAGES = 6
+
+
+def pdf_rates(raw: pathlib.Path, work: pathlib.Path) -> tuple[float, Optional[float], int, str]:
+    """(text-PDF pages/s, OCR pages/s or None, text-PDF pages read, why OCR was not measured):
+    ingest alone, in this process."""
+    from pipeline import ingest
+    from pipeline.ingest.pdf import ocr
+    from tests import scan_fixtures
+
+    pages, start = 0, time.perf_counter()
+    for path in sorted(raw.glob("*.pdf")):
+        pages += len(ingest.parse_file(path, raw.parent).pages)
+    pdf_rate = pages / max(1e-9, time.perf_counter() - start)
+    engine, why_not = ocr.ocr_engine()
+    if engine is None:
+        return pdf_rate, None, pages, why_not
+    images = [scan_fixtures.degrade(scan_fixtures.draw_page(page_number=n + 1).image, 1.0, 0.003, seed=n)
+              for n in range(OCR_PAGES)]
+    scan = work / "scan.pdf"
+    scan.write_bytes(scan_fixtures.image_pdf(images, 300))
+    start = time.perf_counter()
+    read = ingest.parse_file(scan, work)
+    ocr_rate = len(read.pages) / max(1e-9, time.perf_counter() - start)
+    return pdf_rate, ocr_rate, pages, ""
+
+
 def _stop(signum, frame):
     raise SystemExit(f"interrupted by signal {signum}")
 
@@ -174,8 +207,13 @@ def main(argv=None) -> None:
         print(f"bare nlp.pipe (n_process={args.jobs}, batch_size={spacy_batch_size(texts)}): {spacy_s:.1f} s "
               f"= {spacy_wps:.0f} words/s", flush=True)
         print(f"peak RSS by corpus size: " + ", ".join(f"{r[0]:g} MB -> {r[4]:.0f} MB" for r in rows))
+        pdf_rate, ocr_rate, pdf_pages, why_not = pdf_rates(raw, work)
+        ocr_shown = f"{ocr_rate:.2f} scanned pages/s ({OCR_PAGES} pages at 300 dpi)" if ocr_rate else f"not measured ({why_not})"
+        print(f"PDF reading (ingest alone, one process): {pdf_rate:.1f} text pages/s ({pdf_pages} pages); "
+              f"OCR: {ocr_shown}", flush=True)
         print(f"bench: e2e_wps={e2e_wps:.0f} spacy_wps={spacy_wps:.0f} ratio={e2e_wps / spacy_wps:.2f} "
-              f"noop_s={noop:.2f} one_changed_s={one:.2f} peak_rss_mb={max(r[4] for r in rows):.0f}")
+              f"noop_s={noop:.2f} one_changed_s={one:.2f} peak_rss_mb={max(r[4] for r in rows):.0f} "
+              f"pdf_pages_s={pdf_rate:.1f} ocr_pages_s={ocr_rate or 0:.2f}")
     finally:
         if args.keep:
             print(f"kept {work}", file=sys.stderr)

@@ -183,9 +183,12 @@ def _one_line(text: str) -> str:
               show_default=True, metavar="SECONDS",
               help="How long to wait for another build of the same --db to finish (0: refuse at once), "
                    "e.g. --lock-timeout 0.")
+@click.option("--no-ocr", is_flag=True,
+              help="Do not read scanned PDF pages with Tesseract (OCR is on when Tesseract is installed); "
+                   "a scan met is reported and left out, e.g. --no-ocr for a quick build of text PDFs.")
 @quiet_option
 def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_mb, max_pages, max_page_chars,
-          doc_timeout, doc_memory_mb, lock_timeout, quiet):
+          doc_timeout, doc_memory_mb, lock_timeout, no_ocr, quiet):
     """Build the claims database from every source file in RAW_DIR (default raw/).
 
     Only documents that changed since the last build are processed again (the per-document
@@ -193,7 +196,8 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_m
     skipped; the database is still written. So is a document over its budget (--doc-timeout,
     --doc-memory-mb): it is stopped and rejected, and the build goes on. The new database is
     checked (see `check`) before it replaces the old one. Links in RAW_DIR are followed only to
-    files inside it. One build at a time per database: a second waits for the first.
+    files inside it. One build at a time per database: a second waits for the first. Scanned PDF
+    pages are read by OCR when Tesseract is installed (make tesseract), unless --no-ocr.
 
     \b
     Example:
@@ -229,7 +233,7 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_m
                                        cache_dir=cache_dir, use_cache=not no_cache, max_file_mb=max_file_mb,
                                        on_note=on_note, claim_model=claim_model, max_pages=max_pages,
                                        max_page_chars=max_page_chars, doc_timeout=doc_timeout,
-                                       doc_memory_mb=doc_memory_mb, lock_timeout=lock_timeout)
+                                       doc_memory_mb=doc_memory_mb, lock_timeout=lock_timeout, ocr=not no_ocr)
         except (nlp.ModelNotFound, build_stage.BuildLocked, build_stage.DiskFull, build_stage.WorkerFailed) as exc:
             raise click.ClickException(_one_line(str(exc)))
         except build_stage.BuildFailed as exc:

@@ -19,6 +19,44 @@ class Page:
 
 
 @dataclass
+class PageWord:
+    """A word as a PDF page shows it: its box in PDF points from the page's top left (pdfplumber's
+    x0/top/x1/bottom) and, for a word read by OCR, Tesseract's confidence (0-1; None: a text layer's)."""
+    page: int
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: Optional[float] = None
+
+
+@dataclass
+class PageRead:
+    """How a PDF page was read: from its text layer ("text"), by OCR ("ocr"), or not at all ("none":
+    a scan met with OCR off or Tesseract missing); the mean confidence of its OCR words (0-1), the
+    degrees it was turned by to read it (orientation and skew)."""
+    page: int
+    source: str
+    confidence: Optional[float] = None
+    n_words: int = 0
+    angle: Optional[float] = None
+
+
+@dataclass
+class WordBox:
+    """A word of documents.text (start, end) and where it stands on its PDF page (PageWord's box)."""
+    page: int
+    start: int
+    end: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: Optional[float] = None
+
+
+@dataclass
 class Metadata:
     title: Optional[str] = None
     author: Optional[str] = None
@@ -55,6 +93,11 @@ class RawDocument:
     # Unlike `metadata`, the text wins over them: clean takes them only where the text gives nothing
     # (a property is often a template's, or another document's the file was made from).
     properties: Metadata = field(default_factory=Metadata)
+    # A PDF's words with their boxes, page by page in the order of each page's text, and how each
+    # page was read (its text layer or OCR); `warnings`: what the reader could not read, and why.
+    words: list[PageWord] = field(default_factory=list)
+    page_reads: list[PageRead] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -86,6 +129,9 @@ class CleanDocument:
     paragraphs: list[Paragraph]
     markers: list[Marker] = field(default_factory=list)
     metadata: Metadata = field(default_factory=Metadata)
+    boxes: list[WordBox] = field(default_factory=list)  # the words of a PDF's pages (clean/boxes.py)
+    page_reads: list[PageRead] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -229,6 +275,8 @@ class DocResult:
     encoding: Optional[str] = None
     # Every path with this content (the same file under several names is one document); path is the first.
     paths: list[str] = field(default_factory=list)
+    boxes: list[WordBox] = field(default_factory=list)  # word boxes of a PDF's pages (text layer or OCR)
+    page_reads: list[PageRead] = field(default_factory=list)  # how each PDF page was read
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -57,8 +57,8 @@ STAGE_FILES = {
 PARSE_STAGES = ("ingest", "clean", "nlp")
 RESULT_STAGES = PARSE_STAGES + ("extract",)
 # Libraries whose version changes what a stage produces.
-STAGE_LIBRARIES = {"ingest": ["pdfplumber", "pdfminer.six", "python-docx", "trafilatura"], "clean": ["jusText"],
-                   "nlp": ["spacy"]}
+STAGE_LIBRARIES = {"ingest": ["pdfplumber", "pdfminer.six", "python-docx", "trafilatura", "tesserocr", "pypdfium2"],
+                   "clean": ["jusText"], "nlp": ["spacy"]}
 COMPRESSION_LEVEL = 1  # zlib: fast; entries are mostly text and compress ~4x
 STALE_TMP_SECONDS = 3600
 
@@ -136,11 +136,26 @@ def model_fingerprint(model: str) -> str:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', model)}-{meta.get('version', '0')}"
 
 
-def document_keys(sha256: str, fmt: str, model: str, claim_model: str = "") -> tuple[str, str]:
+def ocr_fingerprint(ocr: bool) -> str:
+    """What reads a PDF's scanned pages in this build: the OCR engine and its language data, or
+    why nothing does (OCR off, Tesseract missing). Part of a PDF's parse key, so turning OCR on or
+    off, or installing Tesseract, reads scans again, and only PDFs."""
+    if not ocr:
+        return "ocr=off"
+    from ..ingest.pdf import ocr as ocr_stage
+
+    engine, _ = ocr_stage.ocr_engine()
+    return f"ocr={engine.fingerprint}" if engine else "ocr=missing"
+
+
+def document_keys(sha256: str, fmt: str, model: str, claim_model: str = "", ocr: str = "") -> tuple[str, str]:
     """(parse key, result key) of one document's cache entries. `claim_model` is the fingerprint
-    of the check-worthiness model extraction scores sentences with (a retrained one re-extracts)."""
+    of the check-worthiness model extraction scores sentences with (a retrained one re-extracts);
+    `ocr` the OCR's (ocr_fingerprint), counted for PDFs only."""
     parts = [sha256, fmt, *(stage_fingerprint(stage) for stage in PARSE_STAGES),
              model_fingerprint(model), f"py{sys.version_info[0]}.{sys.version_info[1]}"]
+    if fmt == "pdf" and ocr:
+        parts.append(ocr)
     parse = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
     later = [stage_fingerprint(stage) for stage in RESULT_STAGES[len(PARSE_STAGES):]]
     result = hashlib.sha256("\0".join([parse, *later, claim_model]).encode()).hexdigest()[:16]

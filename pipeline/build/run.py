@@ -104,10 +104,11 @@ class Planned:
 
 
 def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
-                   cache: Optional[cache_stage.Cache], claim_model: str = ""
+                   cache: Optional[cache_stage.Cache], claim_model: str = "", ocr: str = ""
                    ) -> tuple[list[Planned], list[tuple[str, str]]]:
     """Group files by content (sha256) and look up their cache entries, in file order.
-    `claim_model`: the check-worthiness model's fingerprint (part of the result key)."""
+    `claim_model`: the check-worthiness model's fingerprint (part of the result key); `ocr`: the
+    OCR's (cache.ocr_fingerprint, part of a PDF's parse key)."""
     by_sha: dict[str, Planned] = {}
     duplicates = []
     for path in files:
@@ -121,7 +122,7 @@ def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
             by_sha[sha].paths.append(rel)
             duplicates.append((rel, by_sha[sha].paths[0]))
             continue
-        parse_key, result_key = cache_stage.document_keys(sha, fmt, model, claim_model)
+        parse_key, result_key = cache_stage.document_keys(sha, fmt, model, claim_model, ocr)
         weight = size * (PDF_BYTE_WEIGHT if fmt == "pdf" else 1)
         job = Job(str(path.resolve()), [rel], sha, fmt, parse_key, result_key, weight)
         # Existence only: the entry's checksum is verified when it is read (reading every entry
@@ -218,7 +219,11 @@ class Producer:
             return None, f"{item.job.rel}: cache entry not trusted ({exc}); produced again"
         if result is None:  # removed since planning (another build pruned it)
             return None, f"{item.job.rel}: cache entry gone; produced again"
-        return Outcome(result), None
+        outcome = Outcome(result)
+        if any(read.source == "none" for read in result.page_reads):  # said again on every build
+            why_not = ingest.why_no_ocr(self.settings.ocr) or "not read when it was cached"
+            outcome.notes.append(f"{item.job.rel}: {ingest.unread_warning(result.page_reads, why_not)}")
+        return outcome, None
 
     def close(self) -> None:
         if self.pool is not None:
@@ -233,7 +238,8 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
           max_file_mb: float = DEFAULT_MAX_FILE_MB, on_note: Optional[Callable[[str], None]] = None,
           claim_model: pathlib.Path = checkworthy.DEFAULT_MODEL_DIR, max_pages: int = DEFAULT_MAX_PAGES,
           max_page_chars: int = DEFAULT_MAX_PAGE_CHARS, doc_timeout: float = DEFAULT_DOC_TIMEOUT,
-          doc_memory_mb: float = DEFAULT_DOC_MEMORY_MB, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> BuildReport:
+          doc_memory_mb: float = DEFAULT_DOC_MEMORY_MB, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+          ocr: bool = True) -> BuildReport:
     """Build db_path from the files in raw_dir.
 
     `on_file(path, error)` is called once per file as its document is stored (error: the reason it
@@ -248,15 +254,16 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     a worker over `doc_memory_mb` MB while on it, is stopped and rejected; the build goes on. A
     build of the same database already running is waited for up to `lock_timeout` seconds
     (BuildLocked after that). DiskFull when the new database cannot be written for want of space
-    (the previous one is kept).
+    (the previous one is kept). `ocr`: read scanned PDF pages with Tesseract when it is installed
+    (a scan met without it is reported, naming the file, and the build goes on).
     """
     with build_lock(pathlib.Path(db_path), lock_timeout, on_wait=on_note or (lambda text: None)):
         return _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, max_file_mb, on_note,
-                      claim_model, max_pages, max_page_chars, doc_timeout, doc_memory_mb)
+                      claim_model, max_pages, max_page_chars, doc_timeout, doc_memory_mb, ocr)
 
 
 def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, max_file_mb, on_note, claim_model,
-           max_pages, max_page_chars, doc_timeout, doc_memory_mb) -> BuildReport:
+           max_pages, max_page_chars, doc_timeout, doc_memory_mb, ocr=True) -> BuildReport:
     claim_model = pathlib.Path(claim_model).resolve()
     checkworthy.ensure_model(claim_model)
     claim_fingerprint = cache_stage.classifier_fingerprint(claim_model)
@@ -271,12 +278,13 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
     files = list(files)
     root = raw_dir.resolve().parent
     cache = cache_stage.Cache(cache_dir or db_path.parent / "cache") if use_cache else None
-    planned, duplicates = plan_documents(files, root, model, cache, claim_fingerprint)
+    planned, duplicates = plan_documents(files, root, model, cache, claim_fingerprint,
+                                         cache_stage.ocr_fingerprint(ocr))
     report = BuildReport(str(db_path), files=len(files), skipped=skipped)
     jobs = jobs or default_jobs()
     settings = Settings(model, str(cache.directory) if cache else None, str(root), int(max_file_mb * 1_000_000),
                         str(claim_model), max_pages=max_pages, max_page_chars=max_page_chars,
-                        doc_timeout=doc_timeout, doc_memory_mb=doc_memory_mb)
+                        doc_timeout=doc_timeout, doc_memory_mb=doc_memory_mb, ocr=ocr)
     files_by_rel = {ingest.relative_name(path, root): path for path in files}
     note = on_note or (lambda text: None)
 

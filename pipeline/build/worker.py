@@ -78,6 +78,7 @@ class Settings:
     max_page_chars: int = ingest.DEFAULT_MAX_PAGE_CHARS
     doc_timeout: float = DEFAULT_DOC_TIMEOUT  # seconds one document (a MB of text, when larger) may take
     doc_memory_mb: float = DEFAULT_DOC_MEMORY_MB  # a worker's own memory (the model included) while on one
+    ocr: bool = True  # read scanned PDF pages with Tesseract when it is installed (ingest/pdf/ocr.py)
 
 
 def time_budget(job: Job, doc_timeout: float) -> float:
@@ -273,6 +274,8 @@ def run_task(jobs: list[Job], settings: Settings, progress: Optional[Progress] =
                 outcomes[i].notes.append(f"{job.rel}: cache entry not trusted ({exc}); parsed again")
         if entry is not None:
             cleaned, info, docbin = entry
+            if cleaned is not None:
+                outcomes[i].notes += [f"{job.rel}: {warning}" for warning in cleaned.warnings]
             if info.get("error"):
                 outcomes[i].error = info["error"]
             else:
@@ -284,8 +287,10 @@ def run_task(jobs: list[Job], settings: Settings, progress: Optional[Progress] =
         try:
             raw = ingest.parse_file(pathlib.Path(job.file), pathlib.Path(settings.root),
                                     max_text_bytes=settings.max_text_bytes, rel=job.rel, sha256=job.sha256,
-                                    max_pages=settings.max_pages, max_page_chars=settings.max_page_chars)
+                                    max_pages=settings.max_pages, max_page_chars=settings.max_page_chars,
+                                    ocr=settings.ocr)
             cleaned = clean.clean_document(raw)
+            outcomes[i].notes += [f"{job.rel}: {warning}" for warning in cleaned.warnings]
         except InputError as exc:
             outcomes[i].error = exc.reason
             if not isinstance(exc, ingest.Uncached):  # a limit passed, a file changed: read it again next time

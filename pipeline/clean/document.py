@@ -15,6 +15,7 @@ from ..types import CleanDocument, Marker, Paragraph, RawDocument
 from . import classify
 from . import metadata as docmeta
 from .blocks import Block
+from .boxes import align_boxes
 from .language import detect_language
 from .markup import (clean_emphasis, clean_escapes, detach_markers,  # noqa: F401  (the clean stage's names)
                      resolve_mangled_markers)
@@ -180,7 +181,10 @@ def clean_document(raw: RawDocument) -> CleanDocument:
     paras = classify.classify_paragraphs(paras)
     classify.mark_pull_quotes(paras)
     paras = rejoin_split_paragraphs(paras, vocab)
-    return assemble(paras, raw)
+    doc = assemble(paras, raw)
+    doc.boxes = align_boxes(doc, raw.words)
+    doc.page_reads, doc.warnings = list(raw.page_reads), list(raw.warnings)
+    return doc
 
 
 def iter_raw_paragraphs(raw: RawDocument, vocab: Counter):

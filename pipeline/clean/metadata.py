@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from ..lexicon import CAPS_NAME, DATELINE, match_bio, month_number
+from ..lexicon import CAPS_NAME, DATELINE, MONTH_NAME, WEEKDAYS, match_bio, month_number
 from ..types import Metadata, Paragraph
 from .classify import GENERIC_HEADINGS
 
@@ -21,6 +21,10 @@ PUBLICATION_URL = re.compile(
     r"\b(?:this|the) (?:publication|report|document|article|paper|brief|perspective)\b[^.]{0,40}?"
     r"\b(?:visit|see|at|available at|online at)\s+(?P<url>(?:https?://|www\.)\S+?)\.?$", re.I)
 TITLE_MIN_WORDS = 3
+# A full date inside a running head (`Federal Register / Vol. 85, No. 152 / Thursday, August 6, 2020`,
+# `Daily Report - June 3, 2021 - Page 2`): the date of the issue the page belongs to.
+RUNNING_HEAD_DATE = re.compile(r"\b(?:(?:" + "|".join(WEEKDAYS) + r"),?\s+)?(?P<month>" + MONTH_NAME
+                               + r")\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d\d)\b", re.I)
 # A dateline is near the top: a date line further down dates something else.
 DATELINE_MAX_SEQ = 8
 
@@ -48,6 +52,8 @@ def extract_metadata(paragraphs: list[Paragraph], found: Metadata, properties: M
         match = DATELINE.match(text) if para.seq < DATELINE_MAX_SEQ and not meta.published else None
         if match:
             meta.published = _dateline_date(match)
+    if not meta.published:
+        meta.published = _running_head_date(paragraphs)
     if meta.published and not meta.published_from:
         meta.published_from = "metadata" if found.published else "text"
     for name, value in vars(properties or Metadata()).items():
@@ -56,6 +62,18 @@ def extract_metadata(paragraphs: list[Paragraph], found: Metadata, properties: M
             if name == "published":
                 meta.published_from = properties.published_from or "properties"
     return meta
+
+
+def _running_head_date(paragraphs: list[Paragraph]):
+    """The date a running head (a page's `header` paragraph) names in full, the first one's."""
+    for para in paragraphs:
+        if para.kind == "header":
+            match = RUNNING_HEAD_DATE.search(para.text)
+            if match:
+                date = _dateline_date(match)
+                if date:
+                    return date
+    return None
 
 
 def _dateline_date(dateline: re.Match):

@@ -52,6 +52,7 @@ def extract_document(source: Source, clean: CleanDocument, docs: dict[int, objec
         path=source.path, sha256=source.sha256, format=source.format, n_pages=source.n_pages,
         metadata=clean.metadata, text=clean.text, paragraphs=clean.paragraphs, markers=clean.markers,
         encoding=source.encoding, paths=list(source.paths or [source.path]),
+        boxes=clean.boxes, page_reads=clean.page_reads,
     )
     acronyms = entities.Acronyms(abbreviations(clean))
     result.acronyms = dict(acronyms)

@@ -14,8 +14,8 @@ from ..types import InputError, Metadata, Page, RawDocument
 from .html import parse_html
 from .office import UNPACKED_FACTOR, parse_docx, reject_unread
 from .limits import (DEFAULT_MAX_PAGE_CHARS, DEFAULT_MAX_PAGES, DEFAULT_MAX_TEXT_BYTES, PDF_SIZE_FACTOR,  # noqa: F401
-                     FileChanged, OverLimit, Uncached)
-from .pdf import parse_pdf
+                     FileChanged, OcrUnavailable, OverLimit, Uncached)
+from .pdf import parse_pdf, unread_warning, why_no_ocr  # noqa: F401  (build: scans left unread)
 from .text import decode_text
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx",
@@ -88,7 +88,7 @@ def relative_name(path: pathlib.Path, root: pathlib.Path) -> str:
 
 def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES, *,
                rel: Optional[str] = None, sha256: Optional[str] = None, max_pages: int = DEFAULT_MAX_PAGES,
-               max_page_chars: int = DEFAULT_MAX_PAGE_CHARS) -> RawDocument:
+               max_page_chars: int = DEFAULT_MAX_PAGE_CHARS, ocr: bool = True) -> RawDocument:
     """Read one source file. `root` is the directory paths are made relative to. Text files
     (.txt .md .html) larger than `max_text_bytes`, PDFs and Word files larger than PDF_SIZE_FACTOR times that, are
     rejected before they are read; PDFs of more than `max_pages` pages or with a page of more than
@@ -97,7 +97,8 @@ def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEF
     The bytes read are hashed, and the document carries that hash. A build has already named and
     hashed the file while planning and passes `rel` and `sha256`: when the bytes read are not those
     (the file changed since), limits.FileChanged is raised, so new text is never stored under the
-    old hash. Without them (the CLI's stage commands) the name is computed."""
+    old hash. Without them (the CLI's stage commands) the name is computed. `ocr`: read a PDF's
+    scanned pages with Tesseract when it is installed (pdf/ocr.py)."""
     if rel is None:
         rel = relative_name(path, root)
     fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
@@ -122,8 +123,10 @@ def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEF
         raise FileChanged(rel, "changed during the build (its content is not what the build hashed before); "
                                "not stored: the next build reads it again")
     if fmt == "pdf":
-        pages, metadata, blocks, open_blocks = parse_pdf(data, rel, max_pages, max_page_chars)
-        return RawDocument(rel, digest, fmt, pages, metadata, blocks, open_blocks)
+        read = parse_pdf(data, rel, max_pages, max_page_chars, ocr=ocr)
+        return RawDocument(rel, digest, fmt, read.pages, read.metadata, read.blocks, read.open_blocks,
+                           properties=read.properties, words=read.words, page_reads=read.page_reads,
+                           warnings=read.warnings)
     if fmt in ("docx", "doc", "odt"):
         if fmt != "docx":
             reject_unread(fmt, data, rel)

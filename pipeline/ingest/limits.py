@@ -38,3 +38,8 @@ class OverLimit(Uncached):
 
 class FileChanged(Uncached):
     """The bytes read are not those the build planned with: the file changed during the build."""
+
+
+class OcrUnavailable(Uncached):
+    """A scan met with OCR off (--no-ocr) or Tesseract missing: reading it depends on the build's
+    settings and on what is installed, so the next build with OCR reads it."""

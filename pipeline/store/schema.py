@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from .pages import PAGE_INDEXES, PAGE_SCHEMA
+
 # table -> (columns with types, foreign keys). Ids are text: stable ids derived from content (ids.py);
 # runs alone are numbered, in build order. The first columns of each table are the contract
 # users query; later ones are extensions. A column whose name equals a field of the row's dataclass
@@ -78,6 +80,10 @@ INDEXES = {
     "notes": [["document_id", "number"]], "markers": [["document_id", "start"]],
     "bibliography": [["document_id", "start"]],
 }
+
+# The PDF page tables (pages.py): how each page was read, and the word boxes.
+SCHEMA.update(PAGE_SCHEMA)
+INDEXES.update(PAGE_INDEXES)
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

@@ -30,6 +30,7 @@ from ..corpus import facts as fact_rules
 from ..corpus import flags
 from ..types import DocResult
 from ..corpus import ids
+from .pages import save_pages
 from .schema import SCHEMA, ensure_indexes, ensure_schema, ensure_search
 
 # Claim columns the cross-document step computes; written back after the load.
@@ -242,6 +243,7 @@ class Loader:
                 self.put("claim_notes", {"claim_id": row["id"], "note_id": nid, "via": via})
             self.counts["claim_notes"] += len(backing)
             self.cross_document.claims.append(claim_ref(result, claim, row, spans))
+        save_pages(self, doc_id, result)
         if self.buffered >= FLUSH_ROWS:
             self.flush()
 

@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ... import lexicon
-from ...types import InputError, Metadata, Page
+from ...types import InputError, Metadata, Page, PageRead, PageWord
 from ...lexicon import clean_whitespace
-from ..limits import DEFAULT_MAX_PAGE_CHARS, DEFAULT_MAX_PAGES, OverLimit
+from ..limits import DEFAULT_MAX_PAGE_CHARS, DEFAULT_MAX_PAGES, OcrUnavailable, OverLimit
+from . import ocr as ocr_stage
 
 # pdfminer logs a warning for every font with a damaged descriptor; the text still reads, and the
 # user cannot act on it, so only its errors are shown.
@@ -88,6 +89,10 @@ class Word:
     bold: bool = False
     table: bool = False  # a whole table standing in the flow as one word
     label: bool = False  # opens with a superscript label (a footnote's number)
+    # Where the word stands on the PDF page (x0, top, x1, bottom), when not where the layout reads it
+    # (an OCRed page turned upright and straightened); Tesseract's confidence (0-1) for OCR words.
+    box: Optional[tuple] = None
+    confidence: Optional[float] = None
 
 
 @dataclass
@@ -137,14 +142,22 @@ class PageLayout:
     header: list[str] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
     blocks: list[tuple[str, str, bool]] = field(default_factory=list)  # (kind, text, open) in reading order
+    # The words of the page in the order of its text (headers, blocks, footers): their boxes.
+    header_words: list[Word] = field(default_factory=list)
+    footer_words: list[Word] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)
 
 
-def parse_pdf(data: bytes, rel: str, max_pages: int = DEFAULT_MAX_PAGES, max_page_chars: int = DEFAULT_MAX_PAGE_CHARS
-              ) -> tuple[list[Page], Metadata, list[tuple[int, str, str]], set[int]]:
+def parse_pdf(data: bytes, rel: str, max_pages: int = DEFAULT_MAX_PAGES, max_page_chars: int = DEFAULT_MAX_PAGE_CHARS,
+              ocr: bool = True) -> "PdfRead":
     """Pages (their text in reading order), the info dictionary, the classified blocks, and the
     indices of the blocks that end at the foot of their column (open: a column or page break may
     have cut them) of the PDF file whose bytes are `data` (read once by the caller, which also
-    hashed them).
+    hashed them); the words with their boxes and how each page was read.
+
+    A page with no text layer that shows an image (a scan) is read by OCR (ocr.py) when `ocr` is on
+    and Tesseract is installed; otherwise it is left out, and said so (PdfRead.warnings), and a PDF
+    all of whose pages are such scans is rejected naming the fix (limits.OcrUnavailable).
 
     Pages are read one at a time: each page's characters (pdfplumber holds ~2 KB a character)
     are let go once its words are taken, so memory grows with the words of the document, not with
@@ -154,6 +167,8 @@ def parse_pdf(data: bytes, rel: str, max_pages: int = DEFAULT_MAX_PAGES, max_pag
     _check_bytes(data, rel)
     import pdfplumber
 
+    engine, why_not = ocr_stage.ocr_engine() if ocr else (None, OCR_OFF)
+    reads: list[PageRead] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if not pdf.pages:
@@ -167,28 +182,89 @@ def parse_pdf(data: bytes, rel: str, max_pages: int = DEFAULT_MAX_PAGES, max_pag
                 if n_chars > max_page_chars:
                     raise OverLimit(rel, f"page {number} holds {n_chars:,} characters, over the limit of "
                                          f"{max_page_chars:,} a page; not read (raise the limit with --max-page-chars)")
-                raw_pages.append(_read_page(page))
+                read = _read_page(page)
+                if not read[0] and read[2][1]:  # no text, an image: a scan
+                    if engine is not None:
+                        read, page_read = _ocr_page(page, engine, number)
+                    else:
+                        page_read = PageRead(number, "none")
+                else:
+                    page_read = PageRead(number, "text", n_words=len(read[0]))
+                raw_pages.append(read)
+                reads.append(page_read)
                 page.close()  # its characters and layout: only the words taken from them are kept
             info = pdf.metadata or {}
     except InputError:
         raise
     except Exception as exc:  # pdfminer raises many kinds on broken files; pdfplumber wraps them
         raise _read_error(rel, exc) from exc
+    unread = [r.page for r in reads if r.source == "none"]
     if not any(words for words, _, _ in raw_pages):
-        if any(n_images for _, _, (_, n_images) in raw_pages):
-            raise InputError(rel, "PDF has no text layer, only images (a scan?); run OCR on it first")
+        if unread and len(unread) == len(reads):
+            raise OcrUnavailable(rel, f"PDF has no text layer, only images (a scan?); not read: {why_not}")
+        if any(r.source == "ocr" for r in reads):
+            raise InputError(rel, "PDF has no text layer, only images (a scan?), and OCR found no text in them")
         raise InputError(rel, "PDF has no text on any page")
+    warnings = [unread_warning(reads, why_not)] if unread else []
     layouts = lay_out_pages(raw_pages)
-    pages, blocks, open_blocks = [], [], set()
+    pages, blocks, open_blocks, words = [], [], set(), []
     for layout in layouts:
         page_blocks = ([("header", text, False) for text in layout.header] + layout.blocks
                        + [("footer", text, False) for text in layout.footer])
         open_blocks.update(len(blocks) + i for i, (_, _, is_open) in enumerate(page_blocks) if is_open)
         blocks += [(layout.number, kind, text) for kind, text, _ in page_blocks]
         pages.append(Page(layout.number, "\n\n".join(text for _, text, _ in page_blocks)))
-    # The info dictionary's dates are the file's, not the publication's: left to the text.
-    metadata = Metadata(title=_pdf_info(info, "Title"), author=_pdf_info(info, "Author"))
-    return pages, metadata, blocks, open_blocks
+        for word in layout.header_words + layout.words + layout.footer_words:
+            x0, top, x1, bottom = word.box or (word.x0, word.top, word.x1, word.bottom)
+            words.append(PageWord(layout.number, word.text, round(x0, 2), round(top, 2), round(x1, 2),
+                                  round(bottom, 2), None if word.confidence is None else round(word.confidence, 3)))
+    # The info dictionary's title and author are the publisher's as a rule (a placeholder, a file
+    # name, is left to the text); its dates are the file's: the text's date wins over them.
+    metadata = Metadata(title=_pdf_title(info), author=_pdf_info(info, "Author"))
+    properties = pdf_properties(info)
+    return PdfRead(pages, metadata, blocks, open_blocks, words, reads, warnings, properties)
+
+
+OCR_OFF = "OCR is off (--no-ocr); build without --no-ocr to read it"
+
+
+def unread_warning(reads: list[PageRead], why_not: str) -> str:
+    """What is said of a PDF some of whose pages are scans left unread (PageRead source none)."""
+    unread = [r.page for r in reads if r.source == "none"]
+    shown = ", ".join(map(str, unread[:10])) + (", ..." if len(unread) > 10 else "")
+    return (f"page{'s' if len(unread) > 1 else ''} {shown} of {len(reads)} "
+            f"{'are scans' if len(unread) > 1 else 'is a scan'}, not read: {why_not}")
+
+
+def why_no_ocr(ocr: bool) -> str:
+    """Why scans are not read in this build ("" when they are)."""
+    return ocr_stage.ocr_engine()[1] if ocr else OCR_OFF
+
+
+@dataclass
+class PdfRead:
+    pages: list[Page]
+    metadata: Metadata
+    blocks: list[tuple[int, str, str]]
+    open_blocks: set[int]
+    words: list[PageWord]
+    page_reads: list[PageRead]
+    warnings: list[str]
+    properties: Metadata
+
+    def __iter__(self):  # pages, metadata, blocks, open_blocks = parse_pdf(...), as before
+        return iter((self.pages, self.metadata, self.blocks, self.open_blocks))
+
+
+def _ocr_page(page, engine, number: int):
+    """A scanned page read by Tesseract, as _read_page gives a text page: (words, tables, (height,
+    n_images)), and how it was read."""
+    read = ocr_stage.ocr_pdf_page(page, engine)
+    words = [Word(w.text, w.x0, w.x1, w.top, w.bottom, w.size, box=w.box, confidence=w.confidence)
+             for w in read.words]
+    page_read = PageRead(number, "ocr", None if read.confidence is None else round(read.confidence, 3),
+                         len(words), round(read.angle, 2))
+    return (words, [], (read.height, len(page.images))), page_read
 
 
 def _count_chars(layout) -> int:
@@ -280,16 +356,24 @@ def lay_out_pages(raw_pages) -> list[PageLayout]:
     pages = []  # (number, height, words outside tables, tables, rows in the margins)
     for number, (words, tables, (height, _)) in enumerate(raw_pages, start=1):
         flow = [w for w in words if not any(_inside(w, bbox) for bbox, _ in tables)]
-        pages.append((number, height, flow, tables, _band_rows(flow, height)))
+        pages.append((number, height, flow, tables, words, _band_rows(flow, height)))
     running = _running_lines([band_rows for *_, band_rows in pages])
     layouts = []
-    for number, height, flow, tables, band_rows in pages:
+    for number, height, flow, tables, words, band_rows in pages:
         layout = PageLayout(number, height)
         flow = _take_running(flow, band_rows, running, layout)
         rows = attach_superscripts(flow)
         rows += [[Word(text, bbox[0], bbox[2], bbox[1], bbox[3], body_size, table=True)] for bbox, text in tables]
         rows.sort(key=lambda row: min(w.top for w in row))
-        layout.blocks = _blocks(reading_order(rows, body_size), body_size)
+        lines = reading_order(rows, body_size)
+        layout.blocks = _blocks(lines, body_size)
+        for line in lines:  # the words in the order of the page's blocks; a table's, row by row
+            if line.table is None:
+                layout.words += line.words
+            else:
+                bbox = next((bbox for bbox, text in tables if text == line.table), None)
+                inside = [w for w in words if bbox is not None and _inside(w, bbox)]
+                layout.words += [w for row in _rows(inside) for w in row]
         layouts.append(layout)
     return layouts
 
@@ -353,6 +437,7 @@ def _take_running(words: list[Word], band_rows, running: set[str], layout: PageL
     for band, line, edge in band_rows:
         if _signature(line.text, line.bold) in running or (edge and PAGE_NUMBER.match(line.text)):
             (layout.header if band == "header" else layout.footer).append(line.text)
+            (layout.header_words if band == "header" else layout.footer_words).extend(line.words)
             taken.update(id(w) for w in line.words)
     return [w for w in words if id(w) not in taken]
 
@@ -855,3 +940,30 @@ def _pdf_info(info: dict, key: str):
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+# Titles a program writes, not an author: the file's name (`Microsoft Word - draft7.docx`, `report.pdf`).
+PLACEHOLDER_TITLE = re.compile(r"^(?:microsoft (?:word|powerpoint|excel) - |untitled\b)|\.(?:docx?|pdf|rtf|odt|indd|qxd|tex|dvi|e?ps)$",
+                               re.I)
+PDF_DATE = re.compile(r"^(?:D:)?(?P<year>(?:19|20)\d\d)(?P<month>0[1-9]|1[0-2])?(?P<day>0[1-9]|[12]\d|3[01])?")
+
+
+def _pdf_title(info: dict) -> Optional[str]:
+    title = _pdf_info(info, "Title")
+    return None if title is None or PLACEHOLDER_TITLE.search(title) else title
+
+
+def pdf_properties(info: dict) -> Metadata:
+    """What the info dictionary says that the text overrides (clean/metadata.py): the creation date
+    (`D:20200805...` -> 2020-08-05), the publication date only when the text gives none, flagged as
+    the properties'."""
+    created = _pdf_date(_pdf_info(info, "CreationDate"))
+    return Metadata(published=created, published_from="properties" if created else None)
+
+
+def _pdf_date(value: Optional[str]) -> Optional[str]:
+    match = PDF_DATE.match(value or "")
+    if not match:
+        return None
+    return "-".join(part for part in (match.group("year"), match.group("month"),
+                                      match.group("month") and match.group("day")) if part)

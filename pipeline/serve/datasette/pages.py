@@ -108,6 +108,7 @@ async def claim_page(datasette, database: str, claim_id) -> Optional[dict]:
 
     return {
         "claim": claim,
+        "ocr": await _ocr_read(db, claim),
         "fields": [(name, claim[name]) for name in CLAIM_FIELDS if claim.get(name) not in (None, "")],
         "flags": [(name, claim[name]) for name in FLAG_COLUMNS if name in claim],
         "score": claim.get("score"),
@@ -127,6 +128,17 @@ async def claim_page(datasette, database: str, claim_id) -> Optional[dict]:
         "other_claims": others,
         "citations": citations,
     }
+
+
+async def _ocr_read(db, claim) -> Optional[dict]:
+    """{"confidence": mean} of the claim's words read by OCR (boxes with a confidence), None when
+    its words came from a text layer (or the database has no boxes table)."""
+    if not await _has_table(db, "boxes"):
+        return None
+    found = await _one(db, 'select count(*) as n, avg(confidence) as confidence from boxes where document_id = ? '
+                           'and start >= ? and "end" <= ? and confidence is not null',
+                       [claim["document_id"], claim["start"], claim["end"]])
+    return {"confidence": found["confidence"]} if found and found["n"] else None
 
 
 async def _has_table(db, table: str) -> bool:
