@@ -395,10 +395,19 @@ def test_chart_links_redirect_to_the_claim(corpus_db, datasette_get):
     assert response.status_code == 302 and response.headers["location"] == f"/claims/claims/{claim_id}"
 
 
-def test_search_finds_claims_and_sentences(datasette_get):
-    for table in ("claims", "sentences"):
-        data = datasette_get(f"/claims/{table}.json?_search=Tokyo+Statement&_shape=objects").json()
-        assert data["rows"] and all("tokyo statement" in r["text"].lower() for r in data["rows"])
+# table -> (a search, the columns of which one must hold it in every row found)
+SEARCHES = {
+    "claims": ("Tokyo Statement", ["text"]), "sentences": ("Tokyo Statement", ["text"]),
+    "notes": ("Tokyo Statement", ["text"]), "bibliography": ("Tokyo Statement", ["text", "url"]),
+    "entities": ("KAIST", ["name", "aliases", "long_form"]),  # an entity is found by its alias too
+}
+
+
+@pytest.mark.parametrize("table", sorted(SEARCHES))
+def test_search_finds_rows_of_each_searchable_table(datasette_get, table):
+    query, columns = SEARCHES[table]
+    data = datasette_get(f"/claims/{table}.json?_search={query.replace(' ', '+')}&_shape=objects").json()
+    assert data["rows"] and all(any(query.lower() in (r[c] or "").lower() for c in columns) for r in data["rows"])
 
 
 def test_entity_page_links_the_claims_mentioning_it(corpus_db, datasette_get):

@@ -99,11 +99,13 @@ def ensure_indexes(db: sqlite_utils.Database) -> None:
 
 
 # table -> columns indexed for full-text search (when the table has them); Datasette shows a search box
-SEARCH_COLUMNS = {"claims": ["text", "speaker", "subject", "predicate", "object"], "sentences": ["text"]}
+SEARCH_COLUMNS = {"claims": ["text", "speaker", "subject", "predicate", "object"], "sentences": ["text"],
+                  "entities": ["name", "aliases", "long_form"], "notes": ["text"], "bibliography": ["text", "url"]}
 
 
 def ensure_search(db: sqlite_utils.Database) -> None:
-    """FTS5 indexes (porter stemming) over claims and sentences, built from the rows already loaded;
+    """FTS5 indexes (porter stemming) over claims, sentences, entities (names, aliases, long forms),
+    notes and works cited, built from the rows already loaded;
     triggers keep them in sync with any rows written later."""
     for table, wanted in SEARCH_COLUMNS.items():
         columns = [c for c in wanted if c in db[table].columns_dict]
