@@ -18,8 +18,8 @@ class EntityIndex:
     some document defines for it. `canonical` merges names that are one entity across documents
     (extract/entities.merge_variants): a merged name's mentions take its target's id."""
 
-    def __init__(self, id_of: Callable[[str, int], str]):
-        self.id_of = id_of  # (name, digits) -> id of that many digits
+    def __init__(self, digest_of: Callable[[str], str]):
+        self.digest_of = digest_of  # name -> the full digest its id is the start of (ids.py)
         self.ids: dict[str, str] = {}
         self.taken: set[str] = set()
         self.labels: dict[str, collections.Counter] = {}
@@ -28,9 +28,7 @@ class EntityIndex:
         self.definitions: dict[str, str] = {}  # acronym -> long form, first document defining it wins
 
     def new_id(self, name: str) -> str:
-        digits = ids.ID_DIGITS
-        while (candidate := self.id_of(name, digits)) in self.taken:
-            digits += ids.LONGER_DIGITS
+        candidate, = ids.short_ids([self.digest_of(name)], lambda candidates: self.taken & set(candidates))
         self.taken.add(candidate)
         return candidate
 

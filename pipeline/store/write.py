@@ -134,7 +134,10 @@ class Loader:
         """The stable ids of rows of `table` with these keys (ids.py), counted as rows of it."""
         if not keys:
             return []
-        digests = [ids.digest(table, key) for key in ids.with_occurrences(keys)]
+        return self.short_ids(table, [ids.digest(table, key) for key in ids.with_occurrences(keys)])
+
+    def short_ids(self, table: str, digests: list[str]) -> list[str]:
+        """The short ids of these digests, unused by rows of `table` written or buffered."""
         in_db = ids.stored_ids(self.db.conn, table)
         pending = self.pending[table]
         chosen = ids.short_ids(digests, lambda candidates: in_db(candidates) | (pending & set(candidates)))
@@ -169,7 +172,7 @@ class Loader:
 
     def add(self, result: DocResult) -> None:
         sha = result.sha256
-        doc_id = self.document_id(sha)
+        doc_id = self.short_ids("documents", [sha])[0]  # the start of the file's own sha256
         meta = result.metadata
         self.put("documents", {
             "id": doc_id, "path": result.path, "sha256": result.sha256, "format": result.format,
@@ -247,18 +250,6 @@ class Loader:
         if self.buffered >= FLUSH_ROWS:
             self.flush()
 
-    def document_id(self, sha256: str) -> str:
-        """A document's id: the first digits of its sha256 (more where another document's agree)."""
-        in_db = ids.stored_ids(self.db.conn, "documents")
-        pending = self.pending["documents"]
-        width = ids.ID_DIGITS
-        while sha256[:width] in pending or in_db([sha256[:width]]):
-            width += ids.LONGER_DIGITS
-        pending.add(sha256[:width])
-        self.counts["documents"] += 1
-        return sha256[:width]
-
-
 
 def _row(table: str, item, **values) -> dict:
     """A row of `table` as a dict: `values`, then the item's fields named like the table's columns."""
@@ -326,8 +317,7 @@ class CrossDocument:
     canonical entities, and a ClaimRef per claim."""
 
     def __init__(self):
-        self.entities = corpus_entities.EntityIndex(
-            lambda name, digits: ids.digest("entities", (name,))[:digits])
+        self.entities = corpus_entities.EntityIndex(lambda name: ids.digest("entities", (name,)))
         self.claims: list[fact_rules.ClaimRef] = []
         self.source_urls: dict[str, tuple[str, Optional[str]]] = {}  # document id -> (its path, its source_url)
         self.works: list[citations.CitedWork] = []  # the works cited, with URLs

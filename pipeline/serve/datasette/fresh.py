@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sqlite3
 import time
 from typing import Optional
 
 from datasette import database as datasette_database
 from datasette.database import Database
+
+from ...store.check import UnreadableDatabase, ensure_readable
 
 CHECK_EVERY_S = 1.0  # at most one stat() per served file per second
 CLOSE_OLD_AFTER_S = 60.0  # longer than the SQL time limit: requests on the old file are done
@@ -50,15 +51,11 @@ def _identity(path: str) -> Optional[tuple]:
 
 
 def _is_database(path: str) -> bool:
-    """The new file reads as SQLite with a finished build (a half-copied file is left for later)."""
+    """The new file is a whole database (a half-copied file is left for the next check)."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            conn.execute("select count(*) from sqlite_master").fetchone()
-        finally:
-            conn.close()
+        ensure_readable(path)
         return True
-    except sqlite3.DatabaseError:
+    except UnreadableDatabase:
         return False
 
 

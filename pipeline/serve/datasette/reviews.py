@@ -10,11 +10,12 @@ claim with the same text is still in it), or no longer extracted from an unchang
 """
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import pathlib
 import sqlite3
 from typing import Optional
+
+from ...store.write import now
 
 VERDICTS = ("verified", "disputed", "needs source", "wrong extraction")
 REVIEWS_NAME = "reviews"  # the name Datasette serves the reviews file under
@@ -65,10 +66,6 @@ def default_reviewer() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return ""
-
-
-def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 class InvalidVerdict(ValueError):
