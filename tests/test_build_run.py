@@ -11,16 +11,12 @@ from pipeline.build import worker as process
 from pipeline import extract
 
 from .conftest import copy_small_corpus
+from .db_dump import dump_tables
 
 
 def dump(db) -> dict:
-    """Every table but runs, as sorted row reprs: equal dumps mean equal databases."""
-    conn = sqlite3.connect(db)
-    tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' "
-                                         "and name not like 'sqlite_%' and name != 'runs'")]
-    out = {t: sorted(map(repr, conn.execute(f'select * from "{t}"'))) for t in tables}
-    conn.close()
-    return out
+    """Every table but runs: equal dumps mean equal databases."""
+    return dump_tables(db)
 
 
 def run(project, **options):
@@ -45,7 +41,10 @@ def project(warm, tmp_path):
 def test_nothing_changed_nothing_processed_same_database(project):
     before = dump(project / "extracted" / "claims.db")
     report = run(project)
-    assert (report.processed, report.cached, report.documents) == (0, 3, 3)
+    assert (report.updated, report.processed, report.cached, report.unchanged, report.documents) == (True, 0, 0, 3, 3)
+    assert dump(project / "extracted" / "claims.db") == before
+    report = run(project, update=False)  # built anew: every document from the cache
+    assert (report.updated, report.processed, report.cached, report.documents) == (False, 0, 3, 3)
     assert dump(project / "extracted" / "claims.db") == before
 
 
@@ -54,7 +53,7 @@ def test_one_changed_document_alone_is_processed_and_equals_a_cold_build(project
     with open(changed, "a", encoding="utf-8") as handle:
         handle.write("\nThe ministry said on Tuesday it had approved $12 million for a new quantum centre.\n")
     report = run(project)
-    assert (report.processed, report.cached) == (1, 2)
+    assert (report.processed, report.cached, report.unchanged) == (1, 0, 2)
     cold = build.build(project / "raw", tmp_path / "cold.db", use_cache=False, jobs=1)
     assert cold.processed == 3
     assert dump(project / "extracted" / "claims.db") == dump(tmp_path / "cold.db")
@@ -68,7 +67,7 @@ def test_a_rule_change_reuses_the_parses_without_loading_spacy(project, monkeypa
     before = dump(project / "extracted" / "claims.db")
     shutil.rmtree(project / "extracted" / "cache" / "result")
     monkeypatch.setattr(process, "_MODEL", {})
-    report = run(project, jobs=1)
+    report = run(project, jobs=1, update=False)  # as after a rule change: the database is built anew
     assert report.processed == 3
     assert nlp.DEFAULT_MODEL not in process._MODEL, "spaCy model loaded although every parse was cached"
     assert dump(project / "extracted" / "claims.db") == before
@@ -109,12 +108,16 @@ def test_runs_keep_the_history_of_builds(project):
     run(project)
     conn = sqlite3.connect(project / "extracted" / "claims.db")
     rows = conn.execute("select id, n_documents, n_processed, n_cached, finished from runs order by id").fetchall()
-    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [(1, 3, 3, 0), (2, 3, 0, 3)]
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [(1, 3, 3, 0), (2, 3, 0, 0)]  # the second: nothing to do
     assert all(r[4] for r in rows)
 
 
-def test_a_database_failing_its_checks_does_not_replace_the_old_one(project, monkeypatch):
+@pytest.mark.parametrize("update", [False, True])
+def test_a_database_failing_its_checks_does_not_replace_the_old_one(project, monkeypatch, update):
     db = project / "extracted" / "claims.db"
+    if update:  # a new document, whose rows fail the checks before the update commits
+        (project / "raw" / "new.txt").write_text("The agency said it signed a deal with Japan in 2021.\n",
+                                                 encoding="utf-8")
     before = db.read_bytes()
     real = extract.extract_document
 
@@ -126,10 +129,10 @@ def test_a_database_failing_its_checks_does_not_replace_the_old_one(project, mon
     monkeypatch.setattr(extract, "extract_document", off_by_one)
     shutil.rmtree(project / "extracted" / "cache" / "result")
     with pytest.raises(build.BuildFailed) as failure:
-        run(project, jobs=1)
+        run(project, jobs=1, update=update)
     assert any("sentences" in line and "does not equal" in line for line in failure.value.violations)
     assert db.read_bytes() == before
-    assert not list(db.parent.glob(".claims.db.*.tmp"))
+    assert not list(db.parent.glob(".claims.db.*.tmp")) and not db.with_name("claims.db-journal").exists()
 
 
 @pytest.mark.parametrize("text,limit", [
@@ -168,7 +171,7 @@ def test_a_corrupt_cache_entry_is_reported_rebuilt_and_not_trusted(project, leve
     data[-1] ^= 0x01
     entry.write_bytes(bytes(data))
     notes = []
-    report = run(project, jobs=1, on_note=notes.append)
+    report = run(project, jobs=1, on_note=notes.append, update=False)  # built anew: the cache is read
     assert len(notes) == 1 and entry.name in notes[0] and ("checksum" in notes[0])
     assert report.processed == (1 if level == "result" else 3)
     conn = sqlite3.connect(db)

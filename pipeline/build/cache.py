@@ -52,6 +52,9 @@ STAGE_FILES = {
     "clean": ["clean/"],
     "nlp": ["nlp.py", "data/entity_patterns.jsonl"],
     "extract": ["extract/", "data/aliases.json", "data/topics.txt"],
+    # not a cache level: the runs row records it, and a database is updated in place only by the
+    # code that wrote it (store/, corpus/ across documents)
+    "store": ["store/", "corpus/"],
 }
 # The cache levels: a parse entry holds what ingest, clean and nlp made; a result entry adds extract.
 PARSE_STAGES = ("ingest", "clean", "nlp")

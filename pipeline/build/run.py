@@ -7,9 +7,14 @@
    few batches ahead of the writer, so memory is bounded by batches, not by the corpus. Each
    document has a budget of time and memory; a worker over it is killed and the document
    rejected, the others go on (pool.py).
-3. Store: results stream into a new database beside the old one (store.save_database), which is
-   checked (store/check.py) and only then renamed into place: a reader never sees a half-written
-   database, and a killed or failed build leaves the previous one intact.
+3. Store. A database built by the same code, model and classifier is updated in place: only the
+   documents added, changed or removed since are produced, and their rows deleted and inserted in
+   one transaction with the steps across documents redone for what they reach
+   (store.update_database); it is checked before it commits. Otherwise (no database yet, other
+   code, `update=False`) results stream into a new database beside the old one
+   (store.save_database), which is checked (store/check.py) and only then renamed into place.
+   Either way a reader never sees a half-written database, and a killed or failed build leaves
+   the previous one intact.
 
 One build at a time per database (lock.py): a second one waits for the first.
 """
@@ -62,6 +67,8 @@ class BuildReport:
     files: int = 0
     cached: int = 0
     processed: int = 0
+    unchanged: int = 0  # documents an update in place kept as they were stored
+    updated: bool = False  # the database was updated in place (not built anew)
     rejected: list[str] = dataclasses.field(default_factory=list)
     skipped: list[str] = dataclasses.field(default_factory=list)  # links not followed (ingest.iter_source_files)
     duplicates: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (path, same content as)
@@ -72,7 +79,8 @@ class BuildReport:
     def summary(self) -> str:
         c = self.counts
         text = (f"Built {self.db_path} from {self.documents} documents in {self.seconds:.1f} s: "
-                f"{self.processed} processed, {self.cached} from cache; "
+                f"{self.processed} processed, {self.cached} from cache"
+                f"{f', {self.unchanged} unchanged (updated in place)' if self.updated else ''}; "
                 f"{c.get('sentences', 0)} sentences, {c.get('mentions', 0)} mentions of {c.get('entities', 0)} "
                 f"entities, {c.get('dates', 0)} dates, {c.get('money', 0)} money figures, "
                 f"{c.get('claims', 0)} claims ({c.get('facts', 0)} facts), {c.get('notes', 0)} notes, "
@@ -239,7 +247,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
           claim_model: pathlib.Path = checkworthy.DEFAULT_MODEL_DIR, max_pages: int = DEFAULT_MAX_PAGES,
           max_page_chars: int = DEFAULT_MAX_PAGE_CHARS, doc_timeout: float = DEFAULT_DOC_TIMEOUT,
           doc_memory_mb: float = DEFAULT_DOC_MEMORY_MB, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-          ocr: bool = True) -> BuildReport:
+          ocr: bool = True, update: bool = True) -> BuildReport:
     """Build db_path from the files in raw_dir.
 
     `on_file(path, error)` is called once per file as its document is stored (error: the reason it
@@ -255,15 +263,16 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     build of the same database already running is waited for up to `lock_timeout` seconds
     (BuildLocked after that). DiskFull when the new database cannot be written for want of space
     (the previous one is kept). `ocr`: read scanned PDF pages with Tesseract when it is installed
-    (a scan met without it is reported, naming the file, and the build goes on).
+    (a scan met without it is reported, naming the file, and the build goes on). `update`: update
+    a database built by the same code in place (False: build a new one from every document).
     """
     with build_lock(pathlib.Path(db_path), lock_timeout, on_wait=on_note or (lambda text: None)):
         return _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, max_file_mb, on_note,
-                      claim_model, max_pages, max_page_chars, doc_timeout, doc_memory_mb, ocr)
+                      claim_model, max_pages, max_page_chars, doc_timeout, doc_memory_mb, ocr, update)
 
 
 def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, max_file_mb, on_note, claim_model,
-           max_pages, max_page_chars, doc_timeout, doc_memory_mb, ocr=True) -> BuildReport:
+           max_pages, max_page_chars, doc_timeout, doc_memory_mb, ocr=True, update=True) -> BuildReport:
     claim_model = pathlib.Path(claim_model).resolve()
     checkworthy.ensure_model(claim_model)
     claim_fingerprint = cache_stage.classifier_fingerprint(claim_model)
@@ -277,6 +286,7 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
         files = list(ingest.iter_source_files(raw_dir, on_skip=lambda error: skipped.append(str(error))))
     files = list(files)
     root = raw_dir.resolve().parent
+    _settle_journal(db_path)  # a killed update's journal: rolled back before the database is read
     cache = cache_stage.Cache(cache_dir or db_path.parent / "cache") if use_cache else None
     planned, duplicates = plan_documents(files, root, model, cache, claim_fingerprint,
                                          cache_stage.ocr_fingerprint(ocr))
@@ -306,12 +316,36 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
                 if on_file:
                     on_file(files_by_rel[rel], error)
 
-    producer = Producer(planned, settings, jobs, cache)
     run = {"started": started, "pipeline_version": PIPELINE_VERSION, "spacy_model": cache_stage.model_fingerprint(model),
-           "n_files": len(files), "jobs": producer.jobs,
+           "n_files": len(files),
            "fingerprints": json.dumps({stage: cache_stage.stage_fingerprint(stage) for stage in cache_stage.STAGE_FILES}),
            "claim_model": f"{claim_model.name}@{claim_fingerprint}",
            "claim_threshold": checkworthy.read_threshold(claim_model)}
+    stored = stored_documents(db_path, run) if update else None
+    if stored is not None:
+        unchanged = {item.job.sha256 for item in planned if stored.get(item.job.sha256, (None, None))[1] == item.paths}
+        removed = [doc_id for sha, (doc_id, _) in stored.items() if sha not in unchanged]
+        producer = Producer([item for item in planned if item.job.sha256 not in unchanged], settings, jobs, cache)
+        report.updated, report.unchanged = True, len(unchanged)
+        run["jobs"] = producer.jobs
+        finish = lambda: dict(n_cached=producer.n_cached, n_processed=producer.n_produced,  # noqa: E731
+                              n_rejected=len(report.rejected), rejected=json.dumps(report.rejected, ensure_ascii=False),
+                              seconds=round(time.monotonic() - clock, 3))
+        try:
+            producer.start()
+            report.counts = store.update_database(str(db_path), results(), removed, run, finish=finish,
+                                                  check=check.check_update)
+        except store.UpdateRefused as exc:
+            raise BuildFailed(exc.violations) from None
+        except (OSError, sqlite3.Error) as exc:
+            if not _is_disk_full(exc):
+                raise
+            raise DiskFull(f"cannot update {db_path}: disk full ({_one_line(exc)}); free space or use --db elsewhere") from exc
+        finally:
+            producer.close()
+        return _finish(report, planned, duplicates, rejected_paths, producer, cache, clock)
+    producer = Producer(planned, settings, jobs, cache)
+    run["jobs"] = producer.jobs
     tmp = None
     try:
         tmp = _fresh_temporary(db_path)
@@ -326,6 +360,7 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
         if violations:
             raise BuildFailed(violations)
         _fsync(tmp)
+        _settle_journal(db_path)
         os.replace(tmp, db_path)
         _fsync(db_path.parent)  # the rename itself
     except (OSError, sqlite3.Error) as exc:
@@ -336,6 +371,11 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
         producer.close()
         if tmp is not None and tmp.exists():
             tmp.unlink()
+    return _finish(report, planned, duplicates, rejected_paths, producer, cache, clock)
+
+
+def _finish(report: BuildReport, planned, duplicates, rejected_paths, producer, cache, clock) -> BuildReport:
+    report.documents = report.counts.get("documents", report.documents)
     if cache is not None:
         cache.prune({cache.path(level, item.job.sha256, key) for item in planned
                      for level, key in (("parse", item.job.parse_key), ("result", item.job.result_key))})
@@ -343,6 +383,39 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
     report.cached, report.processed = producer.n_cached, producer.n_produced
     report.seconds = time.monotonic() - clock
     return report
+
+
+def stored_documents(db_path: pathlib.Path, run: dict) -> Optional[dict[str, tuple[str, list[str]]]]:
+    """sha256 -> (id, paths) of the documents of the database at db_path when this build may update
+    it in place: it was last built by the same code, model and classifier (`run`'s fingerprints) and
+    has every table and column. None: it is to be built anew."""
+    previous = store.read_runs(str(db_path))
+    keys = ("pipeline_version", "spacy_model", "fingerprints", "claim_model", "claim_threshold")
+    if not previous or any(previous[-1].get(key) != run[key] for key in keys):
+        return None
+    try:
+        columns = check.read_columns(db_path)
+    except sqlite3.DatabaseError:
+        return None
+    if any(not set(wanted) <= columns.get(table, set()) for table, (wanted, _) in store.SCHEMA.items()):
+        return None
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return {sha: (doc_id, json.loads(paths)) for doc_id, sha, paths in
+                conn.execute("select id, sha256, paths from documents")}
+    finally:
+        conn.close()
+
+
+def _settle_journal(db_path: pathlib.Path) -> None:
+    """Roll back what a killed update left in the old database's journal before a new file takes its
+    name: SQLite would otherwise play that journal into the new file."""
+    if db_path.exists() and db_path.with_name(db_path.name + "-journal").exists():
+        conn = sqlite3.connect(db_path, timeout=60)
+        try:
+            conn.execute("select count(*) from sqlite_master").fetchone()  # rolls a hot journal back
+        finally:
+            conn.close()
 
 
 def _is_disk_full(exc: BaseException) -> bool:

@@ -278,6 +278,20 @@ def _lookup_keys(ref: ClaimRef, family: str) -> Iterator[tuple]:
                 yield ("date", *key, prefix)      # ref's date starts with the group's
 
 
+def component_keys(ref: ClaimRef) -> set[str]:
+    """What a claim can be grouped by, coarsely: the (family, thing) of each thing it names and the
+    (family, actor, object) of each actor. Every key of _group_keys and _lookup_keys refines one of
+    these, so claims sharing none never meet in group_claims: a change to some claims regroups only
+    the claims connected to them through these keys (store/cross.py), not the corpus."""
+    family = family_of(ref)
+    if family is None or not (ref.actors or ref.things):
+        return set()
+    keys = {f"thing\x1f{family}\x1f{thing}" for thing in ref.things}
+    if ref.object_head:
+        keys |= {f"actor\x1f{family}\x1f{actor}\x1f{ref.object_head}" for actor in ref.actors}
+    return keys
+
+
 def group_claims(refs: list[ClaimRef]) -> list[list[ClaimRef]]:
     """Groups of claims reporting one event; every claim of a grouped kind with an actor or a named
     thing gets a group, most of them of one claim.

@@ -17,6 +17,7 @@ import functools
 import json
 import pathlib
 import re
+from typing import Optional
 
 ALIASES_FILE = pathlib.Path(__file__).parents[1] / "data" / "aliases.json"
 TOPICS_FILE = pathlib.Path(__file__).parents[1] / "data" / "topics.txt"
@@ -209,13 +210,20 @@ def _words_of(text: str) -> frozenset:
     return frozenset(WORD_RUN.findall(text))
 
 
+def qualified_base(name: str) -> Optional[str]:
+    """The name a national qualifier stands in front of (`US National Science Foundation` ->
+    `National Science Foundation`), None when none does."""
+    match = QUALIFIER_PREFIX.match(name)
+    return name[match.end():] if match and match.end() < len(name) else None
+
+
 def merge_variants(names: set[str]) -> dict[str, str]:
     """Across documents: a name that is another name with a national qualifier in front
     (`White House Office of Science and Technology Policy`, `US National Science Foundation`) is
     that other name. Returns {variant: name}."""
     merged = {}
     for name in names:
-        match = QUALIFIER_PREFIX.match(name)
-        if match and match.end() < len(name) and name[match.end():] in names:
-            merged[name] = name[match.end():]
+        base = qualified_base(name)
+        if base is not None and base in names:
+            merged[name] = base
     return merged

@@ -113,32 +113,51 @@ def check_database(db_path: pathlib.Path) -> list[str]:
         conn.close()
 
 
-def _check(conn: sqlite3.Connection) -> list[str]:
+def check_update(conn: sqlite3.Connection, document_ids: list[str]) -> list[str]:
+    """The invariants an update in place (store.update_database) could break, on its open
+    connection before it commits: those of the rows of the documents it added (spans, sentences,
+    claims, notes), and the cheap ones of the whole database (documents, paths, runs). Foreign keys
+    are checked by `claims-pipeline check`, which reads every row."""
+    conn.execute("create temp table if not exists checked_documents (id text primary key)")
+    conn.execute("delete from checked_documents")
+    conn.executemany("insert or ignore into checked_documents values (?)", [(d,) for d in document_ids])
+    try:
+        return _check(conn, only_added=True)
+    finally:
+        conn.execute("delete from checked_documents")
+
+
+def _check(conn: sqlite3.Connection, only_added: bool = False) -> list[str]:
     problems = _Problems()
     columns = _columns(conn)
     missing = {"documents", "runs"} - set(columns)
     if missing:
         return [f"{table}: table missing" for table in sorted(missing)]
-    _check_spans(conn, sorted(t for t, names in columns.items() if SPAN_COLUMNS <= names), problems)
-    for table, row_id, parent, _ in conn.execute("pragma foreign_key_check"):
-        problems.add(f"{table} foreign keys", f"{table} {row_id}: foreign key to {parent} does not resolve")
+    # the rows checked: all, or those of the documents an update added
+    scope = " and t.document_id in (select id from temp.checked_documents)" if only_added else ""
+    _check_spans(conn, sorted(t for t, names in columns.items() if SPAN_COLUMNS <= names), problems, only_added)
+    if not only_added:
+        for table, row_id, parent, _ in conn.execute("pragma foreign_key_check"):
+            problems.add(f"{table} foreign keys", f"{table} {row_id}: foreign key to {parent} does not resolve")
     # Claims are held to more below: inside their sentence (so in its document too), reported there once.
     for table in sorted(t for t, names in columns.items() if SENTENCE_COLUMNS <= names and t != "claims"):
         if "sentences" in columns:
             for (row_id,) in conn.execute(
                     f'select t.id from "{table}" t join sentences s on s.id = t.sentence_id '
-                    f'where s.document_id != t.document_id'):
+                    f'where s.document_id != t.document_id{scope}'):
                 problems.add(f"{table} sentences", f"{table} {row_id}: its sentence is in another document")
     if "claims" in columns:
         for (claim_id,) in conn.execute(
-                'select c.id from claims c left join sentences s on s.id = c.sentence_id '
-                'where s.id is null or s.document_id != c.document_id or c.start < s.start or c."end" > s."end"'):
+                'select t.id from claims t left join sentences s on s.id = t.sentence_id '
+                'where (s.id is null or s.document_id != t.document_id or t.start < s.start or t."end" > s."end")'
+                + scope):
             problems.add("claims in sentences", f"claims {claim_id}: not inside its sentence")
     if {"note_bibliography", "notes", "bibliography"} <= set(columns):
         for note_id, bib_id in conn.execute(
                 "select nb.note_id, nb.bibliography_id from note_bibliography nb "
                 "join notes n on n.id = nb.note_id join bibliography b on b.id = nb.bibliography_id "
-                "where n.document_id != b.document_id"):
+                "where n.document_id != b.document_id"
+                + (" and n.document_id in (select id from temp.checked_documents)" if only_added else "")):
             problems.add("note_bibliography", f"note_bibliography ({note_id}, {bib_id}): note and work in different documents")
     for sha, n in conn.execute("select sha256, count(*) from documents group by sha256 having count(*) > 1"):
         problems.add("documents sha256", f"documents: {n} rows share sha256 {sha}")
@@ -150,9 +169,11 @@ def _check(conn: sqlite3.Connection) -> list[str]:
     return problems.result()
 
 
-def _check_spans(conn, tables: list[str], problems: _Problems) -> None:
-    """Every span of every table, document by document: each document's text is read once."""
-    for doc_id, text in conn.execute("select id, text from documents order by id"):
+def _check_spans(conn, tables: list[str], problems: _Problems, only_added: bool = False) -> None:
+    """Every span of every table (of the documents checked), document by document: each
+    document's text is read once."""
+    scope = " where id in (select id from temp.checked_documents)" if only_added else ""
+    for doc_id, text in conn.execute(f"select id, text from documents{scope} order by id"):
         text = text or ""
         for table in tables:
             for row_id, start, end, stored in conn.execute(
@@ -161,7 +182,7 @@ def _check_spans(conn, tables: list[str], problems: _Problems) -> None:
                     problems.add(f"{table} spans", f"{table} {row_id}: span [{start}:{end}] outside its document")
                 elif text[start:end] != stored:
                     problems.add(f"{table} spans", f"{table} {row_id}: text does not equal documents.text[{start}:{end}]")
-    for table in tables:
+    for table in ([] if only_added else tables):
         for row_id, row_doc in conn.execute(
                 f'select id, document_id from "{table}" where document_id is null '
                 f'or document_id not in (select id from documents) order by id'):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from .cross import CROSS_INDEXES, CROSS_PRIMARY_KEYS, CROSS_SCHEMA
 from .pages import PAGE_INDEXES, PAGE_SCHEMA
 
 # table -> (columns with types, foreign keys). Ids are text: stable ids derived from content (ids.py);
@@ -23,7 +24,7 @@ SCHEMA = {
     "entities": ({"id": str, "name": str, "label": str, "n_mentions": int, "n_documents": int, "aliases": str,
                   "long_form": str}, []),
     "mentions": ({"id": str, "document_id": str, "sentence_id": str, "entity_id": str, "start": int,
-                  "end": int, "text": str, "label": str},
+                  "end": int, "text": str, "label": str, "name": str},
                  [("document_id", "documents", "id"), ("sentence_id", "sentences", "id"),
                   ("entity_id", "entities", "id")]),
     "dates": ({"id": str, "document_id": str, "sentence_id": str, "start": int, "end": int, "text": str,
@@ -48,7 +49,7 @@ SCHEMA = {
                 "kind": str, "modality": str, "speaker": str, "note_id": str, "fact_id": str,
                 "subject": str, "predicate": str, "object": str,
                 "unsourced": int, "single_source": int, "conflict": int, "score": float, "sourced_by": str,
-                "position": int},
+                "position": int, "reading_order": str},
                [("document_id", "documents", "id"), ("sentence_id", "sentences", "id"),
                 ("note_id", "notes", "id"), ("fact_id", "facts", "id")]),
     "bibliography": ({"id": str, "document_id": str, "start": int, "end": int, "text": str, "url": str},
@@ -73,9 +74,9 @@ SCHEMA = {
 PRIMARY_KEYS = {"note_bibliography": ("note_id", "bibliography_id"), "claim_notes": ("claim_id", "note_id")}
 INDEXES = {
     "paragraphs": [["document_id", "seq"]], "sentences": [["document_id", "start"], ["score"]],
-    "mentions": [["entity_id"], ["document_id", "start"]], "dates": [["document_id", "start"], ["value"]],
+    "mentions": [["entity_id"], ["document_id", "start"], ["name"]], "dates": [["document_id", "start"], ["value"]],
     "durations": [["document_id", "start"], ["value"]],
-    "money": [["document_id", "start"], ["amount"]], "claims": [["document_id", "start"], ["fact_id"], ["kind"], ["score"], ["position"]],
+    "money": [["document_id", "start"], ["amount"]], "claims": [["document_id", "start"], ["fact_id"], ["kind"], ["score"], ["reading_order"]],
     "percentages": [["document_id", "start"]],
     "notes": [["document_id", "number"]], "markers": [["document_id", "start"]],
     "bibliography": [["document_id", "start"]],
@@ -84,6 +85,10 @@ INDEXES = {
 # The PDF page tables (pages.py): how each page was read, and the word boxes.
 SCHEMA.update(PAGE_SCHEMA)
 INDEXES.update(PAGE_INDEXES)
+# What the steps across documents read to update only what a build changed (cross.py).
+SCHEMA.update(CROSS_SCHEMA)
+INDEXES.update(CROSS_INDEXES)
+PRIMARY_KEYS.update(CROSS_PRIMARY_KEYS)
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

@@ -24,22 +24,21 @@ from typing import Callable, Iterable, Optional
 
 import sqlite_utils
 
-from ..corpus import citations
-from ..corpus import entities as corpus_entities
 from ..corpus import facts as fact_rules
 from ..corpus import flags
-from ..types import DocResult
 from ..corpus import ids
+from ..extract.entities import qualified_base
+from ..types import DocResult
+from . import cross
+from .cross import CLAIM_REF_COLUMNS
 from .pages import save_pages
+from .remove import delete_documents
 from .schema import SCHEMA, ensure_indexes, ensure_schema, ensure_search
-
-# Claim columns the cross-document step computes; written back after the load.
-CROSS_DOCUMENT_CLAIM_COLUMNS = ["fact_id", "single_source", "conflict"]
-# The claim columns a ClaimRef's row carries for the cross-document steps (facts.py) to read.
-CLAIM_REF_COLUMNS = ("id", "document_id", "kind", "modality", "speaker", "subject", "predicate", "object", "fact_id",
-                     "single_source", "conflict")
 # Rows buffered before a bulk insert: bounds memory, keeps inserts large.
 FLUSH_ROWS = 20_000
+# Page cache of an update in place (KB): its changed pages stay in memory until it commits, so the
+# database file, which readers are reading, is written only then.
+UPDATE_CACHE_KB = 256_000
 
 
 def now() -> str:
@@ -79,17 +78,73 @@ def save_database(db_path: str, results: Iterable[DocResult], run: dict, previou
         for result in results:
             loader.add(result)
         loader.flush()
-        loader.cross_document.save(loader)
+        ensure_indexes(db)  # the cross-document steps join on them
+        cross.save_cross_document(loader, cross.Reach(everything=True))
         runs = [dict(r) for r in previous_runs]
         run = dict(run, **(finish() if finish else {}))
         run.update(id=max((r["id"] for r in runs), default=0) + 1, finished=now(),
                    n_documents=loader.counts["documents"])
         db["runs"].insert_all(runs + [run])
-    ensure_indexes(db)
     ensure_search(db)
-    counts = {table: loader.counts.get(table, 0) for table in SCHEMA}
+    counts = count_rows(db.conn)
     db.close()
     return counts
+
+
+class UpdateRefused(Exception):
+    """The updated database would fail its checks: the update was rolled back, the database is as it was."""
+
+    def __init__(self, violations: list[str]):
+        super().__init__(f"the update fails {len(violations)} check(s); the database was left as it was")
+        self.violations = violations
+
+
+def update_database(db_path: str, results: Iterable[DocResult], removed: list[str], run: dict,
+                    finish: Optional[Callable[[], dict]] = None,
+                    check: Optional[Callable[[sqlite3.Connection, list[str]], list[str]]] = None) -> dict[str, int]:
+    """Bring the database at db_path up to date in place, in one transaction: every row of the
+    `removed` documents (ids) deleted, the rows of `results` inserted, and entities, citations and
+    facts redone for what those documents reach (cross.py): the same rows a cold build of the new
+    set of documents writes, at a cost that follows the change, not the corpus.
+
+    Crash safety is SQLite's: a killed update leaves the previous state (the rollback journal).
+    Readers go on reading the previous state while the update runs, and wait (their busy timeout)
+    only while it commits; its pages stay in memory until then (cache_size below). `check(conn,
+    added ids)` lists violations before the commit: any, and the update is rolled back (UpdateRefused).
+    Returns row counts of the whole database."""
+    conn = sqlite3.connect(db_path, isolation_level=None, timeout=60)
+    conn.execute("pragma journal_mode = delete")
+    conn.execute(f"pragma cache_size = -{UPDATE_CACHE_KB}")
+    db = sqlite_utils.Database(conn)
+    conn.execute("begin immediate")
+    try:
+        reach = cross.reach_of(conn, removed, with_claims=False)
+        delete_documents(conn, removed)
+        loader = Loader(db)
+        added = [loader.add(result) for result in results]
+        loader.flush()
+        reach |= cross.reach_of(conn, added, with_claims=True)
+        cross.save_cross_document(loader, reach)
+        run = dict(run, **(finish() if finish else {}))
+        previous = conn.execute("select coalesce(max(id), 0) from runs").fetchone()[0]
+        n_documents = conn.execute("select count(*) from documents").fetchone()[0]
+        db["runs"].insert(dict(run, id=previous + 1, finished=now(), n_documents=n_documents))
+        violations = check(conn, added) if check else []
+        if violations:
+            raise UpdateRefused(violations)
+        counts = count_rows(conn)
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    finally:
+        conn.close()
+    return counts
+
+
+def count_rows(conn) -> dict[str, int]:
+    """Rows of each table of the contract."""
+    return {table: conn.execute(f'select count(*) from "{table}"').fetchone()[0] for table in SCHEMA}
 
 
 @functools.lru_cache(maxsize=None)
@@ -128,7 +183,7 @@ class Loader:
         self.buffer: dict[str, list[tuple]] = collections.defaultdict(list)
         self.buffered = 0
         self.pending: dict[str, set[str]] = collections.defaultdict(set)  # table -> ids buffered, not yet written
-        self.cross_document = CrossDocument()
+        self.entity_ids: dict[str, str] = {}  # entity name -> its id, for names stored or buffered
 
     def ids(self, table: str, keys: list[tuple]) -> list[str]:
         """The stable ids of rows of `table` with these keys (ids.py), counted as rows of it."""
@@ -164,13 +219,33 @@ class Loader:
             self.db.conn.executemany(sql, rows)
         self.buffer.clear()
         self.pending.clear()
+        self.entity_ids.clear()
         self.buffered = 0
+
+    def name_ids(self, names: set[str]) -> dict[str, str]:
+        """The id of each entity name (its own, before merges across documents: store/cross.py),
+        queuing an entity_names row for each name new to the database."""
+        conn = self.db.conn
+        unknown = sorted(names - set(self.entity_ids))
+        for chunk in (unknown[i:i + ids.MAX_PARAMS] for i in range(0, len(unknown), ids.MAX_PARAMS)):
+            self.entity_ids.update(conn.execute(
+                f"select name, id from entity_names where name in ({', '.join('?' * len(chunk))})", chunk))
+        new = sorted(names - set(self.entity_ids))
+        if new:
+            in_db = ids.stored_ids(conn, "entity_names")
+            taken = set(self.entity_ids.values())
+            chosen = ids.short_ids([ids.digest("entities", (name,)) for name in new],
+                                   lambda candidates: in_db(candidates) | (taken & set(candidates)))
+            for name, entity_id in zip(new, chosen):
+                self.entity_ids[name] = entity_id
+                self.put("entity_names", {"name": name, "id": entity_id, "base": qualified_base(name)})
+        return {name: self.entity_ids[name] for name in names}
 
     def span_ids(self, table: str, sha256: str, items: list) -> list[str]:
         """Stable ids of a document's rows that are spans of its text: its sha256 and their offsets."""
         return self.ids(table, [(sha256, x.start, x.end) for x in items])
 
-    def add(self, result: DocResult) -> None:
+    def add(self, result: DocResult) -> str:
         sha = result.sha256
         doc_id = self.short_ids("documents", [sha])[0]  # the start of the file's own sha256
         meta = result.metadata
@@ -190,7 +265,9 @@ class Loader:
         def sentence_id(index):
             return sent_ids[index] if index is not None else None
 
-        entity_id = self.cross_document.entities.add_document(doc_id, result.mentions, result.acronyms)
+        entity_id = self.name_ids({m.name for m in result.mentions})
+        for short, long in result.acronyms.items():
+            self.put("acronyms", {"document_id": doc_id, "short": short, "long": long})
         self.put_items("mentions", result.mentions, ("id", "document_id", "sentence_id", "entity_id"),
                        ((i, doc_id, sentence_id(m.sentence), entity_id[m.name])
                         for m, i in zip(result.mentions, self.span_ids("mentions", sha, result.mentions))))
@@ -213,23 +290,19 @@ class Loader:
         self.put_items("notes", result.notes, ("id", "document_id"), ((nid, doc_id) for nid in note_ids))
         bib_ids = self.span_ids("bibliography", sha, result.bibliography)
         self.put_items("bibliography", result.bibliography, ("id", "document_id"), ((b, doc_id) for b in bib_ids))
-        cited_by: dict[int, list[str]] = collections.defaultdict(list)  # bibliography index -> note ids
         for note_index, bib_index in result.note_bibliography:
             self.put("note_bibliography", {"note_id": note_ids[note_index], "bibliography_id": bib_ids[bib_index]})
-            cited_by[bib_index].append(note_ids[note_index])
-        self.cross_document.source_urls[doc_id] = (result.path, meta.source_url)
-        self.cross_document.works += [
-            citations.CitedWork(doc_id, bib_ids[i], entry.url, tuple(cited_by[i]))
-            for i, entry in enumerate(result.bibliography) if entry.url]
+        for row in cross.url_key_rows(doc_id, meta.source_url, ((bib_ids[i], entry.url)
+                                                             for i, entry in enumerate(result.bibliography))):
+            self.put("url_keys", row)
         self.counts["note_bibliography"] += len(result.note_bibliography)
         marker_ids = self.ids("markers", [(sha, mk.start, mk.raw) for mk in result.markers])
         self.put_items("markers", result.markers, ("id", "document_id", "paragraph_id", "note_id"),
                        ((i, doc_id, para_ids[mk.paragraph], note_by_number.get(mk.number))
                         for mk, i in zip(result.markers, marker_ids)))
         spans = SpanIndex(result)
-        first_position = self.counts["claims"] + 1
         claim_ids = self.ids("claims", [(sha, ids.normalise_text(c.text)) for c in result.claims])
-        for position, (claim, claim_id) in enumerate(zip(result.claims, claim_ids), start=first_position):
+        for position, (claim, claim_id) in enumerate(zip(result.claims, claim_ids), start=1):
             own_note = note_by_number.get(claim.note)
             listed = [note_by_number[n] for n in claim.list_notes if n in note_by_number and note_by_number[n] != own_note]
             note_id = own_note if own_note is not None else (listed[0] if listed else None)
@@ -238,41 +311,26 @@ class Loader:
                        sentence_id=sent_ids[claim.sentence], note_id=note_id, fact_id=None,
                        sourced_by=sourced_by, unsourced=int(sourced_by is None),
                        single_source=None, conflict=None,  # set on the claims of a fact (save_facts)
-                       position=position)
+                       position=position, reading_order=f"{result.path}#{position:05d}")
             self.put("claims", row)
             backing = [(own_note, "sentence")] if own_note is not None else []
             backing += [(nid, "list item") for nid in listed]
             for nid, via in backing:
                 self.put("claim_notes", {"claim_id": row["id"], "note_id": nid, "via": via})
             self.counts["claim_notes"] += len(backing)
-            self.cross_document.claims.append(claim_ref(result, claim, row, spans))
+            ref = claim_ref(result, claim, row, spans)
+            self.put("claim_refs", {"claim_id": claim_id, "document_id": doc_id, "ref": cross.ref_json(ref)})
+            for name in sorted(set(ref.actors) | set(ref.things)):
+                self.put("claim_names", {"claim_id": claim_id, "document_id": doc_id, "name": name})
         save_pages(self, doc_id, result)
         if self.buffered >= FLUSH_ROWS:
             self.flush()
+        return doc_id
 
 
 def _row(table: str, item, **values) -> dict:
     """A row of `table` as a dict: `values`, then the item's fields named like the table's columns."""
     return dict(values, **{name: getattr(item, name) for name in _shared_fields(table, type(item), tuple(values))})
-
-
-def save_entities(loader: "Loader", index: corpus_entities.EntityIndex) -> dict[str, str]:
-    """The entities rows (corpus/entities.py merges them), and the mentions of a merged name
-    given its target's entity id in one statement. Returns the merges (name -> canonical)."""
-    rows, remap, merges = index.canonical()
-    for row in rows:
-        loader.put("entities", row)
-    loader.counts["entities"] = len(rows)
-    loader.flush()
-    if remap:
-        conn = loader.db.conn
-        conn.execute("create temp table entity_remap (provisional text primary key, final text)")
-        conn.executemany("insert into entity_remap values (?, ?)", remap)
-        conn.execute("update mentions set entity_id = (select final from entity_remap "
-                     "where provisional = mentions.entity_id) "
-                     "where entity_id in (select provisional from entity_remap)")
-        conn.execute("drop table entity_remap")
-    return merges
 
 
 class SpanIndex:
@@ -310,47 +368,3 @@ def claim_ref(result: DocResult, claim, row: dict, spans: SpanIndex) -> fact_rul
         dates=[d.value for d in spans.inside("dates", claim.start, claim.end) if d.value],
         amounts=[m.amount for m in spans.inside("money", claim.start, claim.end) if m.amount],
     )
-
-
-class CrossDocument:
-    """What the steps over all documents need, kept small while documents stream past: the
-    canonical entities, and a ClaimRef per claim."""
-
-    def __init__(self):
-        self.entities = corpus_entities.EntityIndex(lambda name: ids.digest("entities", (name,)))
-        self.claims: list[fact_rules.ClaimRef] = []
-        self.source_urls: dict[str, tuple[str, Optional[str]]] = {}  # document id -> (its path, its source_url)
-        self.works: list[citations.CitedWork] = []  # the works cited, with URLs
-
-    def save(self, loader: Loader) -> None:
-        merges = save_entities(loader, self.entities)
-        if merges:  # claims name entities as merged across documents
-            for ref in self.claims:
-                ref.actors = sorted({merges.get(a, a) for a in ref.actors})
-                ref.things = sorted({merges.get(t, t) for t in ref.things})
-        save_facts(loader, self.claims)
-        rows = list(citations.iter_citations(self.source_urls, self.works))
-        keys = [(r["document_id"], r["note_id"], r["bibliography_id"], r["cited_document_id"]) for r in rows]
-        for row, citation_id in zip(rows, loader.ids("citations", keys)):
-            loader.put("citations", {"id": citation_id, **row})
-        loader.flush()
-
-
-def save_facts(loader: Loader, refs: list[fact_rules.ClaimRef]) -> None:
-    """Facts from claims across documents (facts.py), and on each claim its fact_id and the flags
-    single_source and conflict."""
-    for row in fact_rules.iter_facts(refs, lambda members: loader.ids("facts", [tuple(sorted(members))])[0]):
-        loader.put("facts", row)
-    loader.flush()
-    update_rows(loader.db, "claims", [ref.row for ref in refs if ref.row["fact_id"] is not None],
-                CROSS_DOCUMENT_CLAIM_COLUMNS)
-
-
-def update_rows(db: sqlite_utils.Database, table: str, rows: list[dict], columns: list[str]) -> None:
-    """Set `columns` of many rows (by id) in one statement."""
-    if not rows:
-        return
-    assignments = ", ".join(f'"{c}" = ?' for c in columns)
-    db.conn.executemany(f'update "{table}" set {assignments} where id = ?',
-                        [[row.get(c) for c in columns] + [row["id"]] for row in rows])
-
