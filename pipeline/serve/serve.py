@@ -1,7 +1,8 @@
 """Stage 5, serve: Datasette over the claims database with the project's metadata, templates and plugin.
 
-Served read-only: the database is opened immutable, bound to 127.0.0.1 unless told otherwise, and no
-plugin that writes or uploads is loaded. The metadata is generated at serve time from
+Served read-only: the database is opened read-only (SQLite's mode=ro, not immutable: a build updates
+it in place, in one transaction, and readers see the state before or after it), bound to 127.0.0.1
+unless told otherwise, and no plugin that writes or uploads is loaded. The metadata is generated at serve time from
 datasette/metadata.yml for the database actually served: keyed by its name (other.db -> other), charts
 pointed at it, facets only on columns it has, canned queries written for its columns.
 """
@@ -81,9 +82,9 @@ def _front_links(name: str) -> str:
 
 def datasette_args(db: pathlib.Path, metadata_file: pathlib.Path, host: str = "127.0.0.1",
                    port: int = 8001, reviews_db: pathlib.Path | None = None) -> list[str]:
-    """The datasette command line: read-only (immutable) database, loopback by default; the
-    reviewers' file, when given, is the one database served writable."""
-    args = [sys.executable, "-m", "datasette", "serve", "-i", str(db), *([str(reviews_db)] if reviews_db else []),
+    """The datasette command line: the database read-only, loopback by default; the reviewers'
+    file, when given, is the one database written to (by the reviews plugin alone)."""
+    args = [sys.executable, "-m", "datasette", "serve", str(db), *([str(reviews_db)] if reviews_db else []),
             "--host", host, "--port", str(port),
             "--metadata", str(metadata_file), "--template-dir", str(TEMPLATES), "--plugins-dir", str(PLUGINS),
             "--static", f"{STATIC_MOUNT}:{STATIC}"]

@@ -1,12 +1,11 @@
-"""A server that is never stale: when a build replaces a served database file (a new file renamed
-into place), the next request is answered from the new file.
+"""A server that is never stale. A build updates a served database in place, in one transaction
+(readers see it committed, SQLite's locking), or, when it builds anew, renames a finished new file
+over it: then the next request is answered from the new file.
 
-Served databases are opened immutable, which lets SQLite skip locking because the file never
-changes; a build never writes a served file, it renames a finished one over it, so the old file
-(its inode) stays whole and unchanged for requests already reading it. `refresh` notices a new
-inode at the path, swaps in a fresh Database object for the same name (one assignment: a request
-sees the old one or the new one, never neither), and closes the old one's connections once the
-requests that might still use it have had time to finish.
+The old file (its inode) stays whole for requests already reading it. `refresh` notices a new inode
+at the path, swaps in a fresh Database object for the same name (one assignment: a request sees the
+old one or the new one, never neither), and closes the old one's connections once the requests that
+might still use it have had time to finish.
 """
 from __future__ import annotations
 
@@ -60,14 +59,14 @@ def _is_database(path: str) -> bool:
 
 
 def remember(datasette) -> None:
-    """Note the file each immutable database was opened from (at start-up)."""
+    """Note the file each database was opened from (at start-up)."""
     for name, db in datasette.databases.items():
-        if db.path and not db.is_mutable and name not in _seen:
+        if db.path and name not in _seen:
             _seen[name] = _identity(db.path)
 
 
 async def refresh(datasette, now: Optional[float] = None) -> list[str]:
-    """Swap in the new file of every immutable database whose path now names another file;
+    """Swap in the new file of every database whose path now names another file;
     returns the names swapped. Cheap when nothing changed (a stat per file, once a second)."""
     global _last_check
     now = time.monotonic() if now is None else now
@@ -77,12 +76,12 @@ async def refresh(datasette, now: Optional[float] = None) -> list[str]:
     remember(datasette)
     swapped = []
     for name, db in list(datasette.databases.items()):
-        if not db.path or db.is_mutable:
+        if not db.path:
             continue
         identity = _identity(db.path)
         if identity is None or identity == _seen.get(name) or not _is_database(db.path):
             continue
-        fresh = FollowedDatabase(datasette, path=db.path, is_mutable=False)
+        fresh = FollowedDatabase(datasette, path=db.path, is_mutable=db.is_mutable)
         fresh.name, fresh.route = db.name, db.route
         databases = dict(datasette.databases)
         databases[name] = fresh
