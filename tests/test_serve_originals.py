@@ -12,6 +12,7 @@ import os
 import pathlib
 import re
 import shutil
+import socket
 import sqlite3
 
 import pytest
@@ -278,3 +279,16 @@ def test_serve_tells_the_plugin_where_the_originals_are(project):
     metadata = serve.build_metadata(db, raw_dir=raw)
     assert metadata["plugins"]["claims-original"] == {"raw_dir": str(raw.resolve()),
                                                        "cache_dir": str(db.parent.resolve() / "page-images")}
+
+
+def test_serve_warns_when_the_raw_folder_is_missing(project, tmp_path):
+    """The warning comes before anything is served (here the port is taken, so serve stops at once)."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--db", str(project[1]), "--port", str(port),
+                                          "--raw", str(tmp_path / "nosuch")])
+    assert result.exit_code != 0
+    assert f"warning: {tmp_path / 'nosuch'} is not a folder: the originals will not be served" in result.output
+    assert f"port {port} on 127.0.0.1 is in use" in result.output

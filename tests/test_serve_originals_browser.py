@@ -130,6 +130,11 @@ def test_the_pdf_link_opens_the_file_itself(page, project):
     assert (status, headers["Content-Type"], body) == (200, "application/pdf", (raw / "report.pdf").read_bytes())
     assert headers["Content-Disposition"].startswith('inline; filename="report.pdf"')
     assert page.locator("a.original-pages").get_attribute("href") == f"/-/page/{DB}/{doc_id}/1"
+    # each page break of the text leads to the picture of that page
+    page.locator(".page-break a.page-view-link", has_text="page 2").click()
+    page.wait_for_url(f"**/-/page/{DB}/{doc_id}/2")
+    assert page.locator("h1").inner_text() == "Page 2 of 3"
+    assert page.locator("rect.claim-box").count() == 0 and page.locator("p.boxed-text").count() == 0
 
 
 def test_a_saved_web_page_opens_sandboxed_and_fetches_nothing(page, project):

@@ -38,7 +38,11 @@ class Links:
 
     def page(self, document_id: str, page: int, start: Optional[int] = None, end: Optional[int] = None) -> str:
         query = f"?start={start}&end={end}" if start is not None and end is not None else ""
-        return self._under("page", document_id) + f"/{page}{query}"
+        return self.pages_base(document_id) + f"{page}{query}"
+
+    def pages_base(self, document_id: str) -> str:
+        """The page view's URL but the page number (the document page links each page break)."""
+        return self._under("page", document_id) + "/"
 
 
 @dataclass
@@ -58,9 +62,11 @@ def document_original(conn: sqlite3.Connection, services: Services, links: Links
             raise
         source = conn.execute("select source_url from documents where id = ?", [document_id]).fetchone()
         return {"url": None, "problem": str(exc), "source_link": safe_url(source[0] if source else None)}
-    pdf_page = links.page(document_id, 1) if original.format == "pdf" else None
+    is_pdf = original.format == "pdf"
     return {"url": links.original(document_id), "format": original.format, "rel": original.rel, "problem": None,
-            "source_link": safe_url(original.source_url), "pages_url": pdf_page, "n_pages": original.n_pages}
+            "source_link": safe_url(original.source_url), "n_pages": original.n_pages,
+            "pages_url": links.page(document_id, 1) if is_pdf else None,
+            "pages_base": links.pages_base(document_id) if is_pdf else None}
 
 
 def claim_original(conn: sqlite3.Connection, services: Services, links: Links, claim_id: str) -> Optional[dict]:
