@@ -22,7 +22,7 @@ from PIL import Image
 from pipeline.cli import cli
 from pipeline.ingest.pdf.render import MAX_SIDE_PX, render_page
 from pipeline.serve import serve
-from pipeline.serve.datasette import originals
+from pipeline.serve.datasette import original_pages, originals
 from pipeline.serve.datasette.originals import OriginalUnavailable, find_original, load_original, locate
 from pipeline.serve.datasette.page_images import RESOLUTIONS, PageImages, span_boxes, span_pages
 
@@ -95,6 +95,22 @@ def test_the_original_is_the_file_byte_for_byte(project, conn, name, content_typ
     if sandboxed:  # no script runs on our origin, nothing is fetched from the page's site
         assert headers["Content-Security-Policy"].split(";")[0] == "sandbox"
         assert "default-src 'none'" in headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("fmt,encoding,content_type", [
+    ("txt", "windows-1252", "text/plain; charset=windows-1252"),
+    ("md", "utf-16-le", "text/plain; charset=utf-16-le"),
+    ("html", "utf-8+windows-1252", "text/html; charset=utf-8"),
+    ("txt", None, "text/plain; charset=utf-8"),
+    ("docx", None, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("pdf", None, "application/pdf"),
+])
+def test_a_file_is_served_as_the_type_and_encoding_it_was_read_in(fmt, encoding, content_type):
+    original = originals.Original("0" * 12, f"raw/r\u00e9sum\u00e9 \"1\".{fmt}", pathlib.Path("unused"), "0" * 64, fmt,
+                                  encoding, None, 1)
+    assert original.content_type == content_type
+    assert original.headers()["Content-Disposition"] == \
+        f"inline; filename=\"r?sum? _1_.{fmt}\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%221%22.{fmt}"
 
 
 def test_a_saved_page_keeps_its_source_url(project, conn):
@@ -292,3 +308,35 @@ def test_serve_warns_when_the_raw_folder_is_missing(project, tmp_path):
     assert result.exit_code != 0
     assert f"warning: {tmp_path / 'nosuch'} is not a folder: the originals will not be served" in result.output
     assert f"port {port} on 127.0.0.1 is in use" in result.output
+
+
+def _links():
+    return original_pages.Links(path=lambda p: p, row=lambda table, pk: f"/originals/{table}/{pk}", database="originals")
+
+
+def test_the_claim_page_thumbnail_is_of_the_claim_page_with_its_boxes(copy, tmp_path):
+    raw, conn = copy
+    services = original_pages.Services(raw.resolve(), PageImages(tmp_path / "cache"))
+    doc_id = _document(conn, "report.pdf")
+    (claim_id, start, end), = conn.execute('select id, start, "end" from claims where document_id = ? and text = ?',
+                                           [doc_id, pdf_fixtures.REPORT.cut_paragraph]).fetchall()
+    shown = original_pages.claim_original(conn, services, _links(), claim_id)
+    thumbnail = shown["thumbnail"]
+    assert (thumbnail["page"], thumbnail["n_pages"], thumbnail["view_box"]) == (1, 3, "0 0 612 792")
+    assert [b["start"] for b in thumbnail["boxes"]] == [b.start for b in span_boxes(conn, doc_id, start, end, page=1)]
+    assert thumbnail["page_url"] == f"/-/page/originals/{doc_id}/1?start={start}&end={end}"
+    assert thumbnail["other_pages"] == [(2, f"/-/page/originals/{doc_id}/2?start={start}&end={end}")]
+    assert thumbnail["picture_url"] == f"/-/page-image/originals/{doc_id}/1.png?dpi=48"
+    (raw / "report.pdf").unlink()
+    gone = original_pages.claim_original(conn, services, _links(), claim_id)
+    assert gone["thumbnail"] is None and gone["url"] is None and "moved or deleted" in gone["problem"]
+
+
+def test_a_text_claim_has_the_link_and_no_thumbnail(copy, tmp_path):
+    raw, conn = copy
+    services = original_pages.Services(raw.resolve(), PageImages(tmp_path / "cache"))
+    doc_id = _document(conn, "note.txt")
+    (claim_id,), = conn.execute("select id from claims where document_id = ? limit 1", [doc_id]).fetchall()
+    shown = original_pages.claim_original(conn, services, _links(), claim_id)
+    assert shown["url"] == f"/-/original/originals/{doc_id}" and shown["thumbnail"] is None
+    assert original_pages.claim_original(conn, services, _links(), "nosuch") is None

@@ -172,6 +172,9 @@ def _refusals(project):
         (f"/-/page-image/originals/{html}/1.png", 404),
         (f"/-/page/originals/{pdf}/9", 404),
         (f"/-/page/originals/{pdf}/1?start=3", 400),
+        (f"/-/page/originals/{pdf}/1?start=9&end=3", 400),
+        (f"/-/page/originals/{pdf}/1?start=-1&end=3", 400),
+        (f"/-/page/originals/{pdf}/1?start=0&end=x", 400),
         (f"/-/page/originals/{html}/1", 404),
     ]
 

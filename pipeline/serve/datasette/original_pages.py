@@ -53,38 +53,42 @@ class Services:
 
 
 def document_original(conn: sqlite3.Connection, services: Services, links: Links, document_id: str) -> dict:
-    """The original's link for a document page: {"url", "format", "rel", "source_link", "problem"};
+    """The original's link for a document page: {"url", "format", "rel", "source_link", "problem", ...};
     `problem` says why the file cannot be opened (then there is no url)."""
+    return _document_original(conn, services, links, document_id)[1]
+
+
+def _document_original(conn, services: Services, links: Links, document_id: str) -> tuple[Optional[Original], dict]:
     try:
         original = find_original(conn, services.raw_dir, document_id)
     except OriginalUnavailable as exc:
         if exc.status == 404:
             raise
         source = conn.execute("select source_url from documents where id = ?", [document_id]).fetchone()
-        return {"url": None, "problem": str(exc), "source_link": safe_url(source[0] if source else None)}
+        return None, {"url": None, "problem": str(exc), "source_link": safe_url(source[0] if source else None)}
     is_pdf = original.format == "pdf"
-    return {"url": links.original(document_id), "format": original.format, "rel": original.rel, "problem": None,
-            "source_link": safe_url(original.source_url), "n_pages": original.n_pages,
-            "pages_url": links.page(document_id, 1) if is_pdf else None,
-            "pages_base": links.pages_base(document_id) if is_pdf else None}
+    return original, {"url": links.original(document_id), "format": original.format, "rel": original.rel,
+                      "problem": None, "source_link": safe_url(original.source_url), "n_pages": original.n_pages,
+                      "pages_url": links.page(document_id, 1) if is_pdf else None,
+                      "pages_base": links.pages_base(document_id) if is_pdf else None}
 
 
 def claim_original(conn: sqlite3.Connection, services: Services, links: Links, claim_id: str) -> Optional[dict]:
     """The claim page's view of its original: the document's link, and for a PDF the thumbnail of
-    the claim's first page with its words boxed ("thumbnail", None when the page is unknown)."""
+    the claim's first page with its words boxed ("thumbnail"; None when the file cannot be opened
+    or the claim's page is unknown)."""
     claim = conn.execute('select document_id, start, "end", sentence_id from claims where id = ?', [claim_id]).fetchone()
     if claim is None:
         return None
     document_id, start, end, sentence_id = claim
-    found = document_original(conn, services, links, document_id)
+    original, found = _document_original(conn, services, links, document_id)
     found["thumbnail"] = None
-    if found.get("format") != "pdf":
+    if original is None or original.format != "pdf":
         return found
     boxes = span_boxes(conn, document_id, start, end)
     pages = span_pages(boxes) or _sentence_page(conn, sentence_id)
     if not pages:
         return found
-    original = find_original(conn, services.raw_dir, document_id)
     try:
         frames = services.images.ensure_frames(original, lambda: read_original(original))
     except OriginalUnavailable as exc:

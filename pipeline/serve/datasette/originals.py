@@ -54,8 +54,8 @@ class Original:
     @property
     def content_type(self) -> str:
         kind = CONTENT_TYPES.get(self.format, "application/octet-stream")
-        if self.format in TEXT_FORMATS:
-            kind += f"; charset={self.encoding or 'utf-8'}"
+        if self.format in TEXT_FORMATS:  # mostly UTF-8 with some Windows-1252 bytes: declared UTF-8
+            kind += f"; charset={(self.encoding or 'utf-8').split('+')[0]}"
         return kind
 
     def headers(self) -> dict:

@@ -99,6 +99,8 @@ async def serve_page(datasette, request):
     if (start is None) != (end is None):
         raise BadRequest("Give both start and end (character offsets of the span to box), or neither")
     start, end = (None, None) if start is None else (_integer(start, "start"), _integer(end, "end"))
+    if start is not None and not 0 <= start <= end:
+        raise BadRequest(f"start and end must be offsets with 0 <= start <= end, not {start} and {end}")
     try:
         view = await _run(db, lambda conn: page_view(conn, services, links, document_id,
                                                      int(request.url_vars["page"]), start, end))
