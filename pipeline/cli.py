@@ -262,13 +262,17 @@ def _unreadable(exc) -> click.ClickException:
               help="SQLite file of reviewers' verdicts (created when missing) [default: reviews.db beside --db].")
 @click.option("--remote-reviews", is_flag=True,
               help="Accept verdicts from other machines too (by default only from 127.0.0.1).")
-def serve(db, port, host, reviews_db, remote_reviews):
+@click.option("--raw", "raw_dir", type=click.Path(file_okay=False, path_type=pathlib.Path), default="raw",
+              show_default=True, help="The folder the database was built from (build's RAW_DIR): its files are "
+                                      "served as the originals, each only while unchanged since the build.")
+def serve(db, port, host, reviews_db, remote_reviews, raw_dir):
     """Serve the database with Datasette, the project's metadata, templates and plugins.
 
     Reviewers' verdicts on claims are kept in their own file (--reviews), never touched by a build.
     A rebuild of the database is served from the next request on, without a restart.
     Stops at once, with the fix, when the database is missing or not a readable SQLite file, or
-    when the port is in use.
+    when the port is in use. Each document's original file (and a PDF's pages as pictures) is
+    served from --raw, the folder the build read.
 
     \b
     Example:
@@ -278,7 +282,11 @@ def serve(db, port, host, reviews_db, remote_reviews):
     from .store.check import UnreadableDatabase
 
     try:
-        code = serve_stage.run(db, host=host, port=port, reviews_db=reviews_db, remote_reviews=remote_reviews)
+        if not raw_dir.is_dir():
+            click.echo(f"warning: {_one_line(str(raw_dir))} is not a folder: the originals will not be served "
+                       f"(give the folder the database was built from with --raw)", err=True)
+        code = serve_stage.run(db, host=host, port=port, reviews_db=reviews_db, remote_reviews=remote_reviews,
+                               raw_dir=raw_dir)
     except UnreadableDatabase as exc:
         raise _unreadable(exc)
     except serve_stage.PortUnavailable as exc:

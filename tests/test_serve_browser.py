@@ -12,24 +12,20 @@ from __future__ import annotations
 import os
 import pathlib
 import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.parse
-import urllib.request
 
 import pytest
 
 from .conftest import RAW, ROOT
+from .serving import STARTUP_SECONDS, running_server  # noqa: F401  (STARTUP_SECONDS, _free_port: for
+from .serving import free_port as _free_port  # noqa: F401  tests/test_serve_reviews_browser.py)
 
 CHROMIUM = pathlib.Path(os.environ.get("CLAIMS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = ROOT / "test-artifacts"
 DB_NAME = "audit"  # served as audit.db: not the name metadata.yml is written for
-STARTUP_SECONDS = 60
 # JavaScript: an element's text without the footnote markers shown inside it
 WITHOUT_MARKERS = ("e => { const c = e.cloneNode(true); c.querySelectorAll('.marker').forEach(x => x.remove()); "
                    "return c.textContent; }")
@@ -43,12 +39,6 @@ The agency said it launched <img src=x onerror="window.__pwned = 2"> a <b>bold</
 if os.environ.get("CLAIMS_SKIP_BROWSER") == "1":
     pytest.skip("browser tests skipped: CLAIMS_SKIP_BROWSER=1 was set (unset it to run them; CI does)",
                 allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -70,31 +60,8 @@ def audit_db(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(audit_db):
     """`claims-pipeline serve` on a free loopback port; yields its base URL, stops it afterwards."""
-    port = _free_port()
-    log = audit_db.parent / "serve.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--db", str(audit_db),
-                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/-/versions.json", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"datasette did not start on {base}:\n{log.read_text()}")
-            time.sleep(0.3)
-    yield base
-    process.terminate()  # serve forwards SIGTERM to datasette and waits for it
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    with pytest.raises(OSError):  # datasette itself stopped too
-        urllib.request.urlopen(f"{base}/-/versions.json", timeout=2)
+    with running_server(audit_db, audit_db.parent / "serve.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

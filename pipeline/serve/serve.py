@@ -28,6 +28,9 @@ from .datasette import METADATA, PLUGINS, REQUIRED_TABLES, STATIC, STATIC_MOUNT,
 # The name metadata.yml is written for
 TEMPLATE_DATABASE = "claims"
 DASHBOARD_PLUGIN = "datasette-dashboards"
+ORIGINAL_PLUGIN = "claims-original"  # plugins/claims_original.py
+PAGE_IMAGES = "page-images"  # the folder beside the database where PDF page pictures are cached
+DEFAULT_RAW = pathlib.Path("raw")
 SETTINGS = {"default_page_size": 50, "max_returned_rows": 5000, "sql_time_limit_ms": 3000}
 
 
@@ -37,9 +40,11 @@ def database_name(db: pathlib.Path) -> str:
 
 
 def build_metadata(db: pathlib.Path, template: pathlib.Path = METADATA, reviews_db: pathlib.Path | None = None,
-                   remote_reviews: bool = False) -> dict:
+                   remote_reviews: bool = False, raw_dir: pathlib.Path | None = None) -> dict:
     """Datasette metadata for the database file db, from the project's metadata.yml; with
-    reviews_db, the reviewers' file's too, and the canned queries that read it."""
+    reviews_db, the reviewers' file's too, and the canned queries that read it; with raw_dir,
+    the folder the build read, whose files the originals are served from (page pictures cached
+    in page-images/ beside db)."""
     metadata = yaml.safe_load(template.read_text(encoding="utf-8"))
     name, columns = database_name(db), read_columns(db)
     database = copy.deepcopy(metadata.get("databases", {}).pop(TEMPLATE_DATABASE, {}))
@@ -62,6 +67,10 @@ def build_metadata(db: pathlib.Path, template: pathlib.Path = METADATA, reviews_
         metadata.setdefault("plugins", {})["claims-reviews"] = {
             "reviews_path": str(pathlib.Path(reviews_db).resolve()), "claims_database": name,
             "remote_reviews": remote_reviews}
+    if raw_dir is not None and is_claims:
+        metadata.setdefault("plugins", {})[ORIGINAL_PLUGIN] = {
+            "raw_dir": str(pathlib.Path(raw_dir).resolve()),
+            "cache_dir": str(pathlib.Path(db).resolve().parent / PAGE_IMAGES)}
     for dashboard in metadata.get("plugins", {}).get(DASHBOARD_PLUGIN, {}).values():
         for chart in dashboard.get("charts", {}).values():
             chart["db"] = name
@@ -126,11 +135,12 @@ def ensure_port_free(host: str, port: int) -> None:
 
 
 def run(db: pathlib.Path, host: str = "127.0.0.1", port: int = 8001, reviews_db: pathlib.Path | None = None,
-        remote_reviews: bool = False) -> int:
+        remote_reviews: bool = False, raw_dir: pathlib.Path = DEFAULT_RAW) -> int:
     """Serve db until interrupted (Ctrl-C or SIGTERM); returns datasette's exit code. Checks first
     that db is a readable database (store.check.UnreadableDatabase) and that the port is free
     (PortUnavailable), so either is one line, not datasette's traceback. Verdicts go to reviews_db
-    (default: reviews.db beside db), created when missing."""
+    (default: reviews.db beside db), created when missing. The source files are served from raw_dir
+    (the folder the build read), each only while its sha256 is the database's."""
     ensure_readable(db)
     ensure_port_free(host, port)
     reviews_db = reviews.ensure_reviews_db(reviews_db or reviews.reviews_path_for(db))
@@ -139,7 +149,7 @@ def run(db: pathlib.Path, host: str = "127.0.0.1", port: int = 8001, reviews_db:
                               f"give --reviews another file name")
     with tempfile.TemporaryDirectory(prefix="claims-serve-") as tmp:
         metadata_file = pathlib.Path(tmp) / "metadata.json"
-        metadata = build_metadata(db, reviews_db=reviews_db, remote_reviews=remote_reviews)
+        metadata = build_metadata(db, reviews_db=reviews_db, remote_reviews=remote_reviews, raw_dir=raw_dir)
         metadata_file.write_text(json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8")
         child = subprocess.Popen(datasette_args(db, metadata_file, host, port, reviews_db))
         signal.signal(signal.SIGTERM, lambda *_: child.terminate())
