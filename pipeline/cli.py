@@ -169,7 +169,11 @@ def _one_line(text: str) -> str:
               help="Worker processes for new documents (default: the machine's cores), e.g. -j 2.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=pathlib.Path), default=None,
               help="Per-document cache (default: a cache/ folder beside the database), e.g. /tmp/claims-cache.")
-@click.option("--no-cache", is_flag=True, help="Process every document again and write no cache entries.")
+@click.option("--no-cache", is_flag=True, help="Process every document again and write no cache entries "
+                                               "(the database is built anew).")
+@click.option("--rebuild", is_flag=True,
+              help="Build the database anew from every document (cached results still used) instead of "
+                   "updating it in place, e.g. after restoring an old copy of raw/.")
 @_limit_options
 @click.option("--doc-timeout", type=click.FloatRange(min=0.1), default=build_stage.DEFAULT_DOC_TIMEOUT,
               show_default=True, metavar="SECONDS",
@@ -187,12 +191,14 @@ def _one_line(text: str) -> str:
               help="Do not read scanned PDF pages with Tesseract (OCR is on when Tesseract is installed); "
                    "a scan met is reported and left out, e.g. --no-ocr for a quick build of text PDFs.")
 @quiet_option
-def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_mb, max_pages, max_page_chars,
+def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, rebuild, max_file_mb, max_pages, max_page_chars,
           doc_timeout, doc_memory_mb, lock_timeout, no_ocr, quiet):
     """Build the claims database from every source file in RAW_DIR (default raw/).
 
     Only documents that changed since the last build are processed again (the per-document
-    cache is in extracted/cache/). Files that cannot be read are reported with the reason and
+    cache is in extracted/cache/), and a database built by the same code is updated in place,
+    in one transaction: rows of removed and changed documents deleted, new ones inserted, entities,
+    citations and facts redone for what they reach (--rebuild: build it anew). Files that cannot be read are reported with the reason and
     skipped; the database is still written. So is a document over its budget (--doc-timeout,
     --doc-memory-mb): it is stopped and rejected, and the build goes on. The new database is
     checked (see `check`) before it replaces the old one. Links in RAW_DIR are followed only to
@@ -233,7 +239,8 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_m
                                        cache_dir=cache_dir, use_cache=not no_cache, max_file_mb=max_file_mb,
                                        on_note=on_note, claim_model=claim_model, max_pages=max_pages,
                                        max_page_chars=max_page_chars, doc_timeout=doc_timeout,
-                                       doc_memory_mb=doc_memory_mb, lock_timeout=lock_timeout, ocr=not no_ocr)
+                                       doc_memory_mb=doc_memory_mb, lock_timeout=lock_timeout, ocr=not no_ocr,
+                                       update=not (rebuild or no_cache))
         except (nlp.ModelNotFound, build_stage.BuildLocked, build_stage.DiskFull, build_stage.WorkerFailed) as exc:
             raise click.ClickException(_one_line(str(exc)))
         except build_stage.BuildFailed as exc:

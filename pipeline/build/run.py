@@ -327,6 +327,10 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
         removed = [doc_id for sha, (doc_id, _) in stored.items() if sha not in unchanged]
         producer = Producer([item for item in planned if item.job.sha256 not in unchanged], settings, jobs, cache)
         report.updated, report.unchanged = True, len(unchanged)
+        for item in planned:
+            if on_file and item.job.sha256 in unchanged:
+                for rel in item.paths:
+                    on_file(files_by_rel[rel], None)
         run["jobs"] = producer.jobs
         finish = lambda: dict(n_cached=producer.n_cached, n_processed=producer.n_produced,  # noqa: E731
                               n_rejected=len(report.rejected), rejected=json.dumps(report.rejected, ensure_ascii=False),
