@@ -8,13 +8,14 @@ escaped by spans.py.
 """
 from __future__ import annotations
 
+import functools
 import json
 import urllib.parse
 from typing import Optional
 
 from markupsafe import Markup
 
-from .queries import inside
+from .claim_spans import inside_claim, longest_claim
 from .spans import escape_text, render_spans, span
 
 # Rows shown of each list, and of the one list asked for in full (?all=<list>)
@@ -58,6 +59,7 @@ async def entity_page(datasette, database: str, entity_id, show_all: Optional[st
     claims_url = datasette.urls.query(database, "claims_mentioning") + "?" + urllib.parse.urlencode(
         {"entity": entity["name"]})
     key = [entity["id"]]
+    inside = functools.partial(inside_claim, longest=await longest_claim(db))
 
     limit = _limit("documents", show_all)
     documents = await _rows(db, "select d.id, coalesce(d.title, d.path) as document, d.published, count(*) as n "
@@ -68,7 +70,7 @@ async def entity_page(datasette, database: str, entity_id, show_all: Optional[st
     n_documents = await _count(db, "select count(distinct document_id) from mentions where entity_id = ?", key)
 
     limit = _limit("mentions", show_all)
-    mentions = await _mentions(db, entity["id"], limit)
+    mentions = await _mentions(db, entity["id"], limit, inside)
     for m in mentions:
         m["url"] = row("claims", m["claim_id"]) if m["claim_id"] else row("sentences", m["sentence_id"]) \
             if m["sentence_id"] else row("mentions", m["id"])
@@ -76,7 +78,7 @@ async def entity_page(datasette, database: str, entity_id, show_all: Optional[st
     n_mentions = await _count(db, "select count(*) from mentions where entity_id = ?", key)
 
     limit = _limit("claims", show_all)
-    claims = await _claims(db, entity["id"], limit)
+    claims = await _claims(db, entity["id"], limit, inside)
     for c in claims:
         c["url"], c["document_url"] = row("claims", c["id"]), row("documents", c["document_id"])
     n_claims = await _count(db, f"select count(distinct c.id) from mentions m join claims c on {inside('m', 'c')} "
@@ -92,11 +94,13 @@ where m.entity_id = ? group by f.id order by f.n_documents desc, n desc, f.id li
                                "where m.entity_id = ?", key)
 
     limit = _limit("co_mentioned", show_all)
-    co_mentioned = await _rows(db, f"""{_CO_MENTIONS} select e.id, e.name, e.label, count(distinct o.sentence_id) as n
-from co o join entities e on e.id = o.entity_id group by e.id order by n desc, e.name limit ?""", key + [limit])
+    # total: the number of entities before the limit (the window runs after group by), one pass not two
+    co_mentioned = await _rows(db, f"""{_CO_MENTIONS} select e.id, e.name, e.label, count(distinct o.sentence_id) as n,
+  count(*) over () as total from co o join entities e on e.id = o.entity_id group by e.id order by n desc, e.name limit ?""",
+                               key + [limit])
     for e in co_mentioned:
         e["url"] = row("entities", e["id"])
-    n_co = await _count(db, f"{_CO_MENTIONS} select count(distinct entity_id) from co", key)
+    n_co = co_mentioned[0]["total"] if co_mentioned else 0
 
     return {
         "entity": entity,
@@ -108,17 +112,18 @@ from co o join entities e on e.id = o.entity_id group by e.id order by n desc, e
             "facts": _bounded("facts", facts, n_facts, _limit("facts", show_all), page_url),
             "co_mentioned": _bounded("co_mentioned", co_mentioned, n_co, _limit("co_mentioned", show_all), page_url),
         },
-        "dates": await _first_and_last_dates(db, entity["id"], row),
+        "dates": await _first_and_last_dates(db, entity["id"], row, inside),
     }
 
 
 # Mentions of other entities in the sentences naming the entity (the one parameter), as `co`
+# (o.start < s.end is implied, and bounds the index range searched)
 _CO_MENTIONS = """with co as (select o.entity_id, o.sentence_id from mentions m join sentences s on s.id = m.sentence_id
-  join mentions o on o.document_id = s.document_id and o.start >= s.start and o."end" <= s."end"
+  join mentions o on o.document_id = s.document_id and o.start >= s.start and o.start < s."end" and o."end" <= s."end"
   where m.entity_id = ? and o.entity_id != m.entity_id)"""
 
 
-async def _mentions(db, entity_id: str, limit: int) -> list[dict]:
+async def _mentions(db, entity_id: str, limit: int, inside) -> list[dict]:
     """The entity's mentions in document order, each with up to CONTEXT characters either side
     within its sentence (`left`, `right`: escaped HTML, cut at a word), and the claim holding it."""
     # lo, hi: the context's bounds, offsets into documents.text (a mention outside any sentence
@@ -148,7 +153,7 @@ def _kwic(m: dict) -> tuple[Markup, Markup]:
     return escape_text(left), escape_text(right)
 
 
-async def _claims(db, entity_id: str, limit: int) -> list[dict]:
+async def _claims(db, entity_id: str, limit: int, inside) -> list[dict]:
     """The claims naming the entity, in document order, each with its mentions of it highlighted."""
     claims = await _rows(db, f"""select c.id, c.document_id, c.start, c."end", c.text, c.kind, c.modality,
   coalesce(d.title, d.path) as document, group_concat(m.start || ':' || m."end") as spans
@@ -161,7 +166,7 @@ where m.entity_id = ? group by c.id order by d.path, c.start limit ?""", [entity
     return claims
 
 
-async def _first_and_last_dates(db, entity_id: str, row) -> dict:
+async def _first_and_last_dates(db, entity_id: str, row, inside) -> dict:
     """The earliest and the latest resolved date in the sentences naming the entity, each with the
     claim or sentence it is in, and how many such dates there are."""
     dated = """from dates dt where dt.value is not null and dt.sentence_id in

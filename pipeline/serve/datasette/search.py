@@ -15,6 +15,7 @@ which are turned into Spans, and the text is rendered escaped by spans.render_sp
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 import sqlite3
@@ -25,7 +26,7 @@ from datasette.database import QueryInterrupted
 from markupsafe import Markup
 
 from ...extract.entities import alias_table
-from .queries import inside
+from .claim_spans import inside_claim, longest_claim
 from .spans import Span, escape_text, render_spans, safe_url, span
 
 # Results shown per group; the rest are behind the group's "more" link
@@ -168,6 +169,7 @@ async def _claims(db, expression: str, entities: list[dict], limit: int) -> tupl
     that do not match it (in document order): the count of both and the first `limit`, each with its
     text marked (matches and the entities' mentions)."""
     ids = json.dumps([e["id"] for e in entities])
+    inside = functools.partial(inside_claim, longest=await longest_claim(db))
     found = f"""with hits as (select rowid as rid, rank from claims_fts where claims_fts match :q),
 named as (select distinct c.rowid as rid from mentions m join claims c on {inside('m', 'c')}
           where m.entity_id in (select value from json_each(:entities))),
