@@ -198,6 +198,22 @@ def test_every_group_counts_what_its_table_search_finds(db, datasette, table, qu
         assert group["more_url"].startswith(f"/{DB}/{table}?_search=") and "_searchmode=raw" in group["more_url"]
 
 
+@pytest.mark.parametrize("table", ["claims", "sentences", "notes", "bibliography"])
+@pytest.mark.parametrize("query", ["quantum", '"U.S."', "pledg*"])
+def test_a_groups_more_link_is_datasettes_search_of_the_same_rows(datasette, get, table, query):
+    found = _search(datasette, query, shown=1)
+    group = next(g for g in found["groups"] if g["table"] == table)
+    if group["total"] <= 1:
+        assert group["more_url"] is None
+        return
+    path, _, params = group["more_url"].partition("?")
+    count = get(f"{path}.json?{params}").json()["filtered_table_rows_count"]
+    if table == "claims" and found["entities"]:  # the claims naming the entity only are not in the table search
+        assert 0 < count <= group["total"]
+    else:
+        assert count == group["total"]
+
+
 @pytest.mark.parametrize("query,words", [
     ('"Tokyo Statement"', re.compile(r"tokyo\W+statement", re.I)),
     ("pledg*", re.compile(r"\bpledg\w*", re.I)),

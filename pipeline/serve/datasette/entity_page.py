@@ -48,7 +48,10 @@ async def entity_page(datasette, database: str, entity_id, show_all: Optional[st
     """Everything the entity page shows, or None when there is no such entity. show_all names the
     one list shown in full (up to ALL rows)."""
     db = datasette.get_database(database)
-    row = lambda table, value: datasette.urls.row(database, table, value)  # noqa: E731
+
+    def row(table, value):
+        return datasette.urls.row(database, table, value)
+
     found = await _rows(db, "select * from entities where id = ?", [entity_id])
     if not found:
         return None

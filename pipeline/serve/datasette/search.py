@@ -214,7 +214,10 @@ async def search(datasette, database: str, query: str, shown: int = SHOWN) -> di
     Raises SearchError for a query the search cannot run (the message is for the reader)."""
     db = datasette.get_database(database)
     expression = parse_query(query)
-    row = lambda table, value: datasette.urls.row(database, table, value)  # noqa: E731
+
+    def row(table, value):
+        return datasette.urls.row(database, table, value)
+
     try:
         entities = await alias_entities(db, query)
         groups = []
@@ -228,7 +231,7 @@ async def search(datasette, database: str, query: str, shown: int = SHOWN) -> di
                 for r in rows:
                     r["html"] = highlighted(r["marked"])
             for r in rows:
-                _links(group.table, r, row)
+                _add_links(group.table, r, row)
             if group.table == "sentences":
                 await _sentence_claims(db, rows, row)
             if group.table in ("sentences", "notes", "bibliography", "claims"):
@@ -251,7 +254,8 @@ async def search(datasette, database: str, query: str, shown: int = SHOWN) -> di
             "total": sum(g["total"] for g in groups)}
 
 
-def _links(table: str, r: dict, row) -> None:
+def _add_links(table: str, r: dict, row) -> None:
+    """The result's own page, and what else it links: an entity's aliases, a work's web address."""
     r["url"] = row(table, r["id"])
     if table == "entities":
         r["aliases_html"] = _aliases_html(r.get("marked_aliases"))
