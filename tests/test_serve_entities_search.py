@@ -387,3 +387,51 @@ def test_entity_names_are_links(db, get):
     for path, name in pages:
         response = get(path)
         assert response.status_code == 200 and _link(db, name) in response.text, path
+
+
+# --- a big corpus: a list that runs out of time ----------------------------------------------------
+
+COPIES = 60  # the corpus 60 times over: 55,000 mentions, 15,000 claims
+REKEYED = {"id", "document_id", "sentence_id", "paragraph_id"}
+
+
+@pytest.fixture(scope="module")
+def big_db(db, tmp_path_factory):
+    """The database with every document copied COPIES times (new ids, the same entities)."""
+    path = tmp_path_factory.mktemp("big") / "big.db"
+    shutil.copy(db, path)
+    conn = sqlite3.connect(path)
+    conn.execute("create temp table copies(n integer)")
+    conn.executemany("insert into copies values (?)", [(n,) for n in range(1, COPIES)])
+    for table in ("documents", "paragraphs", "sentences", "mentions", "dates", "claims"):
+        columns = [r[1] for r in conn.execute(f"pragma table_info({table})")]
+        values = [f"x.[{c}] || '_' || copies.n" if c in REKEYED or (table, c) == ("documents", "path") else f"x.[{c}]"
+                  for c in columns]
+        conn.execute(f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+                     f"select {', '.join(values)} from [{table}] x, copies")
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_a_list_too_slow_for_the_time_limit_is_said_so_and_the_page_still_shown(big_db):
+    from datasette.app import Datasette
+
+    from pipeline.serve import serve
+    from pipeline.serve.datasette import PLUGINS, TEMPLATES
+
+    ds = Datasette(immutables=[str(big_db)], metadata=serve.build_metadata(big_db), template_dir=str(TEMPLATES),
+                   plugins_dir=str(PLUGINS), settings={"sql_time_limit_ms": 50})
+    entity_id = _entity_id(big_db, "United States")
+
+    async def read():
+        await ds.invoke_startup()
+        return await entity_page.entity_page(ds, "big", entity_id), await ds.client.get(f"/big/entities/{entity_id}")
+
+    shown, response = asyncio.run(read())
+    slow = [name for name, which in shown["lists"].items() if which.get("too_slow")]
+    assert "co_mentioned" in slow  # thousands of sentences joined with their mentions take longer than 50 ms
+    (n_mentions, n_documents), = _sql(big_db, MENTIONS, ["United States"])
+    for name, total in (("mentions", n_mentions), ("documents", n_documents)):
+        assert name in slow or shown["lists"][name]["total"] == total
+    assert response.status_code == 200 and 'class="too-slow"' in response.text  # (timed on its own: maybe other lists)

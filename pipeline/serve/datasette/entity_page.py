@@ -13,6 +13,7 @@ import json
 import urllib.parse
 from typing import Optional
 
+from datasette.database import QueryInterrupted
 from markupsafe import Markup
 
 from .claim_spans import inside_claim, longest_claim
@@ -34,89 +35,97 @@ async def _count(db, sql: str, params) -> int:
     return n
 
 
-def _bounded(name: str, rows: list[dict], total: int, limit: int, page_url: str, table_url: Optional[str] = None) -> dict:
-    return {"name": name, "rows": rows, "total": total, "more": max(0, total - len(rows)),
-            "more_url": f"{page_url}?all={name}#{name}" if total > len(rows) and limit < ALL else None,
-            "table_url": table_url}
-
-
-def _limit(name: str, show_all: Optional[str]) -> int:
-    return ALL if show_all == name else SHOWN[name]
-
-
 async def entity_page(datasette, database: str, entity_id, show_all: Optional[str] = None) -> Optional[dict]:
     """Everything the entity page shows, or None when there is no such entity. show_all names the
-    one list shown in full (up to ALL rows)."""
+    one list shown in full (up to ALL rows). A list whose query runs out of time (Datasette's SQL
+    time limit) is shown as such; the others are still shown."""
     db = datasette.get_database(database)
-
-    def row(table, value):
-        return datasette.urls.row(database, table, value)
-
     found = await _rows(db, "select * from entities where id = ?", [entity_id])
     if not found:
         return None
     entity = found[0]
-    page_url = row("entities", entity["id"])
     entity["aliases_list"] = json.loads(entity.get("aliases") or "[]")
-    mentions_url = datasette.urls.table(database, "mentions") + "?" + urllib.parse.urlencode({"entity_id": entity["id"]})
-    claims_url = datasette.urls.query(database, "claims_mentioning") + "?" + urllib.parse.urlencode(
-        {"entity": entity["name"]})
-    key = [entity["id"]]
-    inside = functools.partial(inside_claim, longest=await longest_claim(db))
+    reader = _Reader(datasette, database, entity, await longest_claim(db))
+    lists = {}
+    for name in SHOWN:
+        limit = ALL if show_all == name else SHOWN[name]
+        try:
+            rows, total, table_url = await getattr(reader, name)(limit)
+        except QueryInterrupted:
+            lists[name] = {"name": name, "rows": [], "total": None, "more": 0, "more_url": None,
+                           "table_url": None, "too_slow": True}
+            continue
+        lists[name] = {"name": name, "rows": rows, "total": total, "more": max(0, total - len(rows)),
+                       "more_url": f"{reader.page_url}?all={name}#{name}" if total > len(rows) and limit < ALL else None,
+                       "table_url": table_url}
+    try:
+        dates = await reader.dates()
+    except QueryInterrupted:
+        dates = {"n": None, "too_slow": True}
+    return {"entity": entity, "claims_url": reader.claims_url, "lists": lists, "dates": dates}
 
-    limit = _limit("documents", show_all)
-    documents = await _rows(db, "select d.id, coalesce(d.title, d.path) as document, d.published, count(*) as n "
-                                "from mentions m join documents d on d.id = m.document_id where m.entity_id = ? "
-                                "group by d.id order by n desc, d.path limit ?", key + [limit])
-    for d in documents:
-        d["url"] = row("documents", d["id"])
-    n_documents = await _count(db, "select count(distinct document_id) from mentions where entity_id = ?", key)
 
-    limit = _limit("mentions", show_all)
-    mentions = await _mentions(db, entity["id"], limit, inside)
-    for m in mentions:
-        m["url"] = row("claims", m["claim_id"]) if m["claim_id"] else row("sentences", m["sentence_id"]) \
-            if m["sentence_id"] else row("mentions", m["id"])
-        m["document_url"] = row("documents", m["document_id"])
-    n_mentions = await _count(db, "select count(*) from mentions where entity_id = ?", key)
+class _Reader:
+    """The lists of one entity's page: each method (limit) -> (rows shown, how many in all, the
+    Datasette table or query holding them all, or None)."""
 
-    limit = _limit("claims", show_all)
-    claims = await _claims(db, entity["id"], limit, inside)
-    for c in claims:
-        c["url"], c["document_url"] = row("claims", c["id"]), row("documents", c["document_id"])
-    n_claims = await _count(db, f"select count(distinct c.id) from mentions m join claims c on {inside('m', 'c')} "
-                                "where m.entity_id = ?", key)
+    def __init__(self, datasette, database: str, entity: dict, longest: int):
+        self.db, self.entity, self.key = datasette.get_database(database), entity, [entity["id"]]
+        self.row = functools.partial(datasette.urls.row, database)
+        self.inside = functools.partial(inside_claim, longest=longest)
+        self.page_url = self.row("entities", entity["id"])
+        self.mentions_url = datasette.urls.table(database, "mentions") + "?" + urllib.parse.urlencode(
+            {"entity_id": entity["id"]})
+        self.claims_url = datasette.urls.query(database, "claims_mentioning") + "?" + urllib.parse.urlencode(
+            {"entity": entity["name"]})
 
-    limit = _limit("facts", show_all)
-    facts = await _rows(db, f"""select f.id, f.summary, f.n_documents, count(distinct c.id) as n
-from mentions m join claims c on {inside('m', 'c')} join facts f on f.id = c.fact_id
-where m.entity_id = ? group by f.id order by f.n_documents desc, n desc, f.id limit ?""", key + [limit])
-    for f in facts:
-        f["url"] = row("facts", f["id"])
-    n_facts = await _count(db, f"select count(distinct c.fact_id) from mentions m join claims c on {inside('m', 'c')} "
-                               "where m.entity_id = ?", key)
+    async def documents(self, limit: int):
+        rows = await _rows(self.db, "select d.id, coalesce(d.title, d.path) as document, d.published, count(*) as n "
+                                    "from mentions m join documents d on d.id = m.document_id where m.entity_id = ? "
+                                    "group by d.id order by n desc, d.path limit ?", self.key + [limit])
+        for d in rows:
+            d["url"] = self.row("documents", d["id"])
+        total = await _count(self.db, "select count(distinct document_id) from mentions where entity_id = ?", self.key)
+        return rows, total, None
 
-    limit = _limit("co_mentioned", show_all)
-    # total: the number of entities before the limit (the window runs after group by), one pass not two
-    co_mentioned = await _rows(db, f"""{_CO_MENTIONS} select e.id, e.name, e.label, count(distinct o.sentence_id) as n,
+    async def mentions(self, limit: int):
+        rows = await _mentions(self.db, self.entity["id"], limit, self.inside)
+        for m in rows:
+            m["url"] = self.row("claims", m["claim_id"]) if m["claim_id"] else \
+                self.row("sentences", m["sentence_id"]) if m["sentence_id"] else self.row("mentions", m["id"])
+            m["document_url"] = self.row("documents", m["document_id"])
+        total = await _count(self.db, "select count(*) from mentions where entity_id = ?", self.key)
+        return rows, total, self.mentions_url
+
+    async def claims(self, limit: int):
+        rows = await _claims(self.db, self.entity["id"], limit, self.inside)
+        for c in rows:
+            c["url"], c["document_url"] = self.row("claims", c["id"]), self.row("documents", c["document_id"])
+        total = await _count(self.db, f"select count(distinct c.id) from mentions m join claims c on "
+                                      f"{self.inside('m', 'c')} where m.entity_id = ?", self.key)
+        return rows, total, self.claims_url
+
+    async def facts(self, limit: int):
+        rows = await _rows(self.db, f"""select f.id, f.summary, f.n_documents, count(distinct c.id) as n
+from mentions m join claims c on {self.inside('m', 'c')} join facts f on f.id = c.fact_id
+where m.entity_id = ? group by f.id order by f.n_documents desc, n desc, f.id limit ?""", self.key + [limit])
+        for f in rows:
+            f["url"] = self.row("facts", f["id"])
+        total = await _count(self.db, f"select count(distinct c.fact_id) from mentions m join claims c on "
+                                      f"{self.inside('m', 'c')} where m.entity_id = ?", self.key)
+        return rows, total, None
+
+    async def co_mentioned(self, limit: int):
+        # total: the number of entities before the limit (the window runs after group by), one pass not two
+        rows = await _rows(self.db, f"""{_CO_MENTIONS} select e.id, e.name, e.label, count(distinct o.sentence_id) as n,
   count(*) over () as total from co o join entities e on e.id = o.entity_id group by e.id order by n desc, e.name limit ?""",
-                               key + [limit])
-    for e in co_mentioned:
-        e["url"] = row("entities", e["id"])
-    n_co = co_mentioned[0]["total"] if co_mentioned else 0
+                           self.key + [limit])
+        for e in rows:
+            e["url"] = self.row("entities", e["id"])
+        return rows, rows[0]["total"] if rows else 0, None
 
-    return {
-        "entity": entity,
-        "claims_url": claims_url,
-        "lists": {
-            "documents": _bounded("documents", documents, n_documents, _limit("documents", show_all), page_url),
-            "mentions": _bounded("mentions", mentions, n_mentions, _limit("mentions", show_all), page_url, mentions_url),
-            "claims": _bounded("claims", claims, n_claims, _limit("claims", show_all), page_url, claims_url),
-            "facts": _bounded("facts", facts, n_facts, _limit("facts", show_all), page_url),
-            "co_mentioned": _bounded("co_mentioned", co_mentioned, n_co, _limit("co_mentioned", show_all), page_url),
-        },
-        "dates": await _first_and_last_dates(db, entity["id"], row, inside),
-    }
+    async def dates(self) -> dict:
+        return await _first_and_last_dates(self.db, self.entity["id"], self.row, self.inside)
 
 
 # Mentions of other entities in the sentences naming the entity (the one parameter), as `co`
