@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from ...extract.entities import alias_table
 from .claim_spans import inside_claim, longest_claim
-from .spans import Span, escape_text, render_spans, safe_url, span
+from .spans import Span, render_spans, safe_url, span
 
 # Results shown per group; the rest are behind the group's "more" link
 SHOWN = 10

@@ -7,7 +7,7 @@ skin: what the pages show is read by pipeline.datasette.pages; HTML built from d
 from __future__ import annotations
 
 import re
-import urllib.parse
+import weakref
 
 import datasette.handle_exception as default_exception_handler
 from datasette import hookimpl
@@ -37,7 +37,8 @@ PAGES = {"claims": ("claim_page", pages.claim_page), "documents": ("document_pag
          "facts": ("fact_page", pages.fact_page), "entities": ("entity_page", entity_page.entity_page)}
 
 _is_claims_db: dict[tuple, bool] = {}  # (name, file) -> has the claims tables (served immutable)
-_entity_ids: dict[tuple, dict[str, str]] = {}  # (name, file) -> {canonical name: entity id}
+# Database -> {canonical name: entity id}; by the Database object, as a rebuilt file is served as a new one (fresh.py)
+_entity_ids: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 async def _claims_db(datasette, database) -> bool:
@@ -49,13 +50,12 @@ async def _claims_db(datasette, database) -> bool:
 
 async def _entity_id(datasette, database, name: str):
     """The id of the entity with this canonical name in a claims database, else None."""
-    key = (database, datasette.get_database(database).path)
-    if key not in _entity_ids:
+    db = datasette.get_database(database)
+    if db not in _entity_ids:
         if not await _claims_db(datasette, database):
             return None
-        rows = await datasette.get_database(database).execute("select name, id from entities")
-        _entity_ids[key] = dict(rows.rows)
-    return _entity_ids[key].get(name)
+        _entity_ids[db] = dict((await db.execute("select name, id from entities")).rows)
+    return _entity_ids[db].get(name)
 
 
 @hookimpl
