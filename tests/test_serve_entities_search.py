@@ -12,6 +12,8 @@ import sqlite3
 import urllib.parse
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
 from pipeline.serve.datasette import entity_page, search
@@ -114,6 +116,7 @@ def test_the_alias_document_names_one_entity_three_ways(db):
     ("R&D funding", '"R&D" funding'),
     ("U.S*", '"U.S"*'),
     ("  spaced   out ", "spaced out"),
+    ('"Republic\x00 of Korea"', '"Republic  of Korea"'),  # a NUL would end the FTS5 string early
 ])
 def test_parse_query(typed, expression):
     assert search.parse_query(typed) == expression
@@ -435,3 +438,28 @@ def test_a_list_too_slow_for_the_time_limit_is_said_so_and_the_page_still_shown(
     for name, total in (("mentions", n_mentions), ("documents", n_documents)):
         assert name in slow or shown["lists"][name]["total"] == total
     assert response.status_code == 200 and 'class="too-slow"' in response.text  # (timed on its own: maybe other lists)
+
+
+# --- whatever is typed ------------------------------------------------------------------------------
+
+QUERY_PIECES = ['"', "*", "(", ")", " ", "AND", "OR", "NOT", "NEAR(", "NEAR", "^", ":", "-", "+", ",", "ROK", "U.S.",
+                "text:", "speaker:", "Korea", "quantum", "'", "\\", "\u0000", "\u202e", "é", "😀", "R&D", "{", "}"]
+QUERIES = st.one_of(st.text(max_size=40), st.lists(st.sampled_from(QUERY_PIECES), max_size=12).map("".join),
+                    st.lists(st.one_of(st.sampled_from(QUERY_PIECES), st.text(max_size=4)), max_size=12).map("".join))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(query=QUERIES)
+def test_whatever_is_typed_is_results_or_a_message(datasette, get, query):
+    status = get("/-/search?" + urllib.parse.urlencode({"q": query})).status_code
+    try:
+        found = _search(datasette, query, shown=3)
+    except search.SearchError as exc:
+        assert str(exc) and status == (400 if query.strip() else 200)  # an empty box is the empty search page
+        return
+    assert status == 200
+    for group in found["groups"]:
+        assert group["total"] >= len(group["results"])
+        for r in group["results"]:
+            assert isinstance(r["html"], Markup) and "<script" not in r["html"]

@@ -36,9 +36,12 @@ OPEN, CLOSE = "\ue000", "\ue001"
 # Tokens of words in a snippet of a long text (sentences, notes, works cited)
 SNIPPET_TOKENS = 40
 OPERATORS = {"AND", "OR", "NOT"}
+# What SQLite says of an FTS5 query it cannot read
+QUERY_ERRORS = ("fts5", "no such column", "unterminated string")
 # What a query is split into: a "phrase" (maybe with *), a parenthesis, a run of other characters
 # up to a space, parenthesis or quote, or a quote that is never closed
 _TOKEN = re.compile(r'"[^"]*"\*?|[()]|[^\s()"]+|"')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # An FTS5 bareword: letters, digits, underscore and any non-ASCII character, optionally prefix*
 _BAREWORD = re.compile(r"[\w\u0080-\U0010ffff]+\*?")
 
@@ -66,7 +69,9 @@ def parse_query(query: str) -> str:
     """The FTS5 expression for what the reader typed; SearchError when it is empty or a quotation
     mark is left open."""
     parts = []
-    for token in _TOKEN.findall(query or ""):
+    # control characters (NUL ends an FTS5 string early) are no part of a search: spaces
+    query = _CONTROL.sub(" ", query or "")
+    for token in _TOKEN.findall(query):
         if token == '"':
             raise SearchError('A quotation mark is not closed: put a phrase between two " marks, '
                               'e.g. "Republic of Korea"')
@@ -240,7 +245,7 @@ async def search(datasette, database: str, query: str, shown: int = SHOWN) -> di
                            "more_url": _more_url(datasette, database, group.table, expression)
                            if total > len(rows) else None})
     except sqlite3.OperationalError as exc:
-        if "fts5" in str(exc) or "no such column" in str(exc):
+        if any(what in str(exc) for what in QUERY_ERRORS):
             raise SearchError(f"The search cannot read {query!r} ({exc}). Search for words, "
                               f'"a phrase in quotes" or a prefix* ; AND, OR and NOT need a word on each side') from None
         raise
