@@ -108,6 +108,7 @@ async def claim_page(datasette, database: str, claim_id) -> Optional[dict]:
 
     return {
         "claim": claim,
+        "speaker_url": await _entity_url(db, row, claim.get("speaker")),
         "ocr": await _ocr_read(db, claim),
         "fields": [(name, claim[name]) for name in CLAIM_FIELDS if claim.get(name) not in (None, "")],
         "flags": [(name, claim[name]) for name in FLAG_COLUMNS if name in claim],
@@ -128,6 +129,12 @@ async def claim_page(datasette, database: str, claim_id) -> Optional[dict]:
         "other_claims": others,
         "citations": citations,
     }
+
+
+async def _entity_url(db, row, name: Optional[str]) -> Optional[str]:
+    """The page of the entity with this canonical name (a claim's speaker), None when there is none."""
+    found = await _one(db, "select id from entities where name = ?", [name]) if name else None
+    return row("entities", found["id"]) if found else None
 
 
 async def _ocr_read(db, claim) -> Optional[dict]:
@@ -178,9 +185,15 @@ async def fact_page(datasette, database: str, fact_id) -> Optional[dict]:
         claim["money"] = [m["text"] for m in await _rows(db, _inside_claim("money"), [claim["id"]])]
         claim["citations"] = await _citations(db, row, "x.note_id = ?", claim["note_id"]) \
             if claim.get("note_id") is not None else []
+    named = await _rows(db, f"""select e.id, e.name, e.label, count(distinct c.id) as n from claims c
+join mentions m on {inside("m", "c")} join entities e on e.id = m.entity_id
+where c.fact_id = ? group by e.id order by n desc, e.name""", [fact["id"]])
+    for entity in named:
+        entity["url"] = row("entities", entity["id"])
     return {
         "fact": fact,
         "claims": members,
+        "entities": named,
         "n_documents": len({c["document_id"] for c in members}),
         "conflict_values": fact.get("conflict_values"),
     }

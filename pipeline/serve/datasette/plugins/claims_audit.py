@@ -7,7 +7,7 @@ skin: what the pages show is read by pipeline.datasette.pages; HTML built from d
 from __future__ import annotations
 
 import re
-import urllib.parse
+import weakref
 
 import datasette.handle_exception as default_exception_handler
 from datasette import hookimpl
@@ -16,7 +16,7 @@ from datasette.utils.asgi import NotFound, Response
 from datasette.views.row import RowView
 from markupsafe import Markup
 
-from pipeline.serve.datasette import STATIC_MOUNT, pages
+from pipeline.serve.datasette import STATIC_MOUNT, entity_page, pages
 from pipeline.serve.datasette.spans import escape_text, neutralise_bidi
 
 # Datasette 0.65 prints every exception it handles with `rich` when rich is installed (typer, which
@@ -30,11 +30,15 @@ if getattr(default_exception_handler, "rich", None) is not None:
 LINKED_COLUMNS = {"claim_id": "claims", "document_id": "documents", "entity_id": "entities", "fact_id": "facts",
                   "note_id": "notes", "sentence_id": "sentences", "paragraph_id": "paragraphs",
                   "money_id": "money", "date_id": "dates"}
+# Columns holding an entity's canonical name: in query results (table None) and in these tables
+NAME_COLUMNS = {None: {"entity", "actor", "speaker"}, "claims": {"speaker"}}
 # Row pages that get an audit panel: table -> (template variable, function reading what it shows)
 PAGES = {"claims": ("claim_page", pages.claim_page), "documents": ("document_page", pages.document_page),
-         "facts": ("fact_page", pages.fact_page)}
+         "facts": ("fact_page", pages.fact_page), "entities": ("entity_page", entity_page.entity_page)}
 
 _is_claims_db: dict[tuple, bool] = {}  # (name, file) -> has the claims tables (served immutable)
+# Database -> {canonical name: entity id}; by the Database object, as a rebuilt file is served as a new one (fresh.py)
+_entity_ids: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 async def _claims_db(datasette, database) -> bool:
@@ -44,9 +48,19 @@ async def _claims_db(datasette, database) -> bool:
     return _is_claims_db[key]
 
 
+async def _entity_id(datasette, database, name: str):
+    """The id of the entity with this canonical name in a claims database, else None."""
+    db = datasette.get_database(database)
+    if db not in _entity_ids:
+        if not await _claims_db(datasette, database):
+            return None
+        _entity_ids[db] = dict((await db.execute("select name, id from entities")).rows)
+    return _entity_ids[db].get(name)
+
+
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    if view_name != "row" or table not in (*PAGES, "entities") or request is None:
+    if view_name != "row" or table not in PAGES or request is None:
         return {}
 
     async def page_vars():
@@ -55,13 +69,9 @@ def extra_template_vars(view_name, database, table, request, datasette):
         pks = urlsafe_components(request.url_vars["pks"])
         if len(pks) != 1:
             return {}
-        if table == "entities":
-            rows = await datasette.get_database(database).execute("select name from entities where id = ?", pks)
-            if not rows.rows:
-                return {}
-            query = datasette.urls.query(database, "claims_mentioning")
-            return {"entity_claims_url": f"{query}?{urllib.parse.urlencode({'entity': rows.rows[0][0]})}"}
         name, read = PAGES[table]
+        if table == "entities":  # ?all=<list> shows one of its lists in full
+            return {name: await read(datasette, database, pks[0], request.args.get("all"))}
         return {name: await read(datasette, database, pks[0])}
 
     return page_vars
@@ -88,6 +98,17 @@ def render_cell(row, value, column, table, database, datasette):
     if table == "claims" and column == "text" and value is not None and "id" in row.keys():
         return Markup('<a class="claim-link" href="{}">{}</a>').format(
             datasette.urls.row(database, "claims", row["id"]), escape_text(value))
+    if table == "entities" and column == "name" and value is not None and "id" in row.keys():
+        return Markup('<a class="entity-link" href="{}">{}</a>').format(
+            datasette.urls.row(database, "entities", row["id"]), escape_text(value))
+    if column in NAME_COLUMNS.get(table, ()) and isinstance(value, str) and value:
+        async def entity_link():
+            entity_id = await _entity_id(datasette, database, value)
+            if entity_id is None:
+                return None
+            return Markup('<a class="entity-link" href="{}">{}</a>').format(
+                datasette.urls.row(database, "entities", entity_id), escape_text(value))
+        return entity_link
     if table is None and isinstance(value, (str, int)) and not isinstance(value, bool):
         target = LINKED_COLUMNS.get(column)
         if column == "row_id" and "row_table" in row.keys():
