@@ -344,7 +344,7 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
         except (OSError, sqlite3.Error) as exc:
             if not _is_disk_full(exc):
                 raise
-            raise DiskFull(f"cannot update {db_path}: disk full ({_one_line(exc)}); free space or use --db elsewhere") from exc
+            raise DiskFull(f"cannot write {db_path}: disk full ({_one_line(exc)}); free space or use --db elsewhere") from exc
         finally:
             producer.close()
         return _finish(report, planned, duplicates, rejected_paths, producer, cache, clock)

@@ -135,7 +135,8 @@ def update_database(db_path: str, results: Iterable[DocResult], removed: list[st
         counts = count_rows(conn)
         conn.execute("commit")
     except BaseException:
-        conn.execute("rollback")
+        if conn.in_transaction:  # SQLite ends it itself on some errors (a full disk)
+            conn.execute("rollback")
         raise
     finally:
         conn.close()

@@ -7,20 +7,16 @@ the longest claim's length gives the same rows from a short range of the index.
 """
 from __future__ import annotations
 
-import weakref
-
+from .per_build import per_build
 from .queries import inside
-
-# Datasette Database object -> its longest claim (a rebuilt file is served as a new object: fresh.py)
-_longest: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 async def longest_claim(db) -> int:
     """The length of the database's longest claim, in characters (0 when it has none)."""
-    if db not in _longest:
+    async def compute():
         (n,), = (await db.execute('select coalesce(max("end" - start), 0) from claims')).rows
-        _longest[db] = int(n)
-    return _longest[db]
+        return int(n)
+    return await per_build(db, "longest claim", compute)
 
 
 def inside_claim(inner: str, claim: str, longest: int) -> str:

@@ -7,7 +7,6 @@ skin: what the pages show is read by pipeline.datasette.pages; HTML built from d
 from __future__ import annotations
 
 import re
-import weakref
 
 import datasette.handle_exception as default_exception_handler
 from datasette import hookimpl
@@ -17,6 +16,7 @@ from datasette.views.row import RowView
 from markupsafe import Markup
 
 from pipeline.serve.datasette import STATIC_MOUNT, entity_page, pages
+from pipeline.serve.datasette.per_build import per_build
 from pipeline.serve.datasette.spans import escape_text, neutralise_bidi
 
 # Datasette 0.65 prints every exception it handles with `rich` when rich is installed (typer, which
@@ -36,9 +36,7 @@ NAME_COLUMNS = {None: {"entity", "actor", "speaker"}, "claims": {"speaker"}}
 PAGES = {"claims": ("claim_page", pages.claim_page), "documents": ("document_page", pages.document_page),
          "facts": ("fact_page", pages.fact_page), "entities": ("entity_page", entity_page.entity_page)}
 
-_is_claims_db: dict[tuple, bool] = {}  # (name, file) -> has the claims tables (served immutable)
-# Database -> {canonical name: entity id}; by the Database object, as a rebuilt file is served as a new one (fresh.py)
-_entity_ids: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_is_claims_db: dict[tuple, bool] = {}  # (name, file) -> has the claims tables
 
 
 async def _claims_db(datasette, database) -> bool:
@@ -50,12 +48,13 @@ async def _claims_db(datasette, database) -> bool:
 
 async def _entity_id(datasette, database, name: str):
     """The id of the entity with this canonical name in a claims database, else None."""
+    if not await _claims_db(datasette, database):
+        return None
     db = datasette.get_database(database)
-    if db not in _entity_ids:
-        if not await _claims_db(datasette, database):
-            return None
-        _entity_ids[db] = dict((await db.execute("select name, id from entities")).rows)
-    return _entity_ids[db].get(name)
+
+    async def entity_ids():
+        return dict((await db.execute("select name, id from entities")).rows)
+    return (await per_build(db, "entity ids", entity_ids)).get(name)
 
 
 @hookimpl
