@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import errno
-import html
 import json
 import pathlib
 import signal
@@ -19,14 +18,16 @@ import sys
 import tempfile
 
 import yaml
-from datasette.utils import tilde_encode
 
 from ..store.check import ensure_readable, read_columns
-from .datasette import METADATA, PLUGINS, REQUIRED_TABLES, STATIC, STATIC_MOUNT, TEMPLATES, queries, reviews
+from .datasette import METADATA, PLUGINS, REQUIRED_TABLES, STATIC, STATIC_MOUNT, TEMPLATES, charts, queries, reviews
 
 # The name metadata.yml is written for
 TEMPLATE_DATABASE = "claims"
 DASHBOARD_PLUGIN = "datasette-dashboards"
+# The pictures, on the front page (its search box and questions are in templates/index.html)
+FRONT_LINKS = ('\n<p><a href="/-/dashboards/pictures">Pictures</a>: a timeline of dated claims and a chart of money '
+               'figures by actor and year; click a mark to open its claim (each chart has a table of its marks).</p>')
 SETTINGS = {"default_page_size": 50, "max_returned_rows": 5000, "sql_time_limit_ms": 3000}
 
 
@@ -61,22 +62,12 @@ def build_metadata(db: pathlib.Path, template: pathlib.Path = METADATA, reviews_
         metadata.setdefault("plugins", {})["claims-reviews"] = {
             "reviews_path": str(pathlib.Path(reviews_db).resolve()), "claims_database": name,
             "remote_reviews": remote_reviews}
+    for key in [key for key in metadata if key.startswith("x-")]:  # YAML anchors of metadata.yml, not metadata
+        del metadata[key]
     for dashboard in metadata.get("plugins", {}).get(DASHBOARD_PLUGIN, {}).values():
-        for chart in dashboard.get("charts", {}).values():
-            chart["db"] = name
-    metadata["description_html"] = metadata.get("description_html", "") + _front_links(name)
+        charts.prepare_dashboard(dashboard, name, database["queries"])
+    metadata["description_html"] = metadata.get("description_html", "") + FRONT_LINKS
     return metadata
-
-
-def _front_links(name: str) -> str:
-    """A search box and the pictures, on the front page, for the database served."""
-    name = html.escape(tilde_encode(name))
-    return (f'\n<form class="claim-search" action="/{name}/claims" method="get">'
-            f'<label for="claim-search">Search claims</label> '
-            f'<input id="claim-search" type="search" name="_search" placeholder="e.g. Tokyo Statement"> '
-            f'<input type="submit" value="Search"></form>'
-            f'\n<p><a href="/-/dashboards/pictures">Pictures</a>: a timeline of dated claims and a chart of money '
-            f'figures by actor and year; click a mark to open its claim.</p>')
 
 
 def datasette_args(db: pathlib.Path, metadata_file: pathlib.Path, host: str = "127.0.0.1",
