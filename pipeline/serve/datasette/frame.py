@@ -1,5 +1,5 @@
 """Datasette's page frame made accessible: lang, a <main> landmark, a skip link, labels on the table
-filters, and a block for the row page's heading, as small edits applied to Datasette's own templates
+filters, headings in order, and a block for the row page's heading, as small edits applied to Datasette's own templates
 when they are loaded.
 
 Datasette 0.65 writes `<html>`, `<section class="content">` and the row page's `<h1>` outside any
@@ -23,8 +23,16 @@ EDITS = {
         ('<section class="content">', '<main id="main" class="content" tabindex="-1">'),
         ("</section>\n</div>\n<footer", "</main>\n</div>\n<footer"),
     ],
-    # the filter row's controls have no label
+    # headings one level under the page's <h1> (an <h3> there skips a level), looking as they did
+    "query.html": [
+        ("<h3>Custom SQL query", '<h2 class="header3">Custom SQL query'),
+        ("{% endif %}</h3>", "{% endif %}</h2>"),
+    ],
+    # the filter row's controls have no label; the row count is a heading one level under the <h1>
     "table.html": [
+        ("    <h3>{% if filtered_table_rows_count", '    <h2 class="header3">{% if filtered_table_rows_count'),
+        ("{% if human_description_en %}{{ human_description_en }}{% endif %}\n    </h3>",
+         "{% if human_description_en %}{{ human_description_en }}{% endif %}\n    </h2>"),
         ('<select name="_filter_column_{{ loop.index }}">', '<select name="_filter_column_{{ loop.index }}" aria-label="Column to filter">'),
         ('<select name="_filter_op_{{ loop.index }}">', '<select name="_filter_op_{{ loop.index }}" aria-label="How to compare">'),
         ('name="_filter_value_{{ loop.index }}" class="filter-value"', 'name="_filter_value_{{ loop.index }}" class="filter-value" aria-label="Value to compare with"'),
