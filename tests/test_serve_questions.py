@@ -146,6 +146,25 @@ def test_home_page_counts_are_read_when_it_is_asked_for(corpus_db, tmp_path):
     assert _question_count(_get(ds, "/"), "money_by_actor") == n_money - 2
 
 
+# SQL that counts for longer than any time limit a server sets
+SLOW = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 100000000) select count(*) from n"
+
+
+def test_a_count_too_slow_for_the_server_is_left_out_not_an_error(corpus_db):
+    from datasette.app import Datasette
+
+    from pipeline.serve.datasette.questions import read_questions
+
+    ds = Datasette(immutables=[str(corpus_db)], settings={"sql_time_limit_ms": 50})
+    canned = {"money_by_actor": {"sql": SLOW}, "unsourced_claims": {"sql": "select 1"}}
+
+    async def read():
+        await ds.invoke_startup()
+        return await read_questions(ds, "claims", canned)
+    counts = {q["query"]: q["count"] for q in asyncio.run(read())}
+    assert counts == {"money_by_actor": None, "unsourced_claims": 1}
+
+
 def test_home_page_lists_every_question_with_its_count(corpus_db, datasette_page):
     from pipeline.serve.datasette.questions import QUESTIONS
 

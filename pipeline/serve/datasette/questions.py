@@ -10,6 +10,8 @@ import dataclasses
 import urllib.parse
 from typing import Optional
 
+from datasette.database import QueryInterrupted
+
 # How many entities the "claims by entity" question offers as links
 TOP_ENTITIES = 8
 
@@ -47,20 +49,32 @@ group by e.id order by n_claims desc, e.name limit {TOP_ENTITIES}"""
 
 async def read_questions(datasette, database: str, canned: dict[str, dict]) -> list[dict]:
     """[{query, title, unit, count, url}] for the questions whose canned query the database has
-    (canned: name -> {sql, ...}); the claims-by-entity question also lists the entities named in most
-    claims, each with the URL of its claims."""
+    (canned: name -> {sql, ...}); count is None when counting takes longer than the server allows a
+    query. The claims-by-entity question also lists the entities named in most claims, each with the
+    URL of its claims."""
     db = datasette.get_database(database)
     found = []
     for question in QUESTIONS:
         if question.query not in canned:
             continue
-        result = await db.execute(question.sql(canned[question.query]["sql"]))
-        item = dataclasses.asdict(question) | {"count": result.first()[0],
-                                               "url": datasette.urls.query(database, question.query)}
+        count = await _first_or_none(db, question.sql(canned[question.query]["sql"]))
+        item = dataclasses.asdict(question) | {"count": count, "url": datasette.urls.query(database, question.query)}
         if question.query == "claims_mentioning":
+            try:
+                top = await db.execute(ENTITIES_IN_CLAIMS)
+            except QueryInterrupted:
+                top = []
             item["entities"] = [{"name": row["name"], "n_claims": row["n_claims"],
                                  "url": item["url"] + "?" + urllib.parse.urlencode({"entity": row["name"]})}
-                                for row in await db.execute(ENTITIES_IN_CLAIMS)]
+                                for row in top]
         found.append(item)
     return found
 
+
+async def _first_or_none(db, sql: str):
+    """The first value of sql's first row; None when the query runs past the server's sql_time_limit_ms
+    (the home page is served without that count, not as an error)."""
+    try:
+        return (await db.execute(sql)).first()[0]
+    except QueryInterrupted:
+        return None
