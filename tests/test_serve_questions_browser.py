@@ -215,6 +215,19 @@ def _mark_xs(marks) -> list[float]:
     return marks.evaluate_all("ps => ps.map(p => parseFloat(/translate\\(([-\\d.]+)/.exec(p.getAttribute('transform'))[1]))")
 
 
+def test_timeline_shows_whole_document_titles(page, audit_db):
+    page.goto(page.base + "/-/dashboards/pictures")
+    page.locator("#chart-timeline svg .mark-symbol.role-mark path").first.wait_for(timeout=CHART_WAIT_MS)
+    labels = page.locator("#chart-timeline svg .role-axis-label text").evaluate_all(
+        "ts => ts.map(t => [...t.querySelectorAll('tspan')].map(s => s.textContent).join(' ') || t.textContent)")
+    titles = [t for (t,) in _sql(audit_db, """select distinct coalesce(d.title, d.path) from documents d
+        where exists (select 1 from claims c join dates dt on dt.document_id = c.document_id and dt.start >= c.start
+          and dt."end" <= c."end" where c.document_id = d.id and dt.value is not null
+          and dt.granularity in ('day', 'month', 'year', 'decade'))""")]
+    assert any(len(t) > 80 for t in titles), "the test database should have a long title"
+    assert sorted(t for t in titles) == sorted(label for label in labels if label in titles), (titles, labels)
+
+
 def test_money_chart_has_one_mark_per_figure_with_its_actor(page, audit_db):
     page.goto(page.base + "/-/dashboards/pictures")
     marks = page.locator("#chart-money svg .mark-symbol.role-mark path")
