@@ -189,7 +189,7 @@ def test_every_page_has_lang_main_and_a_skip_link(datasette_page, path):
 def test_a_datasette_template_without_the_text_an_edit_replaces_fails_loudly():
     with pytest.raises(frame.FrameEditMissing, match="base.html.*<html>"):
         frame.edit_source("base.html", "<!DOCTYPE html><html class='x'><body></body></html>", "base.html")
-    assert frame.edit_source("query.html", "unchanged") == "unchanged"  # a template with no edits
+    assert "index.html" not in frame.EDITS and frame.edit_source("index.html", "unchanged") == "unchanged"
 
 
 def test_datasettes_templates_hold_the_text_every_edit_replaces():
