@@ -74,10 +74,11 @@ def test_metadata_is_keyed_by_the_served_database(corpus_db, tmp_path, filename,
     assert tables["claims"]["description"] and tables["money"]["sort_desc"] == "amount"
     charts = metadata["plugins"]["datasette-dashboards"]["pictures"]["charts"]
     assert charts and {chart["db"] for chart in charts.values()} == {name}
-    assert f'action="/{name}/claims"' in metadata["description_html"]
+    assert f"(/{name}/picture_timeline)" in charts["timeline_table"]["display"]  # its marks as a table
     assert set(metadata["databases"][name]["queries"]) == {
-        "money_claims", "claims_mentioning", "unsourced_claims", "facts_in_several_documents",
-        "conflicting_figures", "document_in_reading_order", "near_misses"}
+        "money_by_actor", "documents_overview", "claims_mentioning", "unsourced_claims",
+        "facts_in_several_documents", "conflicting_figures", "document_in_reading_order", "near_misses",
+        "picture_timeline", "picture_actors", "picture_money"}
 
 
 def test_near_misses_are_sentences_just_below_the_threshold(corpus_db):
@@ -142,15 +143,6 @@ def test_no_write_or_upload_plugin_is_installed():
 
 
 # --- canned queries -------------------------------------------------------------------------------
-
-def test_money_claims_are_largest_first_and_inside_their_claims(corpus_db):
-    rows = _run(corpus_db, "money_claims")
-    assert rows
-    amounts = [r["amount"] for r in rows]
-    known = [a for a in amounts if a is not None]
-    assert known and amounts == sorted(known, reverse=True) + [None] * (len(amounts) - len(known))
-    assert all(r["figure"] in r["claim"] for r in rows)
-
 
 @pytest.mark.parametrize("entity", ["United States", "united states", "US", "U.S."])
 def test_claims_mentioning_an_entity_by_name_or_alias(corpus_db, entity):
@@ -383,7 +375,7 @@ def test_document_page_highlights_every_claim(corpus_db, datasette_get):
 
 
 def test_query_results_link_their_rows(corpus_db, datasette_get):
-    html = datasette_get("/claims/money_claims").text
+    html = datasette_get("/claims/money_by_actor").text
     assert re.search(r'<a href="/claims/claims/([0-9a-f]{12})">\1</a>', html)
     html = datasette_get(f"/claims/document_in_reading_order?document={_nth(corpus_db, 'documents', 1)}").text
     assert re.search(r'<a href="/claims/paragraphs/([0-9a-f]{12})">\1</a>', html)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import errno
-import html
 import json
 import pathlib
 import signal
@@ -20,10 +19,9 @@ import sys
 import tempfile
 
 import yaml
-from datasette.utils import tilde_encode
 
 from ..store.check import ensure_readable, read_columns
-from .datasette import METADATA, PLUGINS, REQUIRED_TABLES, STATIC, STATIC_MOUNT, TEMPLATES, queries, reviews
+from .datasette import METADATA, PLUGINS, REQUIRED_TABLES, STATIC, STATIC_MOUNT, TEMPLATES, charts, queries, reviews
 
 # The name metadata.yml is written for
 TEMPLATE_DATABASE = "claims"
@@ -31,6 +29,9 @@ DASHBOARD_PLUGIN = "datasette-dashboards"
 ORIGINAL_PLUGIN = "claims-original"  # plugins/claims_original.py
 PAGE_IMAGES = "page-images"  # the folder beside the database where PDF page pictures are cached
 DEFAULT_RAW = pathlib.Path("raw")
+# The pictures, on the front page (its search box and questions are in templates/index.html)
+FRONT_LINKS = ('\n<p><a href="/-/dashboards/pictures">Pictures</a>: a timeline of dated claims and a chart of money '
+               'figures by actor and year; click a mark to open its claim (each chart has a table of its marks).</p>')
 SETTINGS = {"default_page_size": 50, "max_returned_rows": 5000, "sql_time_limit_ms": 3000}
 
 
@@ -71,22 +72,12 @@ def build_metadata(db: pathlib.Path, template: pathlib.Path = METADATA, reviews_
         metadata.setdefault("plugins", {})[ORIGINAL_PLUGIN] = {
             "raw_dir": str(pathlib.Path(raw_dir).resolve()),
             "cache_dir": str(pathlib.Path(db).resolve().parent / PAGE_IMAGES)}
+    for key in [key for key in metadata if key.startswith("x-")]:  # YAML anchors of metadata.yml, not metadata
+        del metadata[key]
     for dashboard in metadata.get("plugins", {}).get(DASHBOARD_PLUGIN, {}).values():
-        for chart in dashboard.get("charts", {}).values():
-            chart["db"] = name
-    metadata["description_html"] = metadata.get("description_html", "") + _front_links(name)
+        charts.prepare_dashboard(dashboard, name, database["queries"])
+    metadata["description_html"] = metadata.get("description_html", "") + FRONT_LINKS
     return metadata
-
-
-def _front_links(name: str) -> str:
-    """A search box and the pictures, on the front page, for the database served."""
-    name = html.escape(tilde_encode(name))
-    return (f'\n<form class="claim-search" action="/{name}/claims" method="get">'
-            f'<label for="claim-search">Search claims</label> '
-            f'<input id="claim-search" type="search" name="_search" placeholder="e.g. Tokyo Statement"> '
-            f'<input type="submit" value="Search"></form>'
-            f'\n<p><a href="/-/dashboards/pictures">Pictures</a>: a timeline of dated claims and a chart of money '
-            f'figures by actor and year; click a mark to open its claim.</p>')
 
 
 def datasette_args(db: pathlib.Path, metadata_file: pathlib.Path, host: str = "127.0.0.1",

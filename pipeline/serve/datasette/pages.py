@@ -15,6 +15,8 @@ from . import REQUIRED_TABLES
 from .queries import FLAG_COLUMNS, inside
 from .spans import SortedSpans, Span, escape_text, render_spans, safe_url, span
 
+# A document with at least this many headings gets an outline of them at the top of its page
+OUTLINE_FROM = 2
 # Claim columns shown as "what the claim says", in this order, when present and not empty
 CLAIM_FIELDS = ("kind", "modality", "speaker", "subject", "predicate", "object")
 
@@ -247,11 +249,15 @@ async def document_page(datasette, database: str, document_id) -> Optional[dict]
         new_page = para.get("page") if para.get("page") != page else None
         page = para.get("page", page)
         blocks.append(_block(text, para["start"], para["end"], para["kind"], new_page, spans,
-                             seq=para.get("seq"), url=row("paragraphs", para["id"]), read=para["id"] in read))
+                             seq=para.get("seq"), url=row("paragraphs", para["id"]), read=para["id"] in read,
+                             anchor=_anchor(para) if para["kind"] == "heading" else None))
         pos = max(pos, para["end"])
     if text[pos:].strip():
         blocks.append(_block(text, pos, len(text), "unclassified", None, spans))
+    outline = [{"text": text[p["start"]:p["end"]].strip(), "anchor": _anchor(p), "page": p.get("page")}
+               for p in paragraphs if p["kind"] == "heading"]
     return {
+        "outline": outline if len(outline) >= OUTLINE_FROM else [],
         "document": dict(doc, source_link=safe_url(doc.get("source_url"))),
         "blocks": blocks,
         "n_claims": len(claims),
@@ -263,8 +269,14 @@ async def document_page(datasette, database: str, document_id) -> Optional[dict]
     }
 
 
-def _block(text, start, end, kind, new_page, spans: SortedSpans, seq=None, url=None, read=False) -> dict:
-    return {"kind": kind, "page": new_page, "seq": seq, "url": url, "read": read,
+def _anchor(paragraph: dict) -> str:
+    """The id of a heading on the document page, for its outline's link (paragraph ids are stable)."""
+    return f"section-{paragraph['id']}"
+
+
+def _block(text, start, end, kind, new_page, spans: SortedSpans, seq=None, url=None, read=False,
+           anchor=None) -> dict:
+    return {"kind": kind, "page": new_page, "seq": seq, "url": url, "read": read, "anchor": anchor,
             "html": render_spans(text[start:end], start, spans.starting_in(start, end))}
 
 

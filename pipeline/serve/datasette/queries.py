@@ -24,18 +24,95 @@ def inside(inner: str, outer: str) -> str:
             f'and {inner}."end" <= {outer}."end"')
 
 
-def money_claims() -> dict:
+# Entity labels that can pledge or spend money: organisations, countries and cities, groups, people
+ACTOR_LABELS = ("ORG", "GPE", "NORP", "PERSON")
+# Words that join two actors named before a figure into one ("the U.S. and Japan contributing $500 million")
+ACTOR_JOINERS = (" and ", ", ", " & ", ", and ")
+# The year of a money figure: the first date of its claim (of its sentence outside claims), else the document's
+_MONEY_YEAR = """coalesce((select min(substr(dt.value, 1, 4)) from dates dt where dt.document_id = m.document_id
+      and dt.start >= coalesce(c.start, s.start) and dt."end" <= coalesce(c."end", s."end")
+      and dt.granularity in ('day', 'month', 'year')), substr(d.published, 1, 4))"""
+
+
+def money_actor_sql() -> str:
+    """SQL: one row per money figure with `actor` (canonical names, comma-separated) and `actor_from`.
+
+    The rule, the same for every figure: the entities named in the subject of the claim holding the
+    figure (IBM and Google pledged ...); when its subject names none, or the figure is in no claim, the
+    organisation, place, group or person named last before the figure in its sentence, with the one
+    before that when only "and" or a comma stands between them (the U.S. and Japan contributing ...);
+    failing both, the claim's speaker. One actor (or one pair) per figure, never every name of its
+    sentence."""
+    labels = ", ".join(f"'{label}'" for label in ACTOR_LABELS)
+    joiners = ", ".join(f"'{j}'" for j in ACTOR_JOINERS)
+    return f"""named as (
+  select m.id as money_id, mn.start, mn."end", e.name,
+    c.subject is not null and instr(' ' || c.subject || ' ', ' ' || mn.text || ' ') > 0 as in_subject
+  from money m
+  join sentences s on s.id = m.sentence_id
+  join mentions mn on mn.document_id = m.document_id and mn.start >= s.start and mn."end" <= s."end"
+  join entities e on e.id = mn.entity_id
+  left join claims c on {inside('m', 'c')}
+  where mn.label in ({labels})),
+nearest as (
+  select n.money_id, max(n.start) as start from named n join money m on m.id = n.money_id
+  where n."end" <= m.start and n.money_id not in (select money_id from named where in_subject)
+  group by n.money_id),
+chosen as (
+  select money_id, name, min(start) as start, 'subject of the claim' as actor_from
+  from named where in_subject group by money_id, name
+  union all
+  select n.money_id, n.name, n.start, 'named before the figure'
+  from named n join nearest x on x.money_id = n.money_id
+  join money m on m.id = n.money_id join documents d on d.id = m.document_id
+  where n.start = x.start or (n."end" <= x.start
+    and substr(d.text, n."end" + 1, x.start - n."end") in ({joiners})
+    and not exists (select 1 from named o where o.money_id = n.money_id and o.start > n.start and o.start < x.start))),
+actors as (
+  select money_id, group_concat(name, ', ') as actor, min(actor_from) as actor_from
+  from (select * from chosen order by money_id, start) group by money_id)"""
+
+
+def money_by_actor(columns: dict[str, set[str]]) -> dict:
+    flags = [f for f in FLAG_COLUMNS if f in columns["claims"]]
+    flag_list = " || ".join(f"case when c.{f} = 1 then '{f.replace('_', ' ')}, ' else '' end" for f in flags)
     return {
-        "title": "Claims with money figures, largest first",
-        "description": "Every money figure inside a claim, largest amount first (amounts are compared as "
-                       "numbers whatever their currency: read the currency column); figures without an "
-                       "amount last.",
-        "sql": f"""select m.amount, m.currency, m.text as figure, m.qualifier, c.id as claim_id, c.text as claim,
-  c.kind, {_CLAIM_PLACE}
+        "title": "Money by actor: who pledged or spent what, largest first",
+        "description": "Every money figure, in a claim or not, largest amount first (amounts are compared as numbers "
+                       "whatever their currency: read the currency column). The actor is who the text says "
+                       "pledged or spent it: the entities named in the claim's subject; else the organisation, "
+                       "country, group or person named last before the figure in its sentence (with the one before "
+                       "it when joined by \"and\" or a comma); else the claim's speaker. year: the claim's own "
+                       "date, else the document's. Figures outside any claim have no claim_id and show their sentence.",
+        "sql": f"""with {money_actor_sql()}
+select m.amount, m.currency, m.qualifier, coalesce(a.actor, c.speaker) as actor,
+  case when a.actor is not null then a.actor_from when c.speaker is not null then 'speaker of the claim' end
+    as actor_from,
+  {_MONEY_YEAR} as year,
+  {("rtrim(" + flag_list + ", ', ')") if flags else "null"} as flags,
+  m.text as figure, c.id as claim_id, case when c.id is null then 'outside claims' else c.kind end as kind,
+  coalesce(c.text, s.text) as text, m.sentence_id, coalesce(d.title, d.path) as document, s.page, m.id as money_id
 from money m
-join claims c on {inside('m', 'c')}
-{_CLAIM_JOINS}
+join documents d on d.id = m.document_id
+left join claims c on {inside('m', 'c')}
+left join sentences s on s.id = m.sentence_id
+left join actors a on a.money_id = m.id
 order by m.amount is null, m.amount desc, d.path, m.start""",
+    }
+
+
+def documents_overview(columns: dict[str, set[str]]) -> dict:
+    unsourced = "c.unsourced = 1" if "unsourced" in columns["claims"] else unsourced_sql("c")
+    return {
+        "title": "Documents: title, publisher, date, format, pages and claims",
+        "description": "Every document of the corpus with what a reader asks of it first; open one to read it with "
+                       "its claims highlighted. unsourced: its claims that nothing in the document backs.",
+        "sql": f"""select d.id as document_id, coalesce(d.title, d.path) as title, d.publisher, d.published, d.format,
+  d.n_pages as pages, (select count(*) from claims c where c.document_id = d.id) as claims,
+  (select count(*) from claims c where c.document_id = d.id and {unsourced}) as unsourced,
+  (select count(*) from money m where m.document_id = d.id) as money_figures, d.path
+from documents d
+order by d.published is null, d.published desc, d.path""",
     }
 
 
@@ -207,11 +284,13 @@ def changed_since_review() -> dict:
 
 
 def canned_queries(columns: dict[str, set[str]], reviews: bool = False) -> dict[str, dict]:
-    """name -> {title, description, sql} for a database whose tables have these columns; with
-    reviews, the queries over the reviewers' verdicts (attached as schema `reviews`) too."""
-    return {
+    """name -> {title, description, sql, hide_sql} for a database whose tables have these columns; with
+    reviews, the queries over the reviewers' verdicts (attached as schema `reviews`) too. The SQL is
+    hidden on the query's page (a reader comes for the answer; "show SQL" reveals it)."""
+    found = {
         **({"reviewed_claims": reviewed_claims(), "changed_since_review": changed_since_review()} if reviews else {}),
-        "money_claims": money_claims(),
+        "money_by_actor": money_by_actor(columns),
+        "documents_overview": documents_overview(columns),
         "claims_mentioning": claims_mentioning(columns),
         "unsourced_claims": unsourced_claims(columns),
         "facts_in_several_documents": facts_in_several_documents(),
@@ -220,3 +299,4 @@ def canned_queries(columns: dict[str, set[str]], reviews: bool = False) -> dict[
         **({"near_misses": near_misses()}
            if "score" in columns.get("sentences", set()) and "claim_threshold" in columns.get("runs", set()) else {}),
     }
+    return {name: dict(query, hide_sql=True) for name, query in found.items()}
