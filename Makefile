@@ -25,7 +25,7 @@ CLAIM_MODEL := models/checkworthy
 TRAINING := $(wildcard pipeline/data/train/*.jsonl) pipeline/extract/claims/textcat.cfg \
 	pipeline/extract/claims/train.py pipeline/extract/claims/checkworthy.py
 
-.PHONY: build serve test model eval chromium tesseract real-pdfs bench check clean help
+.PHONY: build serve test model eval chromium tesseract real-pdfs axe bench check clean help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,8 +66,18 @@ serve: $(DB) ## Build if needed, then serve the database on http://127.0.0.1:800
 check: $(DB) ## Verify the built database's invariants
 	$(BIN)/claims-pipeline check --db $(DB)
 
-test: $(STAMP) model chromium tesseract real-pdfs ## Run the test suite (real model, real SQLite, generated and real PDFs, pages in Chromium)
+test: $(STAMP) model chromium tesseract real-pdfs axe ## Run the test suite (real model, real SQLite, generated and real PDFs, pages in Chromium)
 	$(BIN)/python -m pytest
+
+axe: ## Install axe-core (npm, as package-lock.json pins it) for the browser tests' accessibility checks
+	@if [ "$$CLAIMS_SKIP_BROWSER" = 1 ] || { [ -f node_modules/.installed ] && [ node_modules/.installed -nt package-lock.json ]; }; then :; \
+	else \
+		if ! command -v npm >/dev/null; then \
+			if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+			else echo "The accessibility tests need npm: sudo apt-get install npm" >&2; exit 1; fi; \
+		fi; \
+		npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	fi
 
 real-pdfs: $(STAMP) ## Fetch the two US government PDFs the ingest tests read (pdfminer's 2019 release on PyPI, sha256-checked)
 	@if [ "$$CLAIMS_SKIP_REAL_PDFS" != 1 ]; then $(BIN)/python -m tests.real_pdfs; fi
