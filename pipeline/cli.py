@@ -8,6 +8,7 @@ import dataclasses
 import json
 import pathlib
 import sys
+from typing import Optional
 
 import click
 
@@ -166,7 +167,8 @@ def _one_line(text: str) -> str:
 @model_option
 @claim_model_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes for new documents (default: the machine's cores), e.g. -j 2.")
+              help="Worker processes for new documents (default: the machine's cores; with --cluster, the "
+                   "cluster's workers instead), e.g. -j 2.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=pathlib.Path), default=None,
               help="Per-document cache (default: a cache/ folder beside the database), e.g. /tmp/claims-cache.")
 @click.option("--no-cache", is_flag=True, help="Process every document again and write no cache entries.")
@@ -186,9 +188,16 @@ def _one_line(text: str) -> str:
 @click.option("--no-ocr", is_flag=True,
               help="Do not read scanned PDF pages with Tesseract (OCR is on when Tesseract is installed); "
                    "a scan met is reported and left out, e.g. --no-ocr for a quick build of text PDFs.")
+@click.option("--cluster", metavar="ADDRESS", default=None, callback=lambda ctx, param, value: _cluster(value),
+              help="Produce new documents on a Dask cluster instead of local processes: a scheduler's address "
+                   "(tcp://host:8786; start workers with `dask worker ADDRESS --nthreads 1`), or local:N to start "
+                   "N worker processes here for this build. Workers on other machines must see the source files, "
+                   "the cache and the claim model at the same paths (shared storage); this process alone writes "
+                   "the database. Needs the cluster extra (pip install 'claims-pipeline[cluster]'), "
+                   "e.g. --cluster local:2.")
 @quiet_option
 def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_mb, max_pages, max_page_chars,
-          doc_timeout, doc_memory_mb, lock_timeout, no_ocr, quiet):
+          doc_timeout, doc_memory_mb, lock_timeout, no_ocr, cluster, quiet):
     """Build the claims database from every source file in RAW_DIR (default raw/).
 
     Only documents that changed since the last build are processed again (the per-document
@@ -233,7 +242,8 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_m
                                        cache_dir=cache_dir, use_cache=not no_cache, max_file_mb=max_file_mb,
                                        on_note=on_note, claim_model=claim_model, max_pages=max_pages,
                                        max_page_chars=max_page_chars, doc_timeout=doc_timeout,
-                                       doc_memory_mb=doc_memory_mb, lock_timeout=lock_timeout, ocr=not no_ocr)
+                                       doc_memory_mb=doc_memory_mb, lock_timeout=lock_timeout, ocr=not no_ocr,
+                                       cluster=cluster)
         except (nlp.ModelNotFound, build_stage.BuildLocked, build_stage.DiskFull, build_stage.WorkerFailed) as exc:
             raise click.ClickException(_one_line(str(exc)))
         except build_stage.BuildFailed as exc:
@@ -244,6 +254,23 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_m
         click.echo(f"same content: {_one_line(path)} is {_one_line(first)}; stored once, with both paths", err=True)
     if not quiet:
         click.echo(result.summary())
+
+
+def _cluster(address: Optional[str]) -> Optional[str]:
+    """--cluster checked before any work: its form, and that Dask is installed."""
+    if address is None:
+        return None
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise click.BadParameter("Dask distributed is not installed: pip install 'claims-pipeline[cluster]'")
+    from .build.cluster import parse_address
+
+    try:
+        parse_address(address)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc))
+    return address
 
 
 def _unreadable(exc) -> click.ClickException:

@@ -150,15 +150,18 @@ def group_tasks(planned: list[Planned]) -> list[list[int]]:
 
 class Producer:
     """Yields (Planned, Outcome) in plan order: cached results read here, the rest computed by a
-    pool of worker processes (pool.py) at most a few tasks ahead of the consumer. Every document
-    is produced in a worker, within its budget, whatever the number of jobs."""
+    pool of worker processes (pool.py), or by a Dask cluster's workers (`cluster`: its address,
+    cluster.py), at most a few tasks ahead of the consumer. Every document is produced in a
+    worker, within its budget, whatever the number of jobs."""
 
     def __init__(self, planned: list[Planned], settings: Settings, jobs: int,
-                 cache: Optional[cache_stage.Cache]):
-        self.planned, self.settings, self.cache = planned, settings, cache
+                 cache: Optional[cache_stage.Cache], cluster: Optional[str] = None):
+        self.planned, self.settings, self.cache, self.cluster = planned, settings, cache, cluster
         self.tasks = group_tasks(planned)
+        self.pool = None  # a WorkerPool, or a cluster.ClusterPool: the same interface
+        if cluster and self.tasks:  # connected now: the cluster's size is the number of jobs
+            jobs = self._workers().size
         self.jobs = max(1, min(jobs, len(self.tasks)))
-        self.pool: Optional[WorkerPool] = None
         self.in_flight: collections.deque = collections.deque()  # (task, key in the pool)
         self.next_task = 0
         # Documents yielded so far, read from the cache or produced (a cached entry found corrupt
@@ -170,8 +173,12 @@ class Producer:
         the model and parse while this process writes the cached documents)."""
         self._submit_ahead()
 
-    def _workers(self) -> WorkerPool:
-        if self.pool is None:
+    def _workers(self):
+        if self.pool is None and self.cluster:
+            from .cluster import ClusterPool  # Dask is imported only for a build on a cluster
+
+            self.pool = ClusterPool(self.cluster, self.settings)
+        elif self.pool is None:
             self.pool = WorkerPool(self.jobs, self.settings)
         return self.pool
 
@@ -239,7 +246,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
           claim_model: pathlib.Path = checkworthy.DEFAULT_MODEL_DIR, max_pages: int = DEFAULT_MAX_PAGES,
           max_page_chars: int = DEFAULT_MAX_PAGE_CHARS, doc_timeout: float = DEFAULT_DOC_TIMEOUT,
           doc_memory_mb: float = DEFAULT_DOC_MEMORY_MB, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-          ocr: bool = True) -> BuildReport:
+          ocr: bool = True, cluster: Optional[str] = None) -> BuildReport:
     """Build db_path from the files in raw_dir.
 
     `on_file(path, error)` is called once per file as its document is stored (error: the reason it
@@ -255,15 +262,17 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     build of the same database already running is waited for up to `lock_timeout` seconds
     (BuildLocked after that). DiskFull when the new database cannot be written for want of space
     (the previous one is kept). `ocr`: read scanned PDF pages with Tesseract when it is installed
-    (a scan met without it is reported, naming the file, and the build goes on).
+    (a scan met without it is reported, naming the file, and the build goes on). `cluster`: a
+    Dask scheduler's address (tcp://host:8786), or local:N to start N worker processes here, on
+    which new documents are produced instead of the local pool (cluster.py; `jobs` is then unused).
     """
     with build_lock(pathlib.Path(db_path), lock_timeout, on_wait=on_note or (lambda text: None)):
         return _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, max_file_mb, on_note,
-                      claim_model, max_pages, max_page_chars, doc_timeout, doc_memory_mb, ocr)
+                      claim_model, max_pages, max_page_chars, doc_timeout, doc_memory_mb, ocr, cluster)
 
 
 def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, max_file_mb, on_note, claim_model,
-           max_pages, max_page_chars, doc_timeout, doc_memory_mb, ocr=True) -> BuildReport:
+           max_pages, max_page_chars, doc_timeout, doc_memory_mb, ocr=True, cluster=None) -> BuildReport:
     claim_model = pathlib.Path(claim_model).resolve()
     checkworthy.ensure_model(claim_model)
     claim_fingerprint = cache_stage.classifier_fingerprint(claim_model)
@@ -306,7 +315,7 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
                 if on_file:
                     on_file(files_by_rel[rel], error)
 
-    producer = Producer(planned, settings, jobs, cache)
+    producer = Producer(planned, settings, jobs, cache, cluster)
     run = {"started": started, "pipeline_version": PIPELINE_VERSION, "spacy_model": cache_stage.model_fingerprint(model),
            "n_files": len(files), "jobs": producer.jobs,
            "fingerprints": json.dumps({stage: cache_stage.stage_fingerprint(stage) for stage in cache_stage.STAGE_FILES}),
