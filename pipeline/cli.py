@@ -161,16 +161,16 @@ def _one_line(text: str) -> str:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("raw_dir", required=False, default=DEFAULT_RAW,
-                type=click.Path(exists=True, file_okay=False, path_type=pathlib.Path))
+@click.argument("raw_dir", required=False, default=str(DEFAULT_RAW), callback=lambda ctx, param, value: _raw_dir(value))
 @db_option
 @model_option
 @claim_model_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for new documents (default: the machine's cores; with --cluster, the "
                    "cluster's workers instead), e.g. -j 2.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=pathlib.Path), default=None,
-              help="Per-document cache (default: a cache/ folder beside the database), e.g. /tmp/claims-cache.")
+@click.option("--cache-dir", default=None, metavar="DIR|URL",
+              help="Per-document cache (default: a cache/ folder beside the database): a folder or an fsspec URL, "
+                   "e.g. /tmp/claims-cache or s3://bucket/claims-cache.")
 @click.option("--no-cache", is_flag=True, help="Process every document again and write no cache entries.")
 @_limit_options
 @click.option("--doc-timeout", type=click.FloatRange(min=0.1), default=build_stage.DEFAULT_DOC_TIMEOUT,
@@ -198,7 +198,9 @@ def _one_line(text: str) -> str:
 @quiet_option
 def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_mb, max_pages, max_page_chars,
           doc_timeout, doc_memory_mb, lock_timeout, no_ocr, cluster, quiet):
-    """Build the claims database from every source file in RAW_DIR (default raw/).
+    """Build the claims database from every source file in RAW_DIR (default raw/): a folder, or an
+    fsspec URL (file:///data/raw, s3://bucket/raw where its fsspec package and credentials are
+    installed) whose files are listed and read through fsspec.
 
     Only documents that changed since the last build are processed again (the per-document
     cache is in extracted/cache/). Files that cannot be read are reported with the reason and
@@ -212,7 +214,7 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_m
     Example:
       claims-pipeline build raw/ --db extracted/claims.db --jobs 2
     """
-    from . import ingest as ingest_stage
+    from .build import storage
 
     try:
         nlp.ensure_model(model)  # fail early, before the progress bar, when the model is missing
@@ -223,7 +225,7 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_m
     def on_skip(error):
         click.echo(f"skipped: {_one_line(str(error))}", err=True)
 
-    files = list(ingest_stage.iter_source_files(raw_dir, on_skip=on_skip))
+    files = list(storage.iter_source_files(raw_dir, on_skip=on_skip))
     if not files:
         raise click.ClickException(f"{raw_dir} holds no .txt, .md, .html, .pdf or .docx files")
 
@@ -254,6 +256,23 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, max_file_m
         click.echo(f"same content: {_one_line(path)} is {_one_line(first)}; stored once, with both paths", err=True)
     if not quiet:
         click.echo(result.summary())
+
+
+def _raw_dir(value: str):
+    """RAW_DIR: a folder that exists, or an fsspec URL of one."""
+    from .build import storage
+
+    try:
+        raw = storage.location(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc))
+    try:
+        is_dir = raw.is_dir()
+    except Exception as exc:  # noqa: BLE001 - whatever the filesystem raises (no package for it, no credentials)
+        raise click.BadParameter(f"{value} cannot be reached ({type(exc).__name__}: {exc})")
+    if not is_dir:
+        raise click.BadParameter(f"{value} is not a folder")
+    return raw
 
 
 def _cluster(address: Optional[str]) -> Optional[str]:

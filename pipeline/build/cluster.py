@@ -37,6 +37,7 @@ from distributed import Client, LocalCluster, get_client
 from distributed.diagnostics.plugin import WorkerPlugin
 from distributed.scheduler import KilledWorker
 
+from . import storage
 from . import worker as worker_stage
 from .pool import POLL_SECONDS, WorkerFailed, private_mb
 from .worker import Job, Outcome, Settings, run_task, time_budget
@@ -143,9 +144,10 @@ class ClusterPool:
         """Every worker must see the project folder and the claim model where this machine does
         (each file is checked as it is read: a worker that cannot read one rejects it)."""
         needed = [self.settings.root, self.settings.claim_model]
-        if self.settings.cache_dir:
+        if self.settings.cache_dir and not storage.is_url(self.settings.cache_dir):
             pathlib.Path(self.settings.cache_dir).mkdir(parents=True, exist_ok=True)
             needed.append(self.settings.cache_dir)
+        needed = [path for path in needed if not storage.is_url(path)]  # URLs: checked as they are read
         missing = {address: paths for address, paths in self.client.run(_missing_paths, needed).items() if paths}
         if missing:
             address, paths = next(iter(missing.items()))

@@ -32,6 +32,7 @@ from ..extract.claims import checkworthy
 from ..store import check
 from ..store import write as store
 from . import cache as cache_stage
+from . import storage
 from .lock import DEFAULT_LOCK_TIMEOUT, BuildLocked, build_lock  # noqa: F401  (CLI)
 from .pool import WorkerFailed, WorkerPool  # noqa: F401  (CLI)
 from .worker import (DEFAULT_DOC_MEMORY_MB, DEFAULT_DOC_TIMEOUT, Job, Outcome, Settings,  # noqa: F401  (CLI)
@@ -112,10 +113,10 @@ def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
     by_sha: dict[str, Planned] = {}
     duplicates = []
     for path in files:
-        rel = ingest.relative_name(path, root)
+        rel = storage.relative_name(path, root)
         fmt = ingest.SUPPORTED_SUFFIXES.get(path.suffix.lower(), "")
         try:
-            sha, size = ingest.sha256_file(path), path.stat().st_size
+            sha, size = storage.sha256_file(path), path.stat().st_size
         except OSError:
             sha, size = f"unreadable:{rel}", 0  # ingest reports why, naming the file
         if sha in by_sha:
@@ -124,7 +125,7 @@ def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
             continue
         parse_key, result_key = cache_stage.document_keys(sha, fmt, model, claim_model, ocr)
         weight = size * (PDF_BYTE_WEIGHT if fmt == "pdf" else 1)
-        job = Job(str(path.resolve()), [rel], sha, fmt, parse_key, result_key, weight)
+        job = Job(storage.file_name(path), [rel], sha, fmt, parse_key, result_key, weight)
         # Existence only: the entry's checksum is verified when it is read (reading every entry
         # twice cost a tenth of a rebuild with nothing changed).
         cached = cache is not None and cache.path("result", sha, result_key).exists()
@@ -278,15 +279,15 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
     claim_fingerprint = cache_stage.classifier_fingerprint(claim_model)
     clock = time.monotonic()
     started = store.now()
-    raw_dir, db_path = pathlib.Path(raw_dir), pathlib.Path(db_path)
+    raw_dir, db_path = storage.location(raw_dir), pathlib.Path(db_path)
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"{raw_dir} is not a directory")
     skipped: list[str] = []
     if files is None:
-        files = list(ingest.iter_source_files(raw_dir, on_skip=lambda error: skipped.append(str(error))))
+        files = list(storage.iter_source_files(raw_dir, on_skip=lambda error: skipped.append(str(error))))
     files = list(files)
-    root = raw_dir.resolve().parent
-    cache = cache_stage.Cache(cache_dir or db_path.parent / "cache") if use_cache else None
+    root = raw_dir.parent if storage.is_url(raw_dir) else raw_dir.resolve().parent
+    cache = cache_stage.open_cache(cache_dir or db_path.parent / "cache") if use_cache else None
     planned, duplicates = plan_documents(files, root, model, cache, claim_fingerprint,
                                          cache_stage.ocr_fingerprint(ocr))
     report = BuildReport(str(db_path), files=len(files), skipped=skipped)
@@ -294,7 +295,7 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
     settings = Settings(model, str(cache.directory) if cache else None, str(root), int(max_file_mb * 1_000_000),
                         str(claim_model), max_pages=max_pages, max_page_chars=max_page_chars,
                         doc_timeout=doc_timeout, doc_memory_mb=doc_memory_mb, ocr=ocr)
-    files_by_rel = {ingest.relative_name(path, root): path for path in files}
+    files_by_rel = {storage.relative_name(path, root): path for path in files}
     note = on_note or (lambda text: None)
 
     rejected_paths: set[str] = set()
