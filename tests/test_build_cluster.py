@@ -23,35 +23,14 @@ from pipeline.build import worker as worker_stage
 from pipeline.cli import cli
 from pipeline.ingest import sha256_file
 
-from .conftest import RAW, copy_small_corpus
+from .conftest import RAW, copy_small_corpus, dump_database
 from .pdf_fixtures import make_page_of_lines, make_simple_pdf
 
 pytestmark = pytest.mark.timeout(600)
 
-# The runs row's columns that say when and how the build ran, not what it stored.
-RUN_TIMING = {"started", "finished", "seconds", "jobs"}
 CORRUPT_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage\n%%EOF\n"
 SMALL_TASK_BYTES = 16_000
 N_GENERATED = 12
-
-
-def dump_database(db) -> dict:
-    """Every table (full-text indexes and their shadow tables too) as its rows in rowid order; the
-    runs table without RUN_TIMING. Equal dumps: the same database."""
-    conn = sqlite3.connect(db)
-    tables = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table' "
-                                             "and name not like 'sqlite_%' order by name")]
-    out = {}
-    for table in tables:
-        columns = [row[1] for row in conn.execute(f'pragma table_info("{table}")')]
-        kept = [c for c in columns if not (table == "runs" and c in RUN_TIMING)]
-        select = ", ".join(f'"{c}"' for c in kept)
-        try:
-            out[table] = (kept, conn.execute(f'select {select} from "{table}" order by rowid').fetchall())
-        except sqlite3.OperationalError:  # a table without rowid: its rows in key order
-            out[table] = (kept, conn.execute(f'select {select} from "{table}" order by 1, 2').fetchall())
-    conn.close()
-    return out
 
 
 def write_corpus(base):
