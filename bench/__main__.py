@@ -81,10 +81,11 @@ class MemorySampler(threading.Thread):
             time.sleep(self.interval)
 
 
-def run_build(raw: pathlib.Path, db: pathlib.Path, jobs: int, model: str) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one `claims-pipeline build`, with the model bare spaCy is timed with."""
+def run_build(raw: pathlib.Path, db: pathlib.Path, jobs: int, model: str, extra: tuple = ()) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one `claims-pipeline build`, with the model bare spaCy is timed
+    with; `extra`: more options (bench/cluster.py: --cluster)."""
     command = [sys.executable, "-m", "pipeline", "build", str(raw), "--db", str(db), "--jobs", str(jobs),
-               "--model", model, "--quiet"]
+               "--model", model, "--quiet", *extra]
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT)
     sampler = MemorySampler(proc.pid)

@@ -8,6 +8,7 @@ import dataclasses
 import json
 import pathlib
 import sys
+from typing import Optional
 
 import click
 
@@ -160,15 +161,16 @@ def _one_line(text: str) -> str:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("raw_dir", required=False, default=DEFAULT_RAW,
-                type=click.Path(exists=True, file_okay=False, path_type=pathlib.Path))
+@click.argument("raw_dir", required=False, default=str(DEFAULT_RAW), callback=lambda ctx, param, value: _raw_dir(value))
 @db_option
 @model_option
 @claim_model_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes for new documents (default: the machine's cores), e.g. -j 2.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=pathlib.Path), default=None,
-              help="Per-document cache (default: a cache/ folder beside the database), e.g. /tmp/claims-cache.")
+              help="Worker processes for new documents (default: the machine's cores; with --cluster, the "
+                   "cluster's workers instead), e.g. -j 2.")
+@click.option("--cache-dir", default=None, metavar="DIR|URL",
+              help="Per-document cache (default: a cache/ folder beside the database): a folder or an fsspec URL, "
+                   "e.g. /tmp/claims-cache or s3://bucket/claims-cache.")
 @click.option("--no-cache", is_flag=True, help="Process every document again and write no cache entries "
                                                "(the database is built anew).")
 @click.option("--rebuild", is_flag=True,
@@ -190,10 +192,19 @@ def _one_line(text: str) -> str:
 @click.option("--no-ocr", is_flag=True,
               help="Do not read scanned PDF pages with Tesseract (OCR is on when Tesseract is installed); "
                    "a scan met is reported and left out, e.g. --no-ocr for a quick build of text PDFs.")
+@click.option("--cluster", metavar="ADDRESS", default=None, callback=lambda ctx, param, value: _cluster(value),
+              help="Produce new documents on a Dask cluster instead of local processes: a scheduler's address "
+                   "(tcp://host:8786; start workers with `dask worker ADDRESS --nthreads 1`), or local:N to start "
+                   "N worker processes here for this build. Workers on other machines must see the source files, "
+                   "the cache and the claim model at the same paths (shared storage); this process alone writes "
+                   "the database. Needs the cluster extra (pip install 'claims-pipeline[cluster]'), "
+                   "e.g. --cluster local:2.")
 @quiet_option
 def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, rebuild, max_file_mb, max_pages, max_page_chars,
-          doc_timeout, doc_memory_mb, lock_timeout, no_ocr, quiet):
-    """Build the claims database from every source file in RAW_DIR (default raw/).
+          doc_timeout, doc_memory_mb, lock_timeout, no_ocr, cluster, quiet):
+    """Build the claims database from every source file in RAW_DIR (default raw/): a folder, or an
+    fsspec URL (file:///data/raw, s3://bucket/raw where its fsspec package and credentials are
+    installed) whose files are listed and read through fsspec.
 
     Only documents that changed since the last build are processed again (the per-document
     cache is in extracted/cache/), and a database built by the same code is updated in place,
@@ -209,7 +220,7 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, rebuild, m
     Example:
       claims-pipeline build raw/ --db extracted/claims.db --jobs 2
     """
-    from . import ingest as ingest_stage
+    from .build import storage
 
     try:
         nlp.ensure_model(model)  # fail early, before the progress bar, when the model is missing
@@ -220,7 +231,7 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, rebuild, m
     def on_skip(error):
         click.echo(f"skipped: {_one_line(str(error))}", err=True)
 
-    files = list(ingest_stage.iter_source_files(raw_dir, on_skip=on_skip))
+    files = list(storage.iter_source_files(raw_dir, on_skip=on_skip))
     if not files:
         raise click.ClickException(f"{raw_dir} holds no .txt, .md, .html, .pdf or .docx files")
 
@@ -240,7 +251,7 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, rebuild, m
                                        on_note=on_note, claim_model=claim_model, max_pages=max_pages,
                                        max_page_chars=max_page_chars, doc_timeout=doc_timeout,
                                        doc_memory_mb=doc_memory_mb, lock_timeout=lock_timeout, ocr=not no_ocr,
-                                       update=not (rebuild or no_cache))
+                                       cluster=cluster, update=not (rebuild or no_cache))
         except (nlp.ModelNotFound, build_stage.BuildLocked, build_stage.DiskFull, build_stage.WorkerFailed) as exc:
             raise click.ClickException(_one_line(str(exc)))
         except build_stage.BuildFailed as exc:
@@ -251,6 +262,40 @@ def build(raw_dir, db, model, claim_model, jobs, cache_dir, no_cache, rebuild, m
         click.echo(f"same content: {_one_line(path)} is {_one_line(first)}; stored once, with both paths", err=True)
     if not quiet:
         click.echo(result.summary())
+
+
+def _raw_dir(value: str):
+    """RAW_DIR: a folder that exists, or an fsspec URL of one."""
+    from .build import storage
+
+    try:
+        raw = storage.location(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc))
+    try:
+        is_dir = raw.is_dir()
+    except Exception as exc:  # noqa: BLE001 - whatever the filesystem raises (no package for it, no credentials)
+        raise click.BadParameter(f"{value} cannot be reached ({type(exc).__name__}: {exc})")
+    if not is_dir:
+        raise click.BadParameter(f"{value} is not a folder")
+    return raw
+
+
+def _cluster(address: Optional[str]) -> Optional[str]:
+    """--cluster checked before any work: its form, and that Dask is installed."""
+    if address is None:
+        return None
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise click.BadParameter("Dask distributed is not installed: pip install 'claims-pipeline[cluster]'")
+    from .build.cluster import parse_address
+
+    try:
+        parse_address(address)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc))
+    return address
 
 
 def _unreadable(exc) -> click.ClickException:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pathlib
+import sqlite3
 
 import pytest
 
@@ -38,3 +39,26 @@ def copy_small_corpus(base: pathlib.Path, n: int = 3) -> pathlib.Path:
     for path in sorted(RAW.glob("*.txt"), key=lambda p: p.stat().st_size)[:n]:
         shutil.copy(path, base / "raw" / path.name)
     return base
+
+
+# The runs row's columns that say when and how a build ran, not what it stored.
+RUN_TIMING = {"started", "finished", "seconds", "jobs"}
+
+
+def dump_database(db) -> dict:
+    """Every table (full-text indexes and their shadow tables too) as its rows in rowid order; the
+    runs table without RUN_TIMING. Equal dumps: the same database."""
+    conn = sqlite3.connect(db)
+    tables = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table' "
+                                             "and name not like 'sqlite_%' order by name")]
+    out = {}
+    for table in tables:
+        columns = [row[1] for row in conn.execute(f'pragma table_info("{table}")')]
+        kept = [c for c in columns if not (table == "runs" and c in RUN_TIMING)]
+        select = ", ".join(f'"{c}"' for c in kept)
+        try:
+            out[table] = (kept, conn.execute(f'select {select} from "{table}" order by rowid').fetchall())
+        except sqlite3.OperationalError:  # a table without rowid: its rows in key order
+            out[table] = (kept, conn.execute(f'select {select} from "{table}" order by 1, 2').fetchall())
+    conn.close()
+    return out

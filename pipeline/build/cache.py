@@ -260,7 +260,8 @@ def decode_result(payload: bytes) -> DocResult:
 
 
 class Cache:
-    """Entries under `directory/parse/` and `directory/result/`, named `<sha256>-<key>`."""
+    """Entries under `directory/parse/` and `directory/result/`, named `<sha256>-<key>`, in a local
+    folder (FsspecCache: at a URL; open_cache picks)."""
 
     LEVELS = ("parse", "result")
 
@@ -279,18 +280,11 @@ class Cache:
         if path.parent.is_file() or path.parent.is_symlink() and not path.parent.is_dir():
             path.parent.unlink()
         path.parent.mkdir(parents=True, exist_ok=True)
-        compress = compress or [True] * len(parts)
-        parts = [zlib.compress(part, COMPRESSION_LEVEL) if z else part for part, z in zip(parts, compress)]
-        checksum = hashlib.blake2b(digest_size=16)
-        for part in parts:
-            checksum.update(part)
-        header = {"name": path.name, "sizes": [len(p) for p in parts], "compressed": compress,
-                  "checksum": checksum.hexdigest(), "meta": meta or {}}
+        header, parts = entry_parts(path.name, parts, meta, compress)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             with open(tmp, "wb") as handle:
-                handle.write(MAGIC)
-                handle.write(json.dumps(header).encode() + b"\n")
+                handle.write(header)
                 for part in parts:
                     handle.write(part)
             if path.is_dir() and not path.is_symlink():
@@ -364,6 +358,49 @@ class Cache:
                 self.discard(path)
                 deleted += 1
         return deleted
+
+
+def entry_parts(name: str, parts: list[bytes], meta: Optional[dict], compress: Optional[list[bool]]
+                ) -> tuple[bytes, list[bytes]]:
+    """(MAGIC and the header line, the parts as stored) of the entry `name`."""
+    compress = compress or [True] * len(parts)
+    parts = [zlib.compress(part, COMPRESSION_LEVEL) if z else part for part, z in zip(parts, compress)]
+    checksum = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        checksum.update(part)
+    header = {"name": name, "sizes": [len(p) for p in parts], "compressed": compress,
+              "checksum": checksum.hexdigest(), "meta": meta or {}}
+    return MAGIC + json.dumps(header).encode() + b"\n", parts
+
+
+class FsspecCache(Cache):
+    """The cache at an fsspec URL (storage.py): entries are UPaths (pathlib's interface, so reading
+    and pruning are Cache's), written under a temporary name and moved into place."""
+
+    def __init__(self, directory):
+        self.directory = directory  # a UPath
+
+    def write(self, path, parts: list[bytes], meta: Optional[dict] = None,
+              compress: Optional[list[bool]] = None) -> None:
+        from . import storage
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header, parts = entry_parts(path.name, parts, meta, compress)
+        storage.write_atomically(path, b"".join([header, *parts]))
+
+    def discard(self, path) -> None:
+        try:
+            path.fs.rm(path.path, recursive=True)
+        except FileNotFoundError:
+            pass
+
+
+def open_cache(directory) -> Cache:
+    """The cache in a local folder, or at an fsspec URL (storage.location)."""
+    from . import storage
+
+    where = storage.location(directory)
+    return FsspecCache(where) if storage.is_url(where) else Cache(where)
 
 
 def is_stale_temporary(path: pathlib.Path) -> bool:

@@ -37,6 +37,7 @@ from ..extract.claims import checkworthy
 from ..store import check
 from ..store import write as store
 from . import cache as cache_stage
+from . import storage
 from .lock import DEFAULT_LOCK_TIMEOUT, BuildLocked, build_lock  # noqa: F401  (CLI)
 from .pool import WorkerFailed, WorkerPool  # noqa: F401  (CLI)
 from .worker import (DEFAULT_DOC_MEMORY_MB, DEFAULT_DOC_TIMEOUT, Job, Outcome, Settings,  # noqa: F401  (CLI)
@@ -120,10 +121,10 @@ def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
     by_sha: dict[str, Planned] = {}
     duplicates = []
     for path in files:
-        rel = ingest.relative_name(path, root)
+        rel = storage.relative_name(path, root)
         fmt = ingest.SUPPORTED_SUFFIXES.get(path.suffix.lower(), "")
         try:
-            sha, size = ingest.sha256_file(path), path.stat().st_size
+            sha, size = storage.sha256_file(path), path.stat().st_size
         except OSError:
             sha, size = f"unreadable:{rel}", 0  # ingest reports why, naming the file
         if sha in by_sha:
@@ -132,7 +133,7 @@ def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
             continue
         parse_key, result_key = cache_stage.document_keys(sha, fmt, model, claim_model, ocr)
         weight = size * (PDF_BYTE_WEIGHT if fmt == "pdf" else 1)
-        job = Job(str(path.resolve()), [rel], sha, fmt, parse_key, result_key, weight)
+        job = Job(storage.file_name(path), [rel], sha, fmt, parse_key, result_key, weight)
         # Existence only: the entry's checksum is verified when it is read (reading every entry
         # twice cost a tenth of a rebuild with nothing changed).
         cached = cache is not None and cache.path("result", sha, result_key).exists()
@@ -158,15 +159,18 @@ def group_tasks(planned: list[Planned]) -> list[list[int]]:
 
 class Producer:
     """Yields (Planned, Outcome) in plan order: cached results read here, the rest computed by a
-    pool of worker processes (pool.py) at most a few tasks ahead of the consumer. Every document
-    is produced in a worker, within its budget, whatever the number of jobs."""
+    pool of worker processes (pool.py), or by a Dask cluster's workers (`cluster`: its address,
+    cluster.py), at most a few tasks ahead of the consumer. Every document is produced in a
+    worker, within its budget, whatever the number of jobs."""
 
     def __init__(self, planned: list[Planned], settings: Settings, jobs: int,
-                 cache: Optional[cache_stage.Cache]):
-        self.planned, self.settings, self.cache = planned, settings, cache
+                 cache: Optional[cache_stage.Cache], cluster: Optional[str] = None):
+        self.planned, self.settings, self.cache, self.cluster = planned, settings, cache, cluster
         self.tasks = group_tasks(planned)
+        self.pool = None  # a WorkerPool, or a cluster.ClusterPool: the same interface
+        if cluster and self.tasks:  # connected now: the cluster's size is the number of jobs
+            jobs = self._workers().size
         self.jobs = max(1, min(jobs, len(self.tasks)))
-        self.pool: Optional[WorkerPool] = None
         self.in_flight: collections.deque = collections.deque()  # (task, key in the pool)
         self.next_task = 0
         # Documents yielded so far, read from the cache or produced (a cached entry found corrupt
@@ -178,8 +182,12 @@ class Producer:
         the model and parse while this process writes the cached documents)."""
         self._submit_ahead()
 
-    def _workers(self) -> WorkerPool:
-        if self.pool is None:
+    def _workers(self):
+        if self.pool is None and self.cluster:
+            from .cluster import ClusterPool  # Dask is imported only for a build on a cluster
+
+            self.pool = ClusterPool(self.cluster, self.settings)
+        elif self.pool is None:
             self.pool = WorkerPool(self.jobs, self.settings)
         return self.pool
 
@@ -247,7 +255,7 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
           claim_model: pathlib.Path = checkworthy.DEFAULT_MODEL_DIR, max_pages: int = DEFAULT_MAX_PAGES,
           max_page_chars: int = DEFAULT_MAX_PAGE_CHARS, doc_timeout: float = DEFAULT_DOC_TIMEOUT,
           doc_memory_mb: float = DEFAULT_DOC_MEMORY_MB, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-          ocr: bool = True, update: bool = True) -> BuildReport:
+          ocr: bool = True, update: bool = True, cluster: Optional[str] = None) -> BuildReport:
     """Build db_path from the files in raw_dir.
 
     `on_file(path, error)` is called once per file as its document is stored (error: the reason it
@@ -265,29 +273,31 @@ def build(raw_dir: pathlib.Path, db_path: pathlib.Path, model: str = nlp.DEFAULT
     (the previous one is kept). `ocr`: read scanned PDF pages with Tesseract when it is installed
     (a scan met without it is reported, naming the file, and the build goes on). `update`: update
     a database built by the same code in place (False: build a new one from every document).
+    `cluster`: a Dask scheduler's address (tcp://host:8786), or local:N to start N worker processes
+    here, on which new documents are produced instead of the local pool (cluster.py; `jobs` is then unused).
     """
     with build_lock(pathlib.Path(db_path), lock_timeout, on_wait=on_note or (lambda text: None)):
         return _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, max_file_mb, on_note,
-                      claim_model, max_pages, max_page_chars, doc_timeout, doc_memory_mb, ocr, update)
+                      claim_model, max_pages, max_page_chars, doc_timeout, doc_memory_mb, ocr, update, cluster)
 
 
 def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, max_file_mb, on_note, claim_model,
-           max_pages, max_page_chars, doc_timeout, doc_memory_mb, ocr=True, update=True) -> BuildReport:
+           max_pages, max_page_chars, doc_timeout, doc_memory_mb, ocr=True, update=True, cluster=None) -> BuildReport:
     claim_model = pathlib.Path(claim_model).resolve()
     checkworthy.ensure_model(claim_model)
     claim_fingerprint = cache_stage.classifier_fingerprint(claim_model)
     clock = time.monotonic()
     started = store.now()
-    raw_dir, db_path = pathlib.Path(raw_dir), pathlib.Path(db_path)
+    raw_dir, db_path = storage.location(raw_dir), pathlib.Path(db_path)
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"{raw_dir} is not a directory")
     skipped: list[str] = []
     if files is None:
-        files = list(ingest.iter_source_files(raw_dir, on_skip=lambda error: skipped.append(str(error))))
+        files = list(storage.iter_source_files(raw_dir, on_skip=lambda error: skipped.append(str(error))))
     files = list(files)
-    root = raw_dir.resolve().parent
+    root = raw_dir.parent if storage.is_url(raw_dir) else raw_dir.resolve().parent
     _settle_journal(db_path)  # a killed update's journal: rolled back before the database is read
-    cache = cache_stage.Cache(cache_dir or db_path.parent / "cache") if use_cache else None
+    cache = cache_stage.open_cache(cache_dir or db_path.parent / "cache") if use_cache else None
     planned, duplicates = plan_documents(files, root, model, cache, claim_fingerprint,
                                          cache_stage.ocr_fingerprint(ocr))
     report = BuildReport(str(db_path), files=len(files), skipped=skipped)
@@ -295,7 +305,7 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
     settings = Settings(model, str(cache.directory) if cache else None, str(root), int(max_file_mb * 1_000_000),
                         str(claim_model), max_pages=max_pages, max_page_chars=max_page_chars,
                         doc_timeout=doc_timeout, doc_memory_mb=doc_memory_mb, ocr=ocr)
-    files_by_rel = {ingest.relative_name(path, root): path for path in files}
+    files_by_rel = {storage.relative_name(path, root): path for path in files}
     note = on_note or (lambda text: None)
 
     rejected_paths: set[str] = set()
@@ -325,7 +335,7 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
     if stored is not None:
         unchanged = {item.job.sha256 for item in planned if stored.get(item.job.sha256, (None, None))[1] == item.paths}
         removed = [doc_id for sha, (doc_id, _) in stored.items() if sha not in unchanged]
-        producer = Producer([item for item in planned if item.job.sha256 not in unchanged], settings, jobs, cache)
+        producer = Producer([item for item in planned if item.job.sha256 not in unchanged], settings, jobs, cache, cluster)
         report.updated, report.unchanged = True, len(unchanged)
         for item in planned:
             if on_file and item.job.sha256 in unchanged:
@@ -348,7 +358,7 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
         finally:
             producer.close()
         return _finish(report, planned, duplicates, rejected_paths, producer, cache, clock)
-    producer = Producer(planned, settings, jobs, cache)
+    producer = Producer(planned, settings, jobs, cache, cluster)
     run["jobs"] = producer.jobs
     tmp = None
     try:

@@ -18,6 +18,7 @@ import traceback
 from typing import Callable, Optional
 
 from . import cache as cache_stage
+from . import storage
 from .. import clean, extract, ingest, nlp
 from ..extract.claims.checkworthy import DEFAULT_MODEL_DIR, CheckworthinessModel
 from ..types import DocResult, InputError, RawDocument, Source
@@ -259,7 +260,7 @@ def run_task(jobs: list[Job], settings: Settings, progress: Optional[Progress] =
     (a document is read and cleaned first, parsed later with the others); index None while work on
     none of them (loading the model), spent None when its clock should not run."""
     report = progress or (lambda index, stage, spent: None)
-    store = cache_stage.Cache(pathlib.Path(settings.cache_dir)) if settings.cache_dir else None
+    store = cache_stage.open_cache(settings.cache_dir) if settings.cache_dir else None
     outcomes = [Outcome() for _ in jobs]
     to_parse: dict[int, tuple] = {}  # job index -> (cleaned, info)
     spent: dict[int, float] = {}  # job index -> seconds taken reading and cleaning it
@@ -285,10 +286,11 @@ def run_task(jobs: list[Job], settings: Settings, progress: Optional[Progress] =
                 _extract_cached(job, outcomes[i], cleaned, info, docbin, store, settings)
             continue
         try:
-            raw = ingest.parse_file(pathlib.Path(job.file), pathlib.Path(settings.root),
-                                    max_text_bytes=settings.max_text_bytes, rel=job.rel, sha256=job.sha256,
-                                    max_pages=settings.max_pages, max_page_chars=settings.max_page_chars,
-                                    ocr=settings.ocr)
+            with storage.local_file(job.file, settings.max_text_bytes) as local:  # a URL's: a copy
+                raw = ingest.parse_file(local, pathlib.Path(settings.root),
+                                        max_text_bytes=settings.max_text_bytes, rel=job.rel, sha256=job.sha256,
+                                        max_pages=settings.max_pages, max_page_chars=settings.max_page_chars,
+                                        ocr=settings.ocr)
             cleaned = clean.clean_document(raw)
             outcomes[i].notes += [f"{job.rel}: {warning}" for warning in cleaned.warnings]
         except InputError as exc:

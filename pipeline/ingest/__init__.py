@@ -15,7 +15,7 @@ from ..types import InputError, Metadata, Page, RawDocument
 from .html import parse_html
 from .office import UNPACKED_FACTOR, parse_docx, reject_unread
 from .limits import (DEFAULT_MAX_PAGE_CHARS, DEFAULT_MAX_PAGES, DEFAULT_MAX_TEXT_BYTES, PDF_SIZE_FACTOR,  # noqa: F401
-                     FileChanged, OcrUnavailable, OverLimit, Uncached)
+                     FileChanged, OcrUnavailable, OverLimit, Uncached, Unreadable)
 from .pdf import parse_pdf, unread_warning, why_no_ocr  # noqa: F401  (build: scans left unread)
 from .text import decode_text
 
@@ -121,7 +121,7 @@ def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEF
                 data = handle.read(limit + 1)  # a file growing while it is read stops at the limit
                 size = len(data)
     except OSError as exc:
-        raise InputError(rel, f"cannot be read ({exc.strerror or exc})") from None
+        raise Unreadable(rel, f"cannot be read ({exc.strerror or exc})") from None
     if size > limit:
         kind = (f"{PACKED_FORMATS[fmt]} files ({PDF_SIZE_FACTOR} times --max-file-mb)" if fmt in PACKED_FORMATS
                 else "text files")

@@ -40,6 +40,11 @@ class FileChanged(Uncached):
     """The bytes read are not those the build planned with: the file changed during the build."""
 
 
+class Unreadable(Uncached):
+    """The file could not be opened or read (gone, no permission, a disk error; on a cluster, a
+    worker without the shared storage): a fault of where it is read, not of its content."""
+
+
 class OcrUnavailable(Uncached):
     """A scan met with OCR off (--no-ocr) or Tesseract missing: reading it depends on the build's
     settings and on what is installed, so the next build with OCR reads it."""
