@@ -101,7 +101,7 @@ tesseract: ## Install Debian's Tesseract OCR (English) for scanned PDFs if missi
 		     "(without it they are reported and skipped)" >&2; \
 	fi
 
-bench: $(STAMP) ## Benchmark on a generated 2.5 + 5 MB corpus: words/s vs bare spaCy, rebuilds, memory (minutes)
+bench: $(STAMP) ## Benchmark: words/s vs bare spaCy on a 2.5 + 5 MB corpus, rebuilds, a 2-worker Dask cluster, one changed document at 1,000 and 20,000 documents, memory (half an hour)
 	$(BIN)/python -m bench
 
 clean: ## Remove generated data (extracted/) and caches; keeps .venv, models/ and the fetched PDFs in .cache

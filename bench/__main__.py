@@ -9,11 +9,13 @@ build sent to spaCy (same model, components, batch size and number of processes)
 Words are the whitespace-separated words of those paragraphs, for both rates. PDF reading is timed
 apart, ingest alone in this process: the corpus's text PDFs (pages/s), and scanned pages made as the
 OCR tests make them (tests/scan_fixtures.py: 300 dpi, turned a little, speckled) read by Tesseract.
-The last line is
-    bench: e2e_wps=... spacy_wps=... ratio=... noop_s=... one_changed_s=... peak_rss_mb=...
-           pdf_pages_s=... ocr_pages_s=...
+Then the same corpus is built through a 2-worker local Dask cluster (bench/cluster.py), and one
+changed document is timed at two corpus sizes of small documents (bench/scale.py: an update in
+place should cost what changed, not the corpus). The last line is
+    bench: e2e_wps=... spacy_wps=... ratio=... noop_s=... one_changed_s=... one_changed_s_1k=...
+           one_changed_s_20k=... cluster_wps=... peak_rss_mb=... pdf_pages_s=... ocr_pages_s=...
 
-Usage: python -m bench [--sizes 2.5,5] [--jobs N] [--model NAME] [--keep]
+Usage: python -m bench [--sizes 2.5,5] [--scale 1000,20000] [--jobs N] [--model NAME] [--keep]
 """
 from __future__ import annotations
 
@@ -172,10 +174,13 @@ def main(argv=None) -> None:
     signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="2.5,5", help="corpus sizes in MB of text, comma-separated (default 2.5,5)")
+    parser.add_argument("--scale", default="1000,20000",
+                        help="corpus sizes in small documents for one changed document (default 1000,20000)")
     parser.add_argument("--jobs", type=int, default=build_stage.default_jobs(), help="worker processes (default: cores)")
     parser.add_argument("--model", default=nlp.DEFAULT_MODEL, help="spaCy pipeline for the builds and bare spaCy alike")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     args = parser.parse_args(argv)
+    from bench import cluster, scale  # they use this module's run_build: imported once it is loaded
     sizes = sorted(float(s) for s in args.sizes.split(","))
     work = pathlib.Path(tempfile.mkdtemp(prefix="claims-bench-"))
     rows = []
@@ -212,9 +217,15 @@ def main(argv=None) -> None:
         ocr_shown = f"{ocr_rate:.2f} scanned pages/s ({OCR_PAGES} pages at 300 dpi)" if ocr_rate else f"not measured ({why_not})"
         print(f"PDF reading (ingest alone, one process): {pdf_rate:.1f} text pages/s ({pdf_pages} pages); "
               f"OCR: {ocr_shown}", flush=True)
+        clustered, cluster_peak = cluster.cluster_wps(raw, words, args.model)
+        print(f"through a 2-worker local Dask cluster: {clustered:.0f} words/s ({clustered / e2e_wps:.2f} of the "
+              f"local build), peak RSS {cluster_peak:.0f} MB", flush=True)
+        scaled = scale.measure(sorted(int(n) for n in args.scale.split(",")), args.jobs, args.model, work / "scale")
+        changed_at = " ".join(f"one_changed_s_{r['documents'] / 1000:g}k={r['one_changed_s']:.2f}" for r in scaled)
+        peak_all = max([r[4] for r in rows] + [r["peak_rss_mb"] for r in scaled])
         print(f"bench: e2e_wps={e2e_wps:.0f} spacy_wps={spacy_wps:.0f} ratio={e2e_wps / spacy_wps:.2f} "
-              f"noop_s={noop:.2f} one_changed_s={one:.2f} peak_rss_mb={max(r[4] for r in rows):.0f} "
-              f"pdf_pages_s={pdf_rate:.1f} ocr_pages_s={ocr_rate or 0:.2f}")
+              f"noop_s={noop:.2f} one_changed_s={one:.2f} {changed_at} cluster_wps={clustered:.0f} "
+              f"peak_rss_mb={peak_all:.0f} pdf_pages_s={pdf_rate:.1f} ocr_pages_s={ocr_rate or 0:.2f}")
     finally:
         if args.keep:
             print(f"kept {work}", file=sys.stderr)
