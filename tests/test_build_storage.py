@@ -47,7 +47,7 @@ def test_a_build_from_urls_is_the_build_from_the_folder_and_its_cache_serves_the
     first = build.build(raw, tmp_path / "claims.db", cache_dir=cache, jobs=1)
     assert (first.documents, first.processed, first.rejected) == (2, 2, [])
     assert dump_database(tmp_path / "claims.db") == dump_database(folder_build / "claims.db")
-    again = build.build(raw, tmp_path / "claims.db", cache_dir=cache, jobs=1)
+    again = build.build(raw, tmp_path / "claims.db", cache_dir=cache, jobs=1, update=False)  # built anew: from the cache
     assert (again.cached, again.processed) == (2, 0)
     rebuilt, cold = dump_database(tmp_path / "claims.db"), dump_database(folder_build / "claims.db")
     assert len(rebuilt.pop("runs")[1]) == 2  # one row a build
