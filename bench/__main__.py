@@ -221,7 +221,7 @@ def main(argv=None) -> None:
         print(f"through a 2-worker local Dask cluster: {clustered:.0f} words/s ({clustered / e2e_wps:.2f} of the "
               f"local build), peak RSS {cluster_peak:.0f} MB", flush=True)
         scaled = scale.measure(sorted(int(n) for n in args.scale.split(",")), args.jobs, args.model, work / "scale")
-        changed_at = " ".join(f"one_changed_s_{r['documents'] / 1000:g}k={r['one_changed_s']:.2f}" for r in scaled)
+        changed_at = scale.one_changed_fields(scaled)
         peak_all = max([r[4] for r in rows] + [r["peak_rss_mb"] for r in scaled])
         print(f"bench: e2e_wps={e2e_wps:.0f} spacy_wps={spacy_wps:.0f} ratio={e2e_wps / spacy_wps:.2f} "
               f"noop_s={noop:.2f} one_changed_s={one:.2f} {changed_at} cluster_wps={clustered:.0f} "

@@ -69,6 +69,11 @@ def measure(sizes: list[int], jobs: int, model: str, work: pathlib.Path) -> list
     return rows
 
 
+def one_changed_fields(rows: list[dict]) -> str:
+    """`one_changed_s_1k=... one_changed_s_20k=...` of measure's rows, for the bench line."""
+    return " ".join(f"one_changed_s_{r['documents'] / 1000:g}k={r['one_changed_s']:.2f}" for r in rows)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,20000", help="corpus sizes in documents (default 1000,20000)")
@@ -79,7 +84,7 @@ def main(argv=None) -> None:
     work = pathlib.Path(tempfile.mkdtemp(prefix="claims-scale-"))
     try:
         rows = measure(sorted(int(s) for s in args.sizes.split(",")), args.jobs, args.model, work)
-        print("scale: " + " ".join(f"one_changed_s_{r['documents'] / 1000:g}k={r['one_changed_s']:.2f}" for r in rows))
+        print("scale: " + one_changed_fields(rows))
     finally:
         if args.keep:
             print(f"kept {work}", file=sys.stderr)

@@ -331,6 +331,10 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
            "fingerprints": json.dumps({stage: cache_stage.stage_fingerprint(stage) for stage in cache_stage.STAGE_FILES}),
            "claim_model": f"{claim_model.name}@{claim_fingerprint}",
            "claim_threshold": checkworthy.read_threshold(claim_model)}
+    def finish() -> dict:  # the runs row's columns known once every document was stored
+        return dict(n_cached=producer.n_cached, n_processed=producer.n_produced, n_rejected=len(report.rejected),
+                    rejected=json.dumps(report.rejected, ensure_ascii=False), seconds=round(time.monotonic() - clock, 3))
+
     stored = stored_documents(db_path, run) if update else None
     if stored is not None:
         unchanged = {item.job.sha256 for item in planned if stored.get(item.job.sha256, (None, None))[1] == item.paths}
@@ -342,9 +346,6 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
                 for rel in item.paths:
                     on_file(files_by_rel[rel], None)
         run["jobs"] = producer.jobs
-        finish = lambda: dict(n_cached=producer.n_cached, n_processed=producer.n_produced,  # noqa: E731
-                              n_rejected=len(report.rejected), rejected=json.dumps(report.rejected, ensure_ascii=False),
-                              seconds=round(time.monotonic() - clock, 3))
         try:
             producer.start()
             report.counts = store.update_database(str(db_path), results(), removed, run, finish=finish,
@@ -352,9 +353,8 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
         except store.UpdateRefused as exc:
             raise BuildFailed(exc.violations) from None
         except (OSError, sqlite3.Error) as exc:
-            if not _is_disk_full(exc):
-                raise
-            raise DiskFull(f"cannot write {db_path}: disk full ({_one_line(exc)}); free space or use --db elsewhere") from exc
+            _raise_if_disk_full(exc, db_path)
+            raise
         finally:
             producer.close()
         return _finish(report, planned, duplicates, rejected_paths, producer, cache, clock)
@@ -365,10 +365,7 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
         tmp = _fresh_temporary(db_path)
         producer.start()
         previous = store.read_runs(str(db_path))
-        report.counts = store.save_database(str(tmp), results(), run, previous_runs=previous, finish=lambda: dict(
-            n_cached=producer.n_cached, n_processed=producer.n_produced,
-            n_rejected=len(report.rejected), rejected=json.dumps(report.rejected, ensure_ascii=False),
-            seconds=round(time.monotonic() - clock, 3)))
+        report.counts = store.save_database(str(tmp), results(), run, previous_runs=previous, finish=finish)
         producer.close()
         violations = check.check_database(tmp)
         if violations:
@@ -378,9 +375,8 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
         os.replace(tmp, db_path)
         _fsync(db_path.parent)  # the rename itself
     except (OSError, sqlite3.Error) as exc:
-        if not _is_disk_full(exc):
-            raise
-        raise DiskFull(f"cannot write {db_path}: disk full ({_one_line(exc)}); free space or use --db elsewhere") from exc
+        _raise_if_disk_full(exc, db_path)
+        raise
     finally:
         producer.close()
         if tmp is not None and tmp.exists():
@@ -430,6 +426,11 @@ def _settle_journal(db_path: pathlib.Path) -> None:
             conn.execute("select count(*) from sqlite_master").fetchone()  # rolls a hot journal back
         finally:
             conn.close()
+
+
+def _raise_if_disk_full(exc: BaseException, db_path: pathlib.Path) -> None:
+    if _is_disk_full(exc):
+        raise DiskFull(f"cannot write {db_path}: disk full ({_one_line(exc)}); free space or use --db elsewhere") from exc
 
 
 def _is_disk_full(exc: BaseException) -> bool:
