@@ -90,7 +90,7 @@ def sha256_file(path) -> str:
 
 def file_name(path) -> str:
     """What a worker is told to read: a local file's absolute path, or the URL."""
-    return str(path) if _is_upath(path) else str(pathlib.Path(path).resolve())
+    return str(path) if _is_upath(path) else ingest.absolute_name(path)
 
 
 @contextlib.contextmanager

@@ -35,6 +35,7 @@ def iter_source_files(raw_dir: pathlib.Path, on_skip: Optional[Callable[[InputEr
     have: a supported extension, or none)."""
     raw_dir = pathlib.Path(raw_dir)
     _resolved.cache_clear()  # folders may have moved or become links since the last listing
+    _relative_folder.cache_clear()
     inside = raw_dir.resolve()
     for path in sorted(raw_dir.rglob("*")):
         if any(part.startswith(".") for part in path.relative_to(raw_dir).parts):
@@ -82,10 +83,19 @@ def relative_name(path: pathlib.Path, root: pathlib.Path) -> str:
     """The path as stored in the database: relative to `root` (the project), POSIX separators. A
     link keeps its own name (its folders are resolved, not the link itself)."""
     path = pathlib.Path(path)
-    try:
-        return (_resolved(str(path.parent)) / path.name).relative_to(_resolved(str(root))).as_posix()
-    except ValueError:
+    folder = _relative_folder(str(path.parent), str(root))
+    if folder is None:
         return path.as_posix()
+    return path.name if folder == "." else f"{folder}/{path.name}"
+
+
+def absolute_name(path: pathlib.Path) -> str:
+    """The file's absolute path, resolved (a link: its target, checked to be inside raw/ when
+    listed; other files: only their folder is resolved, once per folder)."""
+    path = pathlib.Path(path)
+    if path.is_symlink():
+        return str(path.resolve())
+    return str(_resolved(str(path.parent)) / path.name)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -93,6 +103,14 @@ def _resolved(folder: str) -> pathlib.Path:
     """A folder resolved once per listing of raw/ (iter_source_files clears this): resolving each
     file's folder again took most of a rebuild's planning at 1,000 documents."""
     return pathlib.Path(folder).resolve()
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative_folder(folder: str, root: str) -> Optional[str]:
+    try:
+        return _resolved(folder).relative_to(_resolved(root)).as_posix()
+    except ValueError:
+        return None
 
 
 def parse_file(path: pathlib.Path, root: pathlib.Path, max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES, *,

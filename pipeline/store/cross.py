@@ -283,13 +283,17 @@ def save_facts(loader, reach: Reach, changed_names: set[str]) -> None:
     if reach.everything:
         _save_keys(conn, refs, replace=False)
     _execute(conn, "delete from facts where id in ({})", list(old_facts))
+    before = {ref.row["id"]: tuple(ref.row[c] for c in FACT_COLUMNS) for ref in refs}
     for ref in refs:
         ref.row.update(fact_id=None, single_source=None, conflict=None)
     for row in fact_rules.iter_facts(refs, lambda members: loader.ids("facts", [tuple(sorted(members))])[0]):
         loader.put("facts", row)
     loader.flush()
+    # only the claims whose fact or flags changed are written: an update of a claims row also
+    # rewrites its full-text index entry (the triggers), the cost of regrouping a large component
+    changed = [ref for ref in refs if tuple(ref.row[c] for c in FACT_COLUMNS) != before[ref.row["id"]]]
     conn.executemany(f"update claims set {', '.join(f'{c} = ?' for c in FACT_COLUMNS)} where id = ?",
-                     [[ref.row[c] for c in FACT_COLUMNS] + [ref.row["id"]] for ref in refs])
+                     [[ref.row[c] for c in FACT_COLUMNS] + [ref.row["id"]] for ref in changed])
 
 
 def _save_keys(conn, refs, replace: bool) -> None:
