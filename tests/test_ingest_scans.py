@@ -144,8 +144,9 @@ def test_a_scan_without_ocr_is_reported_in_one_line_and_the_build_goes_on(tmp_pa
     assert set(stored) == {"raw/mixed.pdf", "raw/note.txt"}
     assert "Private investment" not in stored["raw/mixed.pdf"]
     assert conn.execute("select page, source from pages order by page").fetchall() == [(1, "text"), (2, "none")]
-    # said again when the next build takes the document from the cache
-    again = CliRunner().invoke(cli, args, catch_exceptions=False)
+    # said again when the next build takes the document from the cache (built anew: an update in
+    # place keeps the stored document without reading it)
+    again = CliRunner().invoke(cli, args + ["--rebuild"], catch_exceptions=False)
     assert "2 from cache" in again.output, again.output
     noted = [line for line in again.output.splitlines() if line.startswith("note: raw/mixed.pdf")]
     assert len(noted) == 1 and "page 2 of 2 is a scan, not read: " + why in noted[0], again.output
@@ -191,7 +192,7 @@ def test_a_scanned_pdf_builds_into_claims_with_word_boxes(tmp_path):
         assert len(boxes) >= 0.9 * len(words), (claim_text, boxes)
         assert all(text[s:e] == t and 0 <= c <= 1 for s, e, t, c in boxes)
     # a rebuild reads the scan from the cache
-    again = CliRunner().invoke(cli, args, catch_exceptions=False)
+    again = CliRunner().invoke(cli, args + ["--rebuild"], catch_exceptions=False)
     assert "1 from cache" in again.output, again.output
     assert conn.execute("select count(*) from boxes").fetchone()[0] > 100
 
