@@ -46,6 +46,15 @@ def _build(raw: pathlib.Path, db: pathlib.Path, cache: pathlib.Path, update: boo
     return build_run.build(raw, db, cache_dir=cache, update=update, jobs=1)
 
 
+def _project(tmp_path: pathlib.Path, names) -> tuple[pathlib.Path, pathlib.Path, pathlib.Path]:
+    """(raw/ holding these documents of the pool, the database, the cache) under tmp_path."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in names:
+        (raw / name).write_text(POOL[name], encoding="utf-8")
+    return raw, tmp_path / "claims.db", tmp_path / "cache"
+
+
 def _step(rng: random.Random, raw: pathlib.Path, n: int) -> str:
     """One random change to raw/: add a document of the pool, remove, edit or rename one."""
     present = sorted(p.name for p in raw.iterdir())
@@ -108,11 +117,7 @@ def _across_documents(db: pathlib.Path) -> set[str]:
 
 
 def test_nothing_changed_touches_no_row(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for name in ("d_funding.txt", "e_funding.txt"):
-        (raw / name).write_text(POOL[name], encoding="utf-8")
-    db, cache = tmp_path / "claims.db", tmp_path / "cache"
+    raw, db, cache = _project(tmp_path, ("d_funding.txt", "e_funding.txt"))
     _build(raw, db, cache, update=True)
     before = dump_tables(db)
     report = _build(raw, db, cache, update=True)
@@ -123,11 +128,7 @@ def test_nothing_changed_touches_no_row(tmp_path):
 def test_a_merge_across_documents_follows_the_corpus(tmp_path):
     """`US National Science Foundation` is the `National Science Foundation` while a document names
     the latter; removing that document parts them again, as a cold build would."""
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for name in ("d_funding.txt", "e_funding.txt", "f_funding.txt"):
-        (raw / name).write_text(POOL[name], encoding="utf-8")
-    db, cache = tmp_path / "claims.db", tmp_path / "cache"
+    raw, db, cache = _project(tmp_path, ("d_funding.txt", "e_funding.txt", "f_funding.txt"))
     _build(raw, db, cache, update=True)
 
     def entity_of(name):
@@ -152,11 +153,7 @@ run.build(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), cache_dir=pathli
 
 
 def test_a_killed_update_leaves_the_previous_database(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for name in ("a_cited.txt", "b_citing.txt", "d_funding.txt"):
-        (raw / name).write_text(POOL[name], encoding="utf-8")
-    db, cache = tmp_path / "claims.db", tmp_path / "cache"
+    raw, db, cache = _project(tmp_path, ("a_cited.txt", "b_citing.txt", "d_funding.txt"))
     _build(raw, db, cache, update=True)
     before = dump_tables(db, skip=set())
     (raw / "b_citing.txt").unlink()  # deleted first, inside the transaction
