@@ -31,6 +31,27 @@ def corpus_db(tmp_path_factory):
     return db
 
 
+def build_corpus_with(base: pathlib.Path, extra: dict, db_name: str, make=None) -> pathlib.Path:
+    """base/raw: the corpus plus `extra` (file name -> text), `make(raw)` writing more (a PDF), built
+    by the CLI into base/<db_name>.db; returns the database's path."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    raw = base / "raw"
+    shutil.copytree(RAW, raw)
+    for name, text in extra.items():
+        (raw / name).write_text(text, encoding="utf-8")
+    if make is not None:
+        make(raw)
+    db = base / f"{db_name}.db"
+    result = CliRunner().invoke(cli, ["build", str(raw), "--db", str(db), "--quiet"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return db
+
+
 def copy_small_corpus(base: pathlib.Path, n: int = 3) -> pathlib.Path:
     """A project folder with base/raw/ holding the n smallest text documents of raw/ (quick builds)."""
     import shutil

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import os
 import pathlib
-import shutil
 import sqlite3
 import urllib.parse
 
 import pytest
 
-from .conftest import RAW, ROOT
+from .conftest import ROOT, build_corpus_with
 from .serving import STARTUP_SECONDS, running_server  # noqa: F401  (STARTUP_SECONDS, _free_port: for
 from .serving import free_port as _free_port  # noqa: F401  tests/test_serve_reviews_browser.py)
 
@@ -44,17 +43,7 @@ if os.environ.get("CLAIMS_SKIP_BROWSER") == "1":
 @pytest.fixture(scope="module")
 def audit_db(tmp_path_factory):
     """A database built by the CLI from the corpus plus a document containing <script> and <img onerror>."""
-    from click.testing import CliRunner
-
-    from pipeline.cli import cli
-
-    raw = tmp_path_factory.mktemp("browser") / "raw"
-    shutil.copytree(RAW, raw)
-    (raw / "markup.txt").write_text(MARKUP_DOCUMENT, encoding="utf-8")
-    db = raw.parent / f"{DB_NAME}.db"
-    result = CliRunner().invoke(cli, ["build", str(raw), "--db", str(db), "--quiet"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return db
+    return build_corpus_with(tmp_path_factory.mktemp("browser"), {"markup.txt": MARKUP_DOCUMENT}, DB_NAME)
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from pipeline.serve.datasette import entity_page, search
 
-from .conftest import RAW
+from .conftest import build_corpus_with
 from .test_serve_serve import _datasette_get
 
 # A document naming one country as "the Republic of Korea (ROK)", then "South Korea" and "ROK", with
@@ -34,17 +34,7 @@ DB = "search"  # served as search.db
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    from click.testing import CliRunner
-
-    from pipeline.cli import cli
-
-    raw = tmp_path_factory.mktemp("search") / "raw"
-    shutil.copytree(RAW, raw)
-    (raw / "korea_alias.txt").write_text(ALIAS_DOCUMENT, encoding="utf-8")
-    path = raw.parent / f"{DB}.db"
-    result = CliRunner().invoke(cli, ["build", str(raw), "--db", str(path), "--quiet"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return path
+    return build_corpus_with(tmp_path_factory.mktemp("search"), {"korea_alias.txt": ALIAS_DOCUMENT}, DB)
 
 
 @pytest.fixture(scope="module")

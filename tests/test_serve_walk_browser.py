@@ -4,16 +4,12 @@ claim's words boxed, go to the South Korea entity page, then to an entity named 
 The corpus is raw/ and a PDF that names South Korea as ROK. Opt out: CLAIMS_SKIP_BROWSER=1."""
 from __future__ import annotations
 
-import shutil
 import sqlite3
 
 import pytest
-from click.testing import CliRunner
-
-from pipeline.cli import cli
 
 from . import pdf_fixtures
-from .conftest import RAW
+from .conftest import build_corpus_with
 from .serving import running_server
 from .test_serve_browser import _screenshot, browser, page  # noqa: F401  (fixtures, served by `server` below)
 
@@ -24,15 +20,9 @@ PDF_TEXT = ("The Republic of Korea (ROK) and the United States signed a quantum 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    base = tmp_path_factory.mktemp("walk")
-    raw = base / "raw"
-    shutil.copytree(RAW, raw)
-    pdf_fixtures.make_simple_pdf(raw / "seoul.pdf", PDF_TEXT)
-    db = base / "extracted" / f"{DB}.db"
-    db.parent.mkdir()
-    result = CliRunner().invoke(cli, ["build", str(raw), "--db", str(db), "--quiet"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return raw, db
+    db = build_corpus_with(tmp_path_factory.mktemp("walk"), {}, DB,
+                           make=lambda raw: pdf_fixtures.make_simple_pdf(raw / "seoul.pdf", PDF_TEXT))
+    return db.parent / "raw", db
 
 
 @pytest.fixture(scope="module")
