@@ -5,6 +5,10 @@ Read through Datasette's own read-only connections, like pages.py. Every list is
 rows) and says how many more there are: `?all=<list>` shows up to ALL rows of one list, and a
 Datasette table or query holds the rest when there is one. Text from the documents is rendered
 escaped by spans.py.
+
+Each list gets at most the plugin setting `list_time_limit_ms` (metadata: plugins ->
+claims-entities), by default the server's own sql_time_limit_ms: a list that runs out of time is
+said so and the rest of the page is still shown, so one slow list cannot hold the whole page.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from .spans import escape_text, render_spans, span
 # Rows shown of each list, and of the one list asked for in full (?all=<list>)
 SHOWN = {"documents": 15, "mentions": 25, "claims": 25, "facts": 15, "co_mentioned": 20}
 ALL = 1000
+PLUGIN = "claims-entities"
 # Characters of context either side of a mention, within its sentence
 CONTEXT = 70
 
@@ -45,7 +50,7 @@ async def entity_page(datasette, database: str, entity_id, show_all: Optional[st
         return None
     entity = found[0]
     entity["aliases_list"] = json.loads(entity.get("aliases") or "[]")
-    reader = _Reader(datasette, database, entity, await longest_claim(db))
+    reader = _Reader(datasette, database, entity, await longest_claim(db), _list_time_limit(datasette))
     lists = {}
     for name in SHOWN:
         limit = ALL if show_all == name else SHOWN[name]
@@ -65,12 +70,29 @@ async def entity_page(datasette, database: str, entity_id, show_all: Optional[st
     return {"entity": entity, "claims_url": reader.claims_url, "lists": lists, "dates": dates}
 
 
+def _list_time_limit(datasette) -> Optional[int]:
+    """The plugin's list_time_limit_ms, or None for the server's sql_time_limit_ms."""
+    limit = (datasette.plugin_config(PLUGIN) or {}).get("list_time_limit_ms")
+    return int(limit) if limit else None
+
+
+class _TimeLimited:
+    """A database whose queries each run under time_limit_ms (None: the server's limit)."""
+
+    def __init__(self, db, time_limit_ms: Optional[int]):
+        self.db, self.time_limit_ms = db, time_limit_ms
+
+    async def execute(self, sql: str, params=None):
+        return await self.db.execute(sql, params, custom_time_limit=self.time_limit_ms)
+
+
 class _Reader:
     """The lists of one entity's page: each method (limit) -> (rows shown, how many in all, the
     Datasette table or query holding them all, or None)."""
 
-    def __init__(self, datasette, database: str, entity: dict, longest: int):
-        self.db, self.entity, self.key = datasette.get_database(database), entity, [entity["id"]]
+    def __init__(self, datasette, database: str, entity: dict, longest: int, time_limit_ms: Optional[int] = None):
+        self.db = _TimeLimited(datasette.get_database(database), time_limit_ms)
+        self.entity, self.key = entity, [entity["id"]]
         self.row = functools.partial(datasette.urls.row, database)
         self.inside = functools.partial(inside_claim, longest=longest)
         self.page_url = self.row("entities", entity["id"])
