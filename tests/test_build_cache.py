@@ -127,7 +127,7 @@ def test_prune_keeps_what_is_used_and_temporaries_of_live_writers(tmp_path):
     dead_tmp = used.with_name(".y.999999999.tmp")  # no such process
     live_tmp.write_bytes(b"partial")
     dead_tmp.write_bytes(b"partial")
-    store.prune({used})
+    store.prune({("result", used.name)})
     assert used.exists() and live_tmp.exists()
     assert not unused.exists() and not dead_tmp.exists()
 

@@ -269,7 +269,7 @@ class Cache:
         self.directory = pathlib.Path(directory)
 
     def path(self, level: str, sha256: str, key: str) -> pathlib.Path:
-        return self.directory / level / f"{sha256}-{key}"
+        return self.directory / level / entry_name(sha256, key)
 
     def write(self, path: pathlib.Path, parts: list[bytes], meta: Optional[dict] = None,
               compress: Optional[list[bool]] = None) -> None:
@@ -342,22 +342,34 @@ class Cache:
         except FileNotFoundError:
             pass
 
-    def prune(self, keep: set[pathlib.Path]) -> int:
-        """Delete entries not in `keep` (from removed files, older code or another model) and
-        temporary files left by killed builds. Returns how many were deleted."""
+    def prune(self, keep: set[tuple[str, str]]) -> int:
+        """Delete entries not in `keep` ((level, entry_name) pairs: the entries of the documents
+        planned; the others are from removed files, older code or another model) and temporary
+        files left by killed builds. Returns how many were deleted."""
         deleted = 0
         for level in self.LEVELS:
             folder = self.directory / level
             if not folder.is_dir():
                 continue
-            for path in folder.iterdir():
-                if path.name.endswith(".tmp") and not is_stale_temporary(path):
+            for name in self._names(folder):
+                if name.endswith(".tmp") and not is_stale_temporary(folder / name):
                     continue  # being written by a build running now
-                if path in keep:
+                if (level, name) in keep:
                     continue
-                self.discard(path)
+                self.discard(folder / name)
                 deleted += 1
         return deleted
+
+    def _names(self, folder) -> list[str]:
+        """The names in a level's folder (scandir: no path object per entry, 40,000 of them at
+        20,000 documents)."""
+        with os.scandir(folder) as entries:
+            return [entry.name for entry in entries]
+
+
+def entry_name(sha256: str, key: str) -> str:
+    """The name of a document's entry in its level's folder."""
+    return f"{sha256}-{key}"
 
 
 def entry_parts(name: str, parts: list[bytes], meta: Optional[dict], compress: Optional[list[bool]]
@@ -387,6 +399,9 @@ class FsspecCache(Cache):
         path.parent.mkdir(parents=True, exist_ok=True)
         header, parts = entry_parts(path.name, parts, meta, compress)
         storage.write_atomically(path, b"".join([header, *parts]))
+
+    def _names(self, folder) -> list[str]:
+        return [path.name for path in folder.iterdir()]
 
     def discard(self, path) -> None:
         try:

@@ -1,7 +1,8 @@
 """Orchestration: turn a folder of source files into the database, reusing every cached result.
 
-1. Plan: hash every file; the same content under several names is one document with several
-   paths; look up each document's cache entries (cache.py).
+1. Plan: hash every file (a file unchanged since the last build by what stat says of it: its
+   remembered hash, hashes.py); the same content under several names is one document with several
+   paths; look up the cache entries (cache.py) of the documents to produce.
 2. Produce: documents without a cached result go, in batches, to worker processes (worker.py);
    each worker loads the model once, on first need. Results come back in plan order, at most a
    few batches ahead of the writer, so memory is bounded by batches, not by the corpus. Each
@@ -38,6 +39,7 @@ from ..store import check
 from ..store import write as store
 from . import cache as cache_stage
 from . import storage
+from .hashes import FileHashes
 from .lock import DEFAULT_LOCK_TIMEOUT, BuildLocked, build_lock  # noqa: F401  (CLI)
 from .pool import WorkerFailed, WorkerPool  # noqa: F401  (CLI)
 from .worker import (DEFAULT_DOC_MEMORY_MB, DEFAULT_DOC_TIMEOUT, Job, Outcome, Settings,  # noqa: F401  (CLI)
@@ -112,19 +114,24 @@ class Planned:
     cached: bool = False
 
 
-def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
-                   cache: Optional[cache_stage.Cache], claim_model: str = "", ocr: str = ""
-                   ) -> tuple[list[Planned], list[tuple[str, str]]]:
-    """Group files by content (sha256) and look up their cache entries, in file order.
-    `claim_model`: the check-worthiness model's fingerprint (part of the result key); `ocr`: the
-    OCR's (cache.ocr_fingerprint, part of a PDF's parse key)."""
+def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str, claim_model: str = "", ocr: str = "",
+                   hashes: Optional[FileHashes] = None) -> tuple[list[Planned], list[tuple[str, str]]]:
+    """Group files by content (sha256), in file order. `claim_model`: the check-worthiness
+    model's fingerprint (part of the result key); `ocr`: the OCR's (cache.ocr_fingerprint, part
+    of a PDF's parse key); `hashes`: the hashes remembered of local files (hashes.py), None to
+    hash every file."""
     by_sha: dict[str, Planned] = {}
     duplicates = []
     for path in files:
         rel = storage.relative_name(path, root)
         fmt = ingest.SUPPORTED_SUFFIXES.get(path.suffix.lower(), "")
+        name = storage.file_name(path)
         try:
-            sha, size = storage.sha256_file(path), path.stat().st_size
+            if hashes is not None and not storage.is_url(path):
+                st = os.stat(name)
+                sha, size = hashes.sha256(name, st), st.st_size
+            else:
+                sha, size = storage.sha256_file(path), path.stat().st_size
         except OSError:
             sha, size = f"unreadable:{rel}", 0  # ingest reports why, naming the file
         if sha in by_sha:
@@ -133,12 +140,17 @@ def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str,
             continue
         parse_key, result_key = cache_stage.document_keys(sha, fmt, model, claim_model, ocr)
         weight = size * (PDF_BYTE_WEIGHT if fmt == "pdf" else 1)
-        job = Job(storage.file_name(path), [rel], sha, fmt, parse_key, result_key, weight)
-        # Existence only: the entry's checksum is verified when it is read (reading every entry
-        # twice cost a tenth of a rebuild with nothing changed).
-        cached = cache is not None and cache.path("result", sha, result_key).exists()
-        by_sha[sha] = Planned(job, job.paths, weight, cached)  # one list: a later duplicate joins both
+        job = Job(name, [rel], sha, fmt, parse_key, result_key, weight)
+        by_sha[sha] = Planned(job, job.paths, weight)  # one list: a later duplicate joins both
     return list(by_sha.values()), duplicates
+
+
+def mark_cached(planned: list[Planned], cache: Optional[cache_stage.Cache]) -> None:
+    """Set `cached` on the documents whose result the cache holds. Existence only: the entry's
+    checksum is verified when it is read (reading every entry twice cost a tenth of a rebuild
+    with nothing changed)."""
+    for item in planned:
+        item.cached = cache is not None and cache.path("result", item.job.sha256, item.job.result_key).exists()
 
 
 def group_tasks(planned: list[Planned]) -> list[list[int]]:
@@ -298,8 +310,11 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
     root = raw_dir.parent if storage.is_url(raw_dir) else raw_dir.resolve().parent
     _settle_journal(db_path)  # a killed update's journal: rolled back before the database is read
     cache = cache_stage.open_cache(cache_dir or db_path.parent / "cache") if use_cache else None
-    planned, duplicates = plan_documents(files, root, model, cache, claim_fingerprint,
-                                         cache_stage.ocr_fingerprint(ocr))
+    hashes = FileHashes(cache.directory) if cache is not None and not storage.is_url(cache.directory) else None
+    planned, duplicates = plan_documents(files, root, model, claim_fingerprint, cache_stage.ocr_fingerprint(ocr),
+                                         hashes)
+    if hashes is not None:
+        hashes.save()
     report = BuildReport(str(db_path), files=len(files), skipped=skipped)
     jobs = jobs or default_jobs()
     settings = Settings(model, str(cache.directory) if cache else None, str(root), int(max_file_mb * 1_000_000),
@@ -339,7 +354,9 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
     if stored is not None:
         unchanged = {item.job.sha256 for item in planned if stored.get(item.job.sha256, (None, None))[1] == item.paths}
         removed = [doc_id for sha, (doc_id, _) in stored.items() if sha not in unchanged]
-        producer = Producer([item for item in planned if item.job.sha256 not in unchanged], settings, jobs, cache, cluster)
+        todo = [item for item in planned if item.job.sha256 not in unchanged]
+        mark_cached(todo, cache)
+        producer = Producer(todo, settings, jobs, cache, cluster)
         report.updated, report.unchanged = True, len(unchanged)
         for item in planned:
             if on_file and item.job.sha256 in unchanged:
@@ -358,6 +375,7 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
         finally:
             producer.close()
         return _finish(report, planned, duplicates, rejected_paths, producer, cache, clock)
+    mark_cached(planned, cache)
     producer = Producer(planned, settings, jobs, cache, cluster)
     run["jobs"] = producer.jobs
     tmp = None
@@ -387,7 +405,7 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
 def _finish(report: BuildReport, planned, duplicates, rejected_paths, producer, cache, clock) -> BuildReport:
     report.documents = report.counts.get("documents", report.documents)
     if cache is not None:
-        cache.prune({cache.path(level, item.job.sha256, key) for item in planned
+        cache.prune({(level, cache_stage.entry_name(item.job.sha256, key)) for item in planned
                      for level, key in (("parse", item.job.parse_key), ("result", item.job.result_key))})
     report.duplicates = [(path, first) for path, first in duplicates if first not in rejected_paths]
     report.cached, report.processed = producer.n_cached, producer.n_produced

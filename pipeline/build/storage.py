@@ -34,6 +34,8 @@ def is_url(location) -> bool:
 
 
 def _is_upath(location) -> bool:
+    if isinstance(location, str) or type(location).__module__ == "pathlib":
+        return False  # the common case, without an import statement run per file
     try:
         from upath import UPath
     except ImportError:

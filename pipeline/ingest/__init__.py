@@ -37,18 +37,34 @@ def iter_source_files(raw_dir: pathlib.Path, on_skip: Optional[Callable[[InputEr
     _resolved.cache_clear()  # folders may have moved or become links since the last listing
     _relative_folder.cache_clear()
     inside = raw_dir.resolve()
-    for path in sorted(raw_dir.rglob("*")):
-        if any(part.startswith(".") for part in path.relative_to(raw_dir).parts):
-            continue
+    for entry, path in _walk(raw_dir):
         suffix = path.suffix.lower()
-        if path.is_symlink():
+        if entry.is_symlink():
             reason = _link_problem(path, inside)
             if reason is not None:
                 if on_skip is not None and (suffix in SUPPORTED_SUFFIXES or not suffix or "folder" in reason):
                     on_skip(InputError(relative_name(path, inside.parent), reason))
                 continue
-        if suffix in SUPPORTED_SUFFIXES and path.is_file():
+        if suffix in SUPPORTED_SUFFIXES and entry.is_file():
             yield path
+
+
+def _walk(folder: pathlib.Path):
+    """(os.DirEntry, path) of everything below `folder` but hidden names and what is below them, in
+    name order, each folder's contents where the folder sorts (the order of sorted(rglob('*'))).
+    Links to folders are listed, not followed; folders that cannot be listed are passed over.
+    scandir's entries know their type without a stat: listing 20,000 files took a second with
+    rglob and pathlib."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = folder / entry.name
+        yield entry, path
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(path)
 
 
 def _link_problem(link: pathlib.Path, inside: pathlib.Path) -> Optional[str]:
@@ -82,20 +98,21 @@ def sha256_file(path: pathlib.Path) -> str:
 def relative_name(path: pathlib.Path, root: pathlib.Path) -> str:
     """The path as stored in the database: relative to `root` (the project), POSIX separators. A
     link keeps its own name (its folders are resolved, not the link itself)."""
-    path = pathlib.Path(path)
-    folder = _relative_folder(str(path.parent), str(root))
+    text = os.fspath(path)  # strings, not pathlib: this runs twice per file of every build
+    folder = _relative_folder(os.path.dirname(text) or ".", os.fspath(root))
     if folder is None:
-        return path.as_posix()
-    return path.name if folder == "." else f"{folder}/{path.name}"
+        return pathlib.Path(text).as_posix()
+    name = os.path.basename(text)
+    return name if folder == "." else f"{folder}/{name}"
 
 
 def absolute_name(path: pathlib.Path) -> str:
     """The file's absolute path, resolved (a link: its target, checked to be inside raw/ when
     listed; other files: only their folder is resolved, once per folder)."""
-    path = pathlib.Path(path)
-    if path.is_symlink():
-        return str(path.resolve())
-    return str(_resolved(str(path.parent)) / path.name)
+    text = os.fspath(path)
+    if os.path.islink(text):
+        return str(pathlib.Path(text).resolve())
+    return os.path.join(str(_resolved(os.path.dirname(text) or ".")), os.path.basename(text))
 
 
 @functools.lru_cache(maxsize=4096)
