@@ -33,6 +33,7 @@ import time
 import uuid
 from typing import Optional
 
+import dask
 from distributed import Client, LocalCluster, get_client
 from distributed.diagnostics.plugin import WorkerPlugin
 from distributed.scheduler import KilledWorker
@@ -78,12 +79,26 @@ def parse_address(text: str) -> tuple[Optional[str], Optional[int]]:
     return text, None
 
 
+# Dask settings of the build's own local cluster (the nannies pass them to their workers): what a
+# worker does besides the tasks takes CPU from them on a machine with as many workers as cores.
+# The statistical profiler samples every thread's stack every 10 ms; the system monitor and the
+# event-loop health check poll at 0.5 s and 20 ms; work stealing moves tasks the writer orders.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.scheduler.work-stealing": False,
+}
+
+
 def start_local_cluster(workers: int, doc_memory_mb: float) -> LocalCluster:
     """A cluster of `workers` processes on this machine (one thread each), for one build. Its
     scheduler's HTTP endpoints (health, metrics) listen on a free port of 127.0.0.1; no dashboard."""
-    return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                        dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
-                        silence_logs=logging.ERROR, memory_limit=f"{doc_memory_mb * DASK_MEMORY_FACTOR:.0f}MB")
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                            dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+                            silence_logs=logging.ERROR, memory_limit=f"{doc_memory_mb * DASK_MEMORY_FACTOR:.0f}MB")
 
 
 class LoadModels(WorkerPlugin):
