@@ -264,8 +264,8 @@ FRIDAY = "December 20, 2019"
     (FRIDAY, "Shareholders are going to vote on the merger Wednesday.", "Wednesday", "2019-12-25"),
     # the present: the nearer one (a Monday story's Thursday is three days on)
     ("December 16, 2019", "The offer expires Thursday, the company says.", "Thursday", "2019-12-19"),
-    # a part of the day stays with its weekday
-    (FRIDAY, "A report released Thursday morning showed a rise in exports.", "Thursday morning", "2019-12-19TMO"),
+    # a part of the day stays with its weekday, and the value is the day
+    (FRIDAY, "A report released Thursday morning showed a rise in exports.", "Thursday morning", "2019-12-19"),
     # a month or day without a year: the year the tense points to
     (FRIDAY, "The company plans to open the new plant in April.", "April", "2020-04"),
     (FRIDAY, "Exports fell sharply in March, the ministry said.", "March", "2019-03"),
@@ -356,7 +356,9 @@ WINTER, AUTUMN = "1998-02-11", "1989-11-06"
     ("the early spring", WINTER, "future", ("1998", "season", None, "early spring")),
     ("summer 2021", None, None, ("2021", "season", None, "summer")),
     # parts of a day and times of day on a named day
-    ("Friday night", "1998-10-25", "past", ("1998-10-23TNI", "part of day", None, "night")),
+    ("Friday night", "1998-10-25", "past", ("1998-10-23", "day", None, "night")),
+    ("Tuesday afternoon", "1998-10-25", "future", ("1998-10-27", "day", None, "afternoon")),
+    ("tonight", WINTER, None, ("1998-02-11", "day", None, "night")),
     ("10 p.m. Wednesday", WINTER, None, ("1998-02-11T22:00", "time", None, None)),
     ("Friday at 9:30 a.m.", WINTER, "future", ("1998-02-13T09:30", "time", None, None)),
 ])
@@ -406,8 +408,10 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     ("October 3, 2005", "Profit for the year ended June 30 rose 8%.", {"June 30": "2005-06-30"}),
     # a season alone, resolved in the tense of its verb
     ("October 3, 2005", "Orders fell over the summer.", {"the summer": "2005"}),
-    # a year gone through is its length, not a date
+    # a year gone through is its length, not a date; so is a decade or a century
     ("October 3, 2005", "Orders rose throughout the fiscal year.", {}),
+    ("October 3, 2005", "Wages stagnated throughout the 1980s, the union said.", {}),
+    ("October 3, 2005", "The port was rebuilt throughout the 19th century.", {}),
 ])
 def test_the_year_and_the_season_of_the_story(nlp, published, text, expected):
     assert _dates_in(nlp, published, text) == expected
@@ -440,3 +444,20 @@ def test_a_quarterly_report_points_back_at_its_quarter(nlp):
         "In the year-ago period, the company had a charge of $2 million."))
     assert found == {"the third quarter": "1989-07", "the quarter": "1989-07", "a year earlier": "1988-07",
                      "the year-ago period": "1988-07"}, found
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The clerks will start the count today in Leeds.", ["today"]),
+    ("He met the minister yesterday and leaves tomorrow.", ["yesterday", "tomorrow"]),
+    ('"Today, we know who did it," the chief said.', ["Today"]),
+    ("Tonight the band plays in Cork.", ["Tonight"]),
+    # a capitalised `Today` inside a sentence is a name (a programme, a paper)
+    ("This is the VOA programme Today in Africa.", []),
+])
+def test_deictic_days_the_model_leaves_untagged_are_found(nlp, text, expected):
+    """`today`, `yesterday`, `tomorrow`, `tonight` are dates even in a parse whose entities missed them."""
+    from pipeline.extract.dates import iter_date_spans
+
+    doc = nlp(text)
+    doc.ents = [e for e in doc.ents if e.label_ not in ("DATE", "TIME")]  # as when the model misses them
+    assert [text[s:e] for s, e in iter_date_spans(doc)] == expected

@@ -24,8 +24,8 @@ Values (all ISO 8601 at their own precision, so they sort and prefix-match as st
   a century its two-digit form (`20` = 2000-2099). Ranges put their end in value_end. Fuzziness and
   bounds (`early`, `mid`, `late`, `around`, `by`, `since`, `summer`, `fiscal year`) go to `fuzzy`.
   A season is its year with granularity `season` and the season in fuzzy (`this summer` = `1998`,
-  `summer`); a weekend its ISO week plus `-WE` (`1998-W32-WE`, granularity `weekend`); a clock time on a
-  named day `1998-02-11T22:00` (granularity `time`). Relative periods (quarters without a year, `last
+  `summer`); a weekend its ISO week plus `-WE` (`1998-W32-WE`, granularity `weekend`); a part of a named
+  day its day (`Friday night` = `1998-10-23`, fuzzy `night`); a clock time on a named day `1998-02-11T22:00` (granularity `time`). Relative periods (quarters without a year, `last
   June`, `a year earlier`, the year-ago quarter of a quarterly report) are read in periods.py; years
   read aloud (`nineteen ninety-six`) in numbers.py.
 """
@@ -293,6 +293,9 @@ def _parse_point(core: str, anchor, prefer, reference: Optional["Reference"] = N
             return found
     if (found := periods.read_period(core, anchor, prefer, reference)) is not None:
         return DateValue(*found) if found else None
+    if core.lower() == "tonight":  # the document's day, as `Friday night` is Friday
+        found = _read_with_dateparser("today", anchor, prefer)
+        return found and DateValue(found.value, found.granularity, True, fuzzy="night")
     for relative_rule in (_rule_weekday, _rule_month_day, _rule_time_of_day):
         if (found := relative_rule(core, anchor, prefer)) is not None:
             return found
@@ -358,7 +361,6 @@ def _rule_part_of_year(core: str) -> Optional[DateValue]:
     return DateValue(f"{year}-{first:02d}", "quarter" if quarter else "half", value_end=f"{year}-{last:02d}")
 
 
-PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 PART_OF_DAY = r"(?:morning|afternoon|evening|night)"
 WEEKDAY_ALONE = re.compile(r"(" + "|".join(WEEKDAYS) + rf")(?:\s+({PART_OF_DAY}))?", re.I)
 # A part of the day right after a weekday (`Tuesday morning`): one expression, though spaCy makes the
@@ -416,9 +418,9 @@ def _rule_weekday(core: str, anchor: Optional[str], prefer: Optional[str]) -> Op
         day = base + dt.timedelta(days=ahead)
     else:
         day = base - dt.timedelta(days=(7 - ahead) % 7)
-    if part:  # `Friday night`: TimeML's part of a day, `1998-10-23TNI`
-        return DateValue(f"{day.isoformat()}T{PARTS_OF_DAY[part]}", "part of day", is_relative=True, fuzzy=part)
-    return DateValue(day.isoformat(), "day", is_relative=True)
+    # `Friday night`: the day, the part of it noted in fuzzy (TimeBank's annotators give such a DATE
+    # the day's value more often than TimeML's `1998-10-23TNI`, and a day is what a user filters on)
+    return DateValue(day.isoformat(), "day", is_relative=True, fuzzy=part or None)
 
 
 def _rule_month_day(core: str, anchor: Optional[str], prefer: Optional[str]) -> Optional[DateValue]:
@@ -536,7 +538,7 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
                 spans += _split_list(text, start, end)
     # what the model missed: explicit dates, a month and day (`the Aug. 7 bombings`), a weekday, a
     # report's `latest period`
-    for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD):
+    for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD, DEICTIC_DAY):
         for match in rx.finditer(text):
             if not any(s < match.end() and match.start() < e for s, e in spans):
                 spans.append((match.start(), match.end()))
@@ -559,6 +561,11 @@ DEICTIC_BEFORE = re.compile(r"\b(?:this|last|next)\s+$", re.I)
 MONTH_DAY_RX = re.compile(rf"(?<![\w.-])(?-i:(?=[A-Z]))(?:{MONTH_RX})\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
                           rf"(?![\w,:]|\.\d|,\s*{YEAR_RX})", re.I)
 LATEST_PERIOD = re.compile(r"\b[Tt]he\s+(?:latest|most\s+recent|current)\s+(?:period|quarter)\b")
+# `today`, `tonight`, `yesterday`, `tomorrow` that the model leaves untagged (`apply for visas today`,
+# a quotation's `Today, ...`): lower-case, or capitalised where a sentence or quotation begins (`VOA
+# Today` mid-sentence is a name); `today's` is left to is_not_a_date_here.
+DEICTIC_DAY = re.compile(r"(?-i:\b(?:today|tonight|yesterday|tomorrow)|(?:(?<=^)|(?<=[.!?]\s)|(?<=[\"`'‘“]))"
+                         r"(?:Today|Tonight|Yesterday|Tomorrow))\b(?![-'’])")
 CAPITALISED_WEEKDAY = re.compile(r"\b(?:" + "|".join(w.capitalize() for w in WEEKDAYS) + r")\b")
 # A TIME entity that names its day (`Friday night`, `10 p.m. Wednesday`): a date with a time of day.
 TIME_WITH_DATE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + rf"|today|yesterday|tomorrow|{MONTH_NAME}\.?\s+\d)",
@@ -636,6 +643,8 @@ def iter_pieces(text: str, start: int, end: int) -> Iterator[list[tuple[int, int
 # After a bare number, nouns that make it a count (`2048 Bit RSA`, `1600 students`), not a year.
 COUNT_NOUNS = re.compile(r"^\s+(?:bits?|bytes?|qubits?|people|persons|students|researchers|employees|units|pages"
                          r"|projects|km|miles|kg|tons|tonnes|[kmg]w|hours|times|members|companies)\b", re.I)
+STRETCHED_PERIOD = re.compile(rf"(?:the\s+)?(?:(?:early|mid|late)[-\s]?)?(?:{DECADE_RX}|\d{{1,2}}(?:st|nd|rd|th)\s+century)",
+                              re.I)  # a decade or century one can go through
 STRETCH_BEFORE = re.compile(r"\b(?:throughout|across|all)\s+$", re.I)
 DURATION_BEFORE = re.compile(r"\b(?:over|within|in|during|for|throughout|across|into)\s+(?:the\s+)?$", re.I)
 
@@ -649,8 +658,9 @@ def is_not_a_date_here(text: str, start: int, end: int) -> bool:
         return True
     if span == "today" and re.match(r"['’]s\b", text[end:end + 3]):
         return True
-    if THE_YEAR_END.fullmatch(span) and STRETCH_BEFORE.search(text[max(0, start - 12):start]):
-        return True  # `throughout the year`: its length, not the year
+    if (THE_YEAR_END.fullmatch(span) or STRETCHED_PERIOD.fullmatch(span)) \
+            and STRETCH_BEFORE.search(text[max(0, start - 12):start]):
+        return True  # `throughout the year`, `throughout the 1990s`: its length, not the year or decade
     return False
 
 
