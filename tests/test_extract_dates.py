@@ -406,6 +406,12 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     ("December 16, 2019", "The tender offer expires at 5 p.m. EST, Jan. 9.", {"5 p.m. EST, Jan. 9": "2020-01-09T17:00"}),
     # the year of a fiscal year's end is a length (durations.py) and its end date
     ("October 3, 2005", "Profit for the year ended June 30 rose 8%.", {"June 30": "2005-06-30"}),
+    # a year that qualifies a report's period is that period of the year (its `the` included), else the year
+    ("October 3, 2005", "Widget Co. earned $3 million in the third quarter. In the 2004 period it lost $1 million.",
+     {"the third quarter": "2005-07", "the 2004 period": "2004-07"}),
+    ("October 3, 2005", "Widget Co. earned $3 million in the third quarter, against a loss in the 2004 quarter.",
+     {"the third quarter": "2005-07", "the 2004 quarter": "2004-07"}),
+    ("October 3, 2005", "Sales in the 2004 period were flat, the shop said.", {"the 2004 period": "2004"}),
     # a season alone, resolved in the tense of its verb
     ("October 3, 2005", "Orders fell over the summer.", {"the summer": "2005"}),
     # a year gone through is its length, not a date; so is a decade or a century

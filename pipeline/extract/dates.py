@@ -124,12 +124,14 @@ ABBREVIATED_MONTH_END = re.compile(rf"\b{MONTH_NAME}\.$", re.I)
 LEADING_WORD = re.compile(r"^(?:(?:in|on|during|at|by|before|after|until|till|since|through|thru|from|of|for|to"
                           r"|throughout|just)\s+)+(?=\S)", re.I)
 # `the` before an explicit date is the noun phrase's, not the date's (`the Aug. 7, 1998, bombings`);
-# before a decade, a quarter or a relative phrase it is the date's own (`the 1990s`, `the third quarter`).
+# before a decade, a quarter, a year that qualifies a period or a relative phrase it is the date's own
+# (`the 1990s`, `the third quarter`, `the 1988 quarter`).
 # Possessives before a period are the noun phrase's (`its fourth quarter`), and so is an article before
 # an ordinal one (`a fourth-quarter charge`); `a year ago` keeps its `a`, a count.
 OWNER_BEFORE = re.compile(r"(?:its|their|his|her|our|my|your|a|an)\s+(?=(?:first|second|third|fourth|fiscal)\b)"
                           r"|(?:its|their|his|her|our|my|your)\s+(?=\S)", re.I)
-THE_BEFORE_EXPLICIT = re.compile(rf"(?:the|an?)\s+(?=(?:{MONTH_NAME})\b|{YEAR_RX}(?![’'\d]|s\b))", re.I)
+THE_BEFORE_EXPLICIT = re.compile(rf"(?:the|an?)\s+(?=(?:{MONTH_NAME})\b|{YEAR_RX}(?![’'\d]|s\b)"
+                                 rf"(?!\s+(?:(?:first|second|third|fourth|final)[-\s]+)?(?:period|quarter|half)\b))", re.I)
 
 # Explicit dates, ranges, decades: what the rule pass finds (and what supplements spaCy in prose).
 _EXPLICIT = (
@@ -299,9 +301,16 @@ def _parse_point(core: str, anchor, prefer, reference: Optional["Reference"] = N
     for relative_rule in (_rule_weekday, _rule_month_day, _rule_time_of_day):
         if (found := relative_rule(core, anchor, prefer)) is not None:
             return found
+    if m := YEAR_AND_PART.fullmatch(core):  # `the 1988 period` with no quarter to point at: its year
+        return DateValue(m[1], "year")
     if not (MONTH_WORD.search(core) or YEAR.search(core) or RELATIVE_CUES.search(core)):
         return None  # dateparser reads some plain words as dates; a date needs one of these
     return _read_with_dateparser(core, anchor, prefer)
+
+
+# A year that qualifies a report's period (`the 1988 period`, `the 1989 quarter`): the quarter or half the
+# document reports, in that year (periods.py), or else the year.
+YEAR_AND_PART = re.compile(rf"(?:the\s+)?({YEAR_RX})\s+(?:period|quarter|half)", re.I)
 
 
 def _rule_year(core: str) -> Optional[DateValue]:
@@ -545,8 +554,11 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     for i, (start, end) in enumerate(spans):
         if WEEKDAY_END.search(text, start, end) and (after := PART_OF_DAY_AFTER.match(text, end)):
             spans[i] = (start, after.end())
-        elif YEAR_AGO_END.search(text, start, end) and (after := PERIOD_NOUN_AFTER.match(text, end)):
-            spans[i] = (start, after.end())  # `the year-ago period`: spaCy stops before the noun
+        elif (YEAR_AGO_END.search(text, start, end) or BARE_YEAR.fullmatch(text, start, end)) \
+                and (after := PERIOD_NOUN_AFTER.match(text, end)):
+            # `the year-ago period`, `the 1988 period`: spaCy stops before the noun
+            before = THE_BEFORE.search(text, max(0, start - 4), start)
+            spans[i] = (before.start() if before else start, after.end())
         elif DAY_FIRST.match(text, start, end) and (clock := CLOCK_BEFORE.search(text, max(0, start - 24), start)):
             spans[i] = (clock.start(), end)  # `until 9 a.m. Tuesday`: spaCy's TIME and DATE are one time
         elif BARE_UNIT.fullmatch(text, start, end) and (before := DEICTIC_BEFORE.search(text, 0, start)):
@@ -554,6 +566,8 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+BARE_YEAR = re.compile(rf"(?:the\s+)?{YEAR_RX}", re.I)
+THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 DAY_FIRST = re.compile(rf"(?:{'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|{MONTH_NAME}\.?\s+\d)\b", re.I)
 BARE_UNIT = re.compile(r"(?:year|month|week|quarter)", re.I)
 DEICTIC_BEFORE = re.compile(r"\b(?:this|last|next)\s+$", re.I)

@@ -184,7 +184,8 @@ def _read_part(core: str, parts: list[int], prefer, reference: Optional[Referenc
         return None  # `the French Quarter`, `the top half`
     if unit == "period":
         if ordinal or reference is None or reference.part is None:
-            return None if ordinal or unknown else ()  # `the year-ago period` with no quarter to point at
+            # `the year-ago period` with no quarter to point at names none; `the 1988 period`, its year (dates.py)
+            return None if ordinal or unknown or year is not None else ()
         unit = reference.part[0]
     per_year = 12 // PART_SIZE[unit]
     if ordinal:
