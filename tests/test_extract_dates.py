@@ -278,6 +278,9 @@ FRIDAY = "December 20, 2019"
     # a plan made in the past for an event: the event on either side of the story's date (the nearer)
     (FRIDAY, "Unions planned a large march in the capital on Sunday.", "Sunday", "2019-12-22"),
     (FRIDAY, "The club scheduled a tribute concert for Tuesday.", "Tuesday", "2019-12-17"),
+    # a bare participle of planning (`set for`, `planned for`) takes the time of its noun's clause
+    (FRIDAY, "The dispute is likely to overshadow a summit set for Vienna in March.", "March", "2020-03"),
+    (FRIDAY, "A march planned for Sunday drew thousands, the organisers said.", "Sunday", "2019-12-15"),
     # an infinitive that is the subject of a past `were` is not `is to resume`
     (FRIDAY, "Among the first cities to sign the pact on Monday were Lyon and Turin.", "Monday", "2019-12-16"),
     # a weekday given with the day picks the year it falls on
@@ -412,6 +415,8 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     ("October 3, 2005", "Widget Co. earned $3 million in the third quarter, against a loss in the 2004 quarter.",
      {"the third quarter": "2005-07", "the 2004 quarter": "2004-07"}),
     ("October 3, 2005", "Sales in the 2004 period were flat, the shop said.", {"the 2004 period": "2004"}),
+    # `both` before a list of dates is the list's, not a date's
+    ("October 3, 2005", "Sales should rise in both 2006 and 2007, the shop said.", {"2006": "2006", "2007": "2007"}),
     # a season alone, resolved in the tense of its verb
     ("October 3, 2005", "Orders fell over the summer.", {"the summer": "2005"}),
     # a year gone through is its length, not a date; so is a decade or a century

@@ -122,7 +122,7 @@ HALF = re.compile(rf"(?:the\s+)?(?:H([12])\s*|(first|second|last)\s+half\s+of\s+
 ABBREVIATED_MONTH_END = re.compile(rf"\b{MONTH_NAME}\.$", re.I)
 # Words before a date that are not part of it (TimeML's extent): prepositions and signals, and `just`.
 LEADING_WORD = re.compile(r"^(?:(?:in|on|during|at|by|before|after|until|till|since|through|thru|from|of|for|to"
-                          r"|throughout|just)\s+)+(?=\S)", re.I)
+                          r"|throughout|just|both|either)\s+)+(?=\S)", re.I)  # `both 1990 and 1991`: a list's
 # `the` before an explicit date is the noun phrase's, not the date's (`the Aug. 7, 1998, bombings`);
 # before a decade, a quarter, a year that qualifies a period or a relative phrase it is the date's own
 # (`the 1990s`, `the third quarter`, `the 1988 quarter`).
@@ -619,6 +619,9 @@ def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(start, end)]
 
 
+TRAILING_CONJUNCTION = re.compile(r"\s+(?:and|or)$", re.I)
+
+
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Tidy a date span to TimeML's extent: drop leading prepositions and signal words (`in December
     2019` -> `December 2019`, `by Wednesday` -> `Wednesday`; signal_before tells what they were) and
@@ -630,6 +633,8 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
         start = match.end()
     if re.search(r"\d['’]s$|[a-z]['’]s$", text[start:end]) and not re.search(r"\d0['’]s$", text[start:end]):
         end -= 2  # `December 2019's` -> `December 2019`; `the 1990's` is a decade
+    if match := TRAILING_CONJUNCTION.search(text, start, end):
+        end = match.start()  # spaCy's `both 2006 and` of `both 2006 and 2007`
     while end > start and text[end - 1] in " ,;:.":
         if text[end - 1] == "." and ABBREVIATED_MONTH_END.search(text[start:end]):
             break  # keep the dot of an abbreviated month (`Dec.`)

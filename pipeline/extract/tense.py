@@ -125,6 +125,13 @@ def verb_tense(verb: Token, depth: int = 0) -> Optional[str]:
         return "past"  # present perfect: `has been on patrol since March`, `have been searching since`
     if verb.tag_ in ("VBZ", "VBP") or any(w in ("is", "are", "am", "'s", "'re", "do", "does") for w in words):
         return "past" if verb.lemma_.lower() in REPORTING else "present"
+    if verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl") and verb.lower_ in PROSPECTIVE_PASSIVES \
+            and any(c.dep_ == "prep" and c.lower_ == "for" for c in verb.children) and depth <= 3:
+        # `a summit set for April`: the time of the clause its noun is in (`is expected to dominate a
+        # summit set for April` ahead, `a rally planned for Saturday drew crowds` behind), else the nearer
+        outer, _ = _climb(verb.head, through_nouns=True)
+        outer_tense = verb_tense(outer, depth + 1) if outer is not None else None
+        return outer_tense if outer_tense in ("past", "future") else "present"
     if verb.tag_ == "VBN" and verb.dep_ in ("ROOT", "conj", "ccomp", "relcl", "advcl", "acl"):
         return "past"  # a reduced passive or a headline: `killed Monday`, `the record set on Aug. 6`
     if verb.pos_ == "ADJ":  # the copula's tense: `is payable Jan. 2`; else unknown (`a dividend payable ...`)
