@@ -415,6 +415,8 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     ("October 3, 2005", "Widget Co. earned $3 million in the third quarter, against a loss in the 2004 quarter.",
      {"the third quarter": "2005-07", "the 2004 quarter": "2004-07"}),
     ("October 3, 2005", "Sales in the 2004 period were flat, the shop said.", {"the 2004 period": "2004"}),
+    # a stretch of the year leaves the year its date
+    ("October 3, 2005", "Revenue fell 4% in the first nine months of the year.", {"the year": "2005"}),
     # `both` before a list of dates is the list's, not a date's
     ("October 3, 2005", "Sales should rise in both 2006 and 2007, the shop said.", {"2006": "2006", "2007": "2007"}),
     # a season alone, resolved in the tense of its verb

@@ -588,7 +588,7 @@ TIME_WITH_DATE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + rf"|today|yesterday|
 # quarter ended yesterday`) or a stretch and the year it is part of (`the first nine months of 1997`).
 PERIOD_ENDED = re.compile(r"\s+(?:ended|ending|ends|that\s+ended)\s+", re.I)
 STRETCH_OF = re.compile(rf"^(?:the\s+)?(?:first|last|past|next|final|latest)\s+(?:[\w-]+\s+)?"
-                        rf"(?:months|weeks|quarters|days|years)\s+of\s+(?=(?:the\s+)?{YEAR_RX}\b|(?:this|last|next)\s+year)",
+                        rf"(?:months|weeks|quarters|days|years)\s+of\s+(?=(?:the\s+)?{YEAR_RX}\b|(?:this|last|next|the)\s+year\b)",
                         re.I)
 
 

@@ -151,6 +151,8 @@ def _keep(m: re.Match, before: str, after: str) -> Optional[int]:
         return None
     det = (m["det"] or "").strip().lower()
     unit = (m["unit"] or m["single"] or "").lower()
+    if m["single"] and (m["tail"] or "").lower() == "-long":
+        return m.start() + len(m["det"] or "")  # `a day-long meeting`, `year-long`: a length; the article is the noun's
     if m["single"]:
         if det in ("a", "an"):
             if RATE_BEFORE.search(before) or m["which"]:
