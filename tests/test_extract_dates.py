@@ -415,6 +415,10 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     ("October 3, 2005", "Widget Co. earned $3 million in the third quarter, against a loss in the 2004 quarter.",
      {"the third quarter": "2005-07", "the 2004 quarter": "2004-07"}),
     ("October 3, 2005", "Sales in the 2004 period were flat, the shop said.", {"the 2004 period": "2004"}),
+    # a quarter the model may leave untagged, and a fiscal quarter written with a hyphen
+    ("October 3, 2005", "After a flat second quarter, the mill's sales rebounded.", {"second quarter": "2005-04"}),
+    ("October 3, 2005", "Widget Co. earned $2 million for the fiscal-first quarter ended Sept. 30.",
+     {"the fiscal-first quarter": "2005-01", "Sept. 30": "2005-09-30"}),
     # a stretch of the year leaves the year its date
     ("October 3, 2005", "Revenue fell 4% in the first nine months of the year.", {"the year": "2005"}),
     # `both` before a list of dates is the list's, not a date's

@@ -547,7 +547,7 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
                 spans += _split_list(text, start, end)
     # what the model missed: explicit dates, a month and day (`the Aug. 7 bombings`), a weekday, a
     # report's `latest period`
-    for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD, DEICTIC_DAY):
+    for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD, DEICTIC_DAY, ORDINAL_QUARTER):
         for match in rx.finditer(text):
             if not any(s < match.end() and match.start() < e for s, e in spans):
                 spans.append((match.start(), match.end()))
@@ -574,6 +574,8 @@ DEICTIC_BEFORE = re.compile(r"\b(?:this|last|next)\s+$", re.I)
 # A month and day without a year (`the Aug. 7 bombings`, a dateline's `August 8`), the month capitalised.
 MONTH_DAY_RX = re.compile(rf"(?<![\w.-])(?-i:(?=[A-Z]))(?:{MONTH_RX})\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
                           rf"(?![\w,:]|\.\d|,\s*{YEAR_RX})", re.I)
+# A quarter the model leaves untagged (`after a flat second quarter`, `the fiscal second-quarter`).
+ORDINAL_QUARTER = re.compile(r"\b(?:fiscal[-\s])?(?:first|second|third|fourth)[-\s]quarter\b(?!-)", re.I)
 LATEST_PERIOD = re.compile(r"\b[Tt]he\s+(?:latest|most\s+recent|current)\s+(?:period|quarter)\b")
 # `today`, `tonight`, `yesterday`, `tomorrow` that the model leaves untagged (`apply for visas today`,
 # a quotation's `Today, ...`): lower-case, or capitalised where a sentence or quotation begins (`VOA

@@ -152,6 +152,9 @@ def choose(offsets: dict, prefer: Optional[str], weight: Optional[int] = None):
     return min(offsets, key=cost)
 
 
+FISCAL_JOINED = re.compile(r"\bfiscal-(?=(?:first|second|third|fourth|1st|2nd|3rd|4th)\b)", re.I)
+
+
 def _part_value(unit: str, year: int, n: int, is_relative: bool = True, fuzzy: Optional[str] = None) -> tuple:
     size = PART_SIZE[unit]
     return (f"{year:04d}-{(n - 1) * size + 1:02d}", unit, is_relative, f"{year:04d}-{n * size:02d}", fuzzy)
@@ -164,6 +167,7 @@ def _shift_part(unit: str, year: int, n: int, steps: int) -> tuple[int, int]:
 
 
 def _read_part(core: str, parts: list[int], prefer, reference: Optional[Reference]):
+    core = FISCAL_JOINED.sub("fiscal ", core)  # `the fiscal-first quarter`
     after = YEAR_BACK_AFTER.search(core)
     m = PART_RX.fullmatch(core[:after.start()] if after else core)
     if not m:
