@@ -419,6 +419,11 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     ("October 3, 2005", "After a flat second quarter, the mill's sales rebounded.", {"second quarter": "2005-04"}),
     ("October 3, 2005", "Widget Co. earned $2 million for the fiscal-first quarter ended Sept. 30.",
      {"the fiscal-first quarter": "2005-01", "Sept. 30": "2005-09-30"}),
+    # `the previous Friday`, `the following Monday`: a step from the latest day named
+    ("October 3, 2005", "The index closed at 452 on Friday, down 4.5% from the previous Friday.",
+     {"Friday": "2005-09-30", "the previous Friday": "2005-09-23"}),
+    ("October 3, 2005", "The strike began on March 9. The following Monday, talks resumed.",
+     {"March 9": "2005-03-09", "The following Monday": "2005-03-14"}),
     # a stretch of the year leaves the year its date
     ("October 3, 2005", "Revenue fell 4% in the first nine months of the year.", {"the year": "2005"}),
     # `both` before a list of dates is the list's, not a date's

@@ -561,6 +561,8 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
             spans[i] = (before.start() if before else start, after.end())
         elif DAY_FIRST.match(text, start, end) and (clock := CLOCK_BEFORE.search(text, max(0, start - 24), start)):
             spans[i] = (clock.start(), end)  # `until 9 a.m. Tuesday`: spaCy's TIME and DATE are one time
+        elif WEEKDAY_ALONE.fullmatch(text, start, end) and (before := STEP_BEFORE.search(text, max(0, start - 24), start)):
+            spans[i] = (before.start(), end)  # `The following Monday`: spaCy leaves the pointer out
         elif BARE_UNIT.fullmatch(text, start, end) and (before := DEICTIC_BEFORE.search(text, 0, start)):
             spans[i] = (before.start(), end)  # `this year's election`: spaCy leaves `this` out
     return sorted(spans)
@@ -570,6 +572,7 @@ BARE_YEAR = re.compile(rf"(?:the\s+)?{YEAR_RX}", re.I)
 THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 DAY_FIRST = re.compile(rf"(?:{'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|{MONTH_NAME}\.?\s+\d)\b", re.I)
 BARE_UNIT = re.compile(r"(?:year|month|week|quarter)", re.I)
+STEP_BEFORE = re.compile(r"\b(?:[Tt]he\s+)?(?:following|previous|preceding)\s+$", re.I)
 DEICTIC_BEFORE = re.compile(r"\b(?:this|last|next)\s+$", re.I)
 # A month and day without a year (`the Aug. 7 bombings`, a dateline's `August 8`), the month capitalised.
 MONTH_DAY_RX = re.compile(rf"(?<![\w.-])(?-i:(?=[A-Z]))(?:{MONTH_RX})\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..lexicon import MONTH_NAME, month_number
+from ..lexicon import MONTH_NAME, WEEKDAYS, month_number
 from .numbers import cardinal
 
 YEAR_RX = r"(?:1[5-9]\d\d|20\d\d|2100)"
@@ -115,6 +115,29 @@ def _step(value: str, unit: str, steps: int) -> Optional[str]:
         return (dt.date.fromisoformat(value) + dt.timedelta(days=steps)).isoformat()
     except ValueError:
         return None
+
+
+# `the previous Friday`, `the following Monday`: the nearest such weekday before (after) the latest day
+# the document named, or its own date when it named none
+WEEKDAY_NEXT_TO_RX = re.compile(rf"(?:the\s+)?(?P<step>following|previous|preceding)\s+(?P<weekday>{'|'.join(WEEKDAYS)})", re.I)
+
+
+def _read_weekday_next_to(core: str, parts: list[int], reference: Optional[Reference]):
+    if not (m := WEEKDAY_NEXT_TO_RX.fullmatch(core)):
+        return None
+    named = reference.day if reference is not None and reference.day else None
+    try:
+        day = dt.date.fromisoformat(named) if named else dt.date(*parts) if len(parts) == 3 else None
+    except ValueError:
+        day = None
+    if day is None:
+        return (None, None, True, None, None)
+    weekday = WEEKDAYS.index(m["weekday"].lower())
+    if m["step"].lower() == "following":
+        day += dt.timedelta(days=(weekday - day.weekday() - 1) % 7 + 1)
+    else:
+        day -= dt.timedelta(days=(day.weekday() - weekday - 1) % 7 + 1)
+    return (day.isoformat(), "day", True, None, None)
 
 
 def _read_that(core: str, reference: Optional[Reference]):
@@ -421,7 +444,8 @@ def read_period(core: str, anchor: Optional[str], prefer: Optional[str] = None,
     for found in (_read_part(core, parts, prefer, reference), _read_season(core, parts, prefer),
                   _read_weekend(core, parts, prefer), _read_named_month(core, parts), _read_fiscal(core, parts),
                   _read_offset(core, parts, reference), _read_holiday(core, parts, prefer),
-                  _read_year_end(core, parts, prefer), _read_that(core, reference)):
+                  _read_year_end(core, parts, prefer), _read_that(core, reference),
+                  _read_weekday_next_to(core, parts, reference)):
         if found is not None:
             return found
     return None
