@@ -362,6 +362,11 @@ WINTER, AUTUMN = "1998-02-11", "1989-11-06"
     ("Friday night", "1998-10-25", "past", ("1998-10-23", "day", None, "night")),
     ("Tuesday afternoon", "1998-10-25", "future", ("1998-10-27", "day", None, "afternoon")),
     ("tonight", WINTER, None, ("1998-02-11", "day", None, "night")),
+    # `this coming`/`this past` before a weekday is its direction; the document's own weekday is a week off
+    ("this coming Sunday", WINTER, "past", ("1998-02-15", "day", None, None)),
+    ("this past Monday", WINTER, "future", ("1998-02-09", "day", None, None)),
+    ("this coming Wednesday", WINTER, None, ("1998-02-18", "day", None, None)),
+    ("this coming Sunday, February fifteenth", WINTER, None, ("1998-02-15", "day", None, None)),
     ("10 p.m. Wednesday", WINTER, None, ("1998-02-11T22:00", "time", None, None)),
     ("Friday at 9:30 a.m.", WINTER, "future", ("1998-02-13T09:30", "time", None, None)),
 ])

@@ -293,6 +293,13 @@ def _parse_point(core: str, anchor, prefer, reference: Optional["Reference"] = N
     for rule in (_rule_year, _rule_decade, _rule_century, _rule_fiscal, _rule_part_of_year):
         if (found := rule(core)) is not None:
             return found
+    if m := POINTED_WEEKDAY.fullmatch(core):  # `this coming Sunday(, March 8)`: the pointer is the direction
+        back = m["which"].lower().endswith("past")
+        found = _parse_point(m["day"], anchor, "past" if back else "future", reference)
+        if found and found.value and found.value == anchor and WEEKDAY_ALONE.fullmatch(m["day"]):
+            # the document's own weekday, pointed at, is a week away (`this coming Thursday` on a Thursday)
+            found.value = (dt.date.fromisoformat(anchor) + dt.timedelta(days=-7 if back else 7)).isoformat()
+        return found
     if (found := periods.read_period(core, anchor, prefer, reference)) is not None:
         return DateValue(*found) if found else None
     if core.lower() == "tonight":  # the document's day, as `Friday night` is Friday
@@ -371,6 +378,8 @@ def _rule_part_of_year(core: str) -> Optional[DateValue]:
 
 
 PART_OF_DAY = r"(?:morning|afternoon|evening|night)"
+POINTED_WEEKDAY = re.compile(r"(?P<which>this\s+coming|this\s+past|coming|past)\s+(?P<day>(?:" + "|".join(WEEKDAYS)
+                             + r")\b.*)", re.I)
 WEEKDAY_ALONE = re.compile(r"(" + "|".join(WEEKDAYS) + rf")(?:\s+({PART_OF_DAY}))?", re.I)
 # A part of the day right after a weekday (`Tuesday morning`): one expression, though spaCy makes the
 # second word a TIME of its own.
