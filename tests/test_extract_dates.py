@@ -429,6 +429,9 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
      {"Friday": "2005-09-30", "the previous Friday": "2005-09-23"}),
     ("October 3, 2005", "The strike began on March 9. The following Monday, talks resumed.",
      {"March 9": "2005-03-09", "The following Monday": "2005-03-14"}),
+    # `each Thursday`, `every July`: frequencies (TimeML's SETs), not dates
+    ("October 3, 2005", "A third flight departs each Thursday from Nov. 6.", {"Nov. 6": "2005-11-06"}),
+    ("October 3, 2005", "The brass band marches every July through the town.", {}),
     # a stretch of the year leaves the year its date
     ("October 3, 2005", "Revenue fell 4% in the first nine months of the year.", {"the year": "2005"}),
     # `both` before a list of dates is the list's, not a date's
