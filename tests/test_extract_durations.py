@@ -43,6 +43,11 @@ from pipeline.extract.durations import is_duration, iter_durations
     ("About three-quarters of the members voted.", []),
     ("A second explosion followed.", []),
     ("Next year the law takes effect.", []),
+    # `these days`, `those days` say now and then; a capitalised unit after digits is a title
+    ("Few people write letters these days.", []),
+    ("In those days the mill employed 900 people.", []),
+    ("She told 60 Minutes she would run.", []),
+    ("The board met for 60 minutes.", [("60 minutes", "PT60M", False)]),
     ("The year was a hard one.", []),
 ])
 def test_durations(text, expected):

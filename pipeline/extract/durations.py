@@ -151,6 +151,10 @@ def _keep(m: re.Match, before: str, after: str) -> Optional[int]:
         return None
     det = (m["det"] or "").strip().lower()
     unit = (m["unit"] or m["single"] or "").lower()
+    if det in ("these", "those") and m["bare"] and not m["which"]:
+        return None  # `these days`, `in those days`: now and then (TimeML's PRESENT_REF, PAST_REF), not lengths
+    if m["unit"] and m["unit"][0].isupper() and not m["unit"].isupper() and m["count"] and m["count"][0].isdigit():
+        return None  # `60 Minutes`, `48 Hours`: a title
     if m["single"] and (m["tail"] or "").lower() == "-long":
         return m.start() + len(m["det"] or "")  # `a day-long meeting`, `year-long`: a length; the article is the noun's
     if m["single"]:
