@@ -432,6 +432,8 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     # `each Thursday`, `every July`: frequencies (TimeML's SETs), not dates
     ("October 3, 2005", "A third flight departs each Thursday from Nov. 6.", {"Nov. 6": "2005-11-06"}),
     ("October 3, 2005", "The brass band marches every July through the town.", {}),
+    # an ordinal century, its article the noun's
+    ("October 3, 2005", "She called herself a 20th century liberal.", {"20th century": "19"}),
     # a stretch of the year leaves the year its date
     ("October 3, 2005", "Revenue fell 4% in the first nine months of the year.", {"the year": "2005"}),
     # `both` before a list of dates is the list's, not a date's

@@ -127,8 +127,9 @@ LEADING_WORD = re.compile(r"^(?:(?:in|on|during|at|by|before|after|until|till|si
 # before a decade, a quarter, a year that qualifies a period or a relative phrase it is the date's own
 # (`the 1990s`, `the third quarter`, `the 1988 quarter`).
 # Possessives before a period are the noun phrase's (`its fourth quarter`), and so is an article before
-# an ordinal one (`a fourth-quarter charge`); `a year ago` keeps its `a`, a count.
-OWNER_BEFORE = re.compile(r"(?:its|their|his|her|our|my|your|a|an)\s+(?=(?:first|second|third|fourth|fiscal)\b)"
+# an ordinal one (`a fourth-quarter charge`, `a 20th century democrat`); `a year ago` keeps its `a`, a count.
+OWNER_BEFORE = re.compile(r"(?:its|their|his|her|our|my|your|a|an)\s+(?=(?:first|second|third|fourth|fiscal)\b"
+                          r"|\d{1,2}(?:st|nd|rd|th)[-\s]century\b)"
                           r"|(?:its|their|his|her|our|my|your)\s+(?=\S)", re.I)
 THE_BEFORE_EXPLICIT = re.compile(rf"(?:the|an?)\s+(?=(?:{MONTH_NAME})\b|{YEAR_RX}(?![’'\d]|s\b)"
                                  rf"(?!\s+(?:(?:first|second|third|fourth|final)[-\s]+)?(?:period|quarter|half)\b))", re.I)
@@ -556,7 +557,8 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
                 spans += _split_list(text, start, end)
     # what the model missed: explicit dates, a month and day (`the Aug. 7 bombings`), a weekday, a
     # report's `latest period`
-    for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD, DEICTIC_DAY, ORDINAL_QUARTER):
+    for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD, DEICTIC_DAY, ORDINAL_QUARTER,
+               ORDINAL_CENTURY):
         for match in rx.finditer(text):
             if not any(s < match.end() and match.start() < e for s, e in spans):
                 spans.append((match.start(), match.end()))
@@ -588,6 +590,7 @@ MONTH_DAY_RX = re.compile(rf"(?<![\w.-])(?-i:(?=[A-Z]))(?:{MONTH_RX})\s+(?:[12]\
                           rf"(?![\w,:]|\.\d|,\s*{YEAR_RX})", re.I)
 # A quarter the model leaves untagged (`after a flat second quarter`, `the fiscal second-quarter`).
 ORDINAL_QUARTER = re.compile(r"\b(?:fiscal[-\s])?(?:first|second|third|fourth)[-\s]quarter\b(?!-)", re.I)
+ORDINAL_CENTURY = re.compile(r"\b(?:1\d|2[0-2]|[1-9])(?:st|nd|rd|th)[-\s]century\b", re.I)  # `a 20th century democrat`
 LATEST_PERIOD = re.compile(r"\b[Tt]he\s+(?:latest|most\s+recent|current)\s+(?:period|quarter)\b")
 # `today`, `tonight`, `yesterday`, `tomorrow` that the model leaves untagged (`apply for visas today`,
 # a quotation's `Today, ...`): lower-case, or capitalised where a sentence or quotation begins (`VOA
