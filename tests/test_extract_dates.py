@@ -341,6 +341,9 @@ WINTER, AUTUMN = "1998-02-11", "1989-11-06"
     ("Thanksgiving Day", "2000-01-07", None, ("1999-11-25", "day", None, None)),
     ("Election Day", "1998-10-26", None, ("1998-11-03", "day", None, None)),
     ("Easter 1998", None, None, ("1998-04-12", "day", None, None)),
+    # a holiday's week is the ISO week of its day
+    ("Easter week", "2000-04-17", "present", ("2000-W16", "week", None, None)),
+    ("Easter week 1998", None, None, ("1998-W15", "week", None, None)),
     ("year-end", AUTUMN, "future", ("1989", "year", None, "end of")),
     ("year-end", AUTUMN, "past", ("1988", "year", None, "end of")),
     # anaphora: `that year` is the latest year the document named (none here: unresolved)

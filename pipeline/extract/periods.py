@@ -396,14 +396,23 @@ HOLIDAYS = {
 }
 HOLIDAY_RX = re.compile(r"(?:(?P<which>last|this|next|this\s+past|this\s+coming)\s+)?(?P<name>"
                         + "|".join(re.escape(n).replace("'", "['’]") for n in sorted(HOLIDAYS, key=len, reverse=True))
-                        + r")(?:\s+(?P<year>" + YEAR_RX + r"))?", re.I)
+                        + r")(?P<week>\s+week)?(?:\s+(?P<year>" + YEAR_RX + r"))?", re.I)
 
 
 def _read_holiday(core: str, parts: list[int], prefer):
-    """`Thanksgiving Day`, `last Thanksgiving`, `Easter 1998`: the day, in the year the tense points to."""
+    """`Thanksgiving Day`, `last Thanksgiving`, `Easter 1998`: the day, in the year the tense points to;
+    `Easter week` the ISO week of the day."""
     m = HOLIDAY_RX.fullmatch(core)
     if not m:
         return None
+    found = _read_holiday_day(m, parts, prefer)
+    if m["week"] and found[0]:
+        year, week, _ = dt.date.fromisoformat(found[0]).isocalendar()
+        return (f"{year}-W{week:02d}", "week", found[2], None, None)
+    return found
+
+
+def _read_holiday_day(m: re.Match, parts: list[int], prefer):
     rule = HOLIDAYS[re.sub(r"[’]", "'", m["name"].lower())]
     if m["year"]:
         return (rule(int(m["year"])).isoformat(), "day", False, None, None)
