@@ -437,6 +437,14 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     ("October 3, 2005", "The brass band marches every July through the town.", {}),
     # an ordinal century, its article the noun's
     ("October 3, 2005", "She called herself a 20th century liberal.", {"20th century": "19"}),
+    # `the next day`, `the next morning`, `the previous night`: a day from the latest day named
+    ("October 3, 2005", "The strike began on March 9. The next day, talks failed. The previous night, the union met.",
+     {"March 9": "2005-03-09", "The next day": "2005-03-10", "The previous night": "2005-03-09"}),
+    ("October 3, 2005", "He was arrested on May 2 and appeared in court the next morning.",
+     {"May 2": "2005-05-02", "the next morning": "2005-05-03"}),
+    # a holiday after a word that makes it a time, though the model may leave it untagged; not `Easter Island`
+    ("October 3, 2005", "The boy was found in the sea last Thanksgiving following a wreck.", {"last Thanksgiving": "2004-11-25"}),
+    ("October 3, 2005", "The statues stand on Easter Island.", {}),
     # a stretch of the year leaves the year its date
     ("October 3, 2005", "Revenue fell 4% in the first nine months of the year.", {"the year": "2005"}),
     # `both` before a list of dates is the list's, not a date's

@@ -558,7 +558,7 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     # what the model missed: explicit dates, a month and day (`the Aug. 7 bombings`), a weekday, a
     # report's `latest period`
     for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD, DEICTIC_DAY, ORDINAL_QUARTER,
-               ORDINAL_CENTURY):
+               ORDINAL_CENTURY, POINTED_HOLIDAY, NEXT_PART_OF_DAY):
         for match in rx.finditer(text):
             if not any(s < match.end() and match.start() < e for s, e in spans):
                 spans.append((match.start(), match.end()))
@@ -574,8 +574,9 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
             spans[i] = (clock.start(), end)  # `until 9 a.m. Tuesday`: spaCy's TIME and DATE are one time
         elif WEEKDAY_ALONE.fullmatch(text, start, end) and (before := STEP_BEFORE.search(text, max(0, start - 24), start)):
             spans[i] = (before.start(), end)  # `The following Monday`: spaCy leaves the pointer out
-        elif BARE_UNIT.fullmatch(text, start, end) and (before := DEICTIC_BEFORE.search(text, 0, start)):
-            spans[i] = (before.start(), end)  # `this year's election`: spaCy leaves `this` out
+        elif (BARE_UNIT.fullmatch(text, start, end) or periods.HOLIDAY_RX.fullmatch(text, start, end)) \
+                and (before := DEICTIC_BEFORE.search(text, max(0, start - 8), start)):
+            spans[i] = (before.start(), end)  # `this year's election`, `last Thanksgiving`: spaCy leaves `this` out
     return sorted(spans)
 
 
@@ -591,6 +592,12 @@ MONTH_DAY_RX = re.compile(rf"(?<![\w.-])(?-i:(?=[A-Z]))(?:{MONTH_RX})\s+(?:[12]\
 # A quarter the model leaves untagged (`after a flat second quarter`, `the fiscal second-quarter`).
 ORDINAL_QUARTER = re.compile(r"\b(?:fiscal[-\s])?(?:first|second|third|fourth)[-\s]quarter\b(?!-)", re.I)
 ORDINAL_CENTURY = re.compile(r"\b(?:1\d|2[0-2]|[1-9])(?:st|nd|rd|th)[-\s]century\b", re.I)  # `a 20th century democrat`
+# A holiday the model leaves untagged, after a word that makes it a time (`last Thanksgiving`, `on
+# Christmas Eve`): the pointer kept, the preposition trimmed later.
+POINTED_HOLIDAY = re.compile(r"\b(?:last|this|next|on|at|by|since|before|after|until)\s+(?-i:(?=[A-Z]))(?:"
+                             + periods.HOLIDAY_NAMES + r")\b(?-i:(?![-\s]+[A-Z]))", re.I)  # not `Easter Island`
+# `the next morning`, `the previous night`, which the model makes a TIME: the day after (before) the one named.
+NEXT_PART_OF_DAY = re.compile(rf"\b[Tt]he\s+(?:next|following|previous|preceding)\s+{PART_OF_DAY}\b")
 LATEST_PERIOD = re.compile(r"\b[Tt]he\s+(?:latest|most\s+recent|current)\s+(?:period|quarter)\b")
 # `today`, `tonight`, `yesterday`, `tomorrow` that the model leaves untagged (`apply for visas today`,
 # a quotation's `Today, ...`): lower-case, or capitalised where a sentence or quotation begins (`VOA

@@ -101,7 +101,9 @@ THAT_RX = re.compile(r"(?:(?:earlier|later)\s+)?(?:that|the\s+same|that\s+same)\
 
 
 # `the following year`, `the previous day`: one step on from (back from) the latest the document named
-NEXT_TO_RX = re.compile(r"(?:the\s+)?(?P<step>following|previous|preceding)\s+(?P<unit>year|month|day)", re.I)
+# (`the next day`, `the next morning`: the day after; a part of the day is noted, as in `Friday night`)
+NEXT_TO_RX = re.compile(r"(?:the\s+)?(?P<step>following|previous|preceding)\s+(?P<unit>year|month|day|morning|afternoon"
+                        r"|evening|night)|(?:the\s+)?(?P<next>next)\s+(?P<unit2>day|morning|afternoon|evening|night)", re.I)
 
 
 def _step(value: str, unit: str, steps: int) -> Optional[str]:
@@ -144,12 +146,14 @@ def _read_that(core: str, reference: Optional[Reference]):
     if m := THAT_RX.fullmatch(core):
         unit, steps = m[1].lower(), 0
     elif m := NEXT_TO_RX.fullmatch(core):
-        unit, steps = m["unit"].lower(), 1 if m["step"].lower() == "following" else -1
+        unit, steps = (m["unit"] or m["unit2"]).lower(), 1 if (m["step"] or m["next"]).lower() in ("following", "next") else -1
     else:
         return None
+    part = unit if unit not in ("year", "month", "day") else None
+    unit = "day" if part else unit
     value = getattr(reference, unit, None) if reference is not None else None
     value = value and _step(value, unit, steps)
-    return (value, unit if value else None, True, None, None)
+    return (value, unit if value else None, True, None, part)
 
 
 def anchor_parts(anchor: Optional[str]) -> list[int]:
@@ -394,8 +398,9 @@ HOLIDAYS = {
     "easter": _easter, "easter sunday": _easter, "halloween": lambda y: dt.date(y, 10, 31),
     "valentine's day": lambda y: dt.date(y, 2, 14), "veterans day": lambda y: dt.date(y, 11, 11),
 }
-HOLIDAY_RX = re.compile(r"(?:(?P<which>last|this|next|this\s+past|this\s+coming)\s+)?(?P<name>"
-                        + "|".join(re.escape(n).replace("'", "['’]") for n in sorted(HOLIDAYS, key=len, reverse=True))
+HOLIDAY_NAMES = "|".join(re.escape(n).replace("'", "['’]").replace(r"\ ", r"\s+")
+                         for n in sorted(HOLIDAYS, key=len, reverse=True))
+HOLIDAY_RX = re.compile(r"(?:(?P<which>last|this|next|this\s+past|this\s+coming)\s+)?(?P<name>" + HOLIDAY_NAMES
                         + r")(?P<week>\s+week)?(?:\s+(?P<year>" + YEAR_RX + r"))?", re.I)
 
 
@@ -413,7 +418,7 @@ def _read_holiday(core: str, parts: list[int], prefer):
 
 
 def _read_holiday_day(m: re.Match, parts: list[int], prefer):
-    rule = HOLIDAYS[re.sub(r"[’]", "'", m["name"].lower())]
+    rule = HOLIDAYS[re.sub(r"\s+", " ", re.sub(r"[’]", "'", m["name"].lower()))]
     if m["year"]:
         return (rule(int(m["year"])).isoformat(), "day", False, None, None)
     if len(parts) < 3:
