@@ -54,6 +54,8 @@ PUB = "2019-12-20"  # a Friday: the publication date documents give as their anc
     ("summer 2021", None, ("2021", "season", False, None, "summer")),
     ("late December 2019", None, ("2019-12", "month", False, None, "late")),
     ("late-2025", None, ("2025", "year", False, None, "late")),
+    ("post-1959", None, ("1959", "year", False, None, "after")),
+    ("pre-1990", None, ("1990", "year", False, None, "before")),
     ("the spring of 2021", None, ("2021", "season", False, None, "spring")),
     ("the week of March 4, 2020", None, ("2020-03-04", "day", False, None, "week of")),
     ("2019–present", None, ("2019", "year", False, None, "to present")),
@@ -435,6 +437,8 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     # `each Thursday`, `every July`: frequencies (TimeML's SETs), not dates
     ("October 3, 2005", "A third flight departs each Thursday from Nov. 6.", {"Nov. 6": "2005-11-06"}),
     ("October 3, 2005", "The brass band marches every July through the town.", {}),
+    # a year with pre- or post- that the model leaves untagged
+    ("October 3, 2005", "The post-1959 politics split many families.", {"post-1959": "1959"}),
     # an ordinal century, its article the noun's
     ("October 3, 2005", "She called herself a 20th century liberal.", {"20th century": "19"}),
     # `the next day`, `the next morning`, `the previous night`: a day from the latest day named

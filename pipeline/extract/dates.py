@@ -82,7 +82,7 @@ FUZZY_WORDS = [
 ]
 # A season before a year is a note on the year (`summer 2021`); a season alone is the date (`the summer`).
 FUZZY_RX = re.compile(r"^(?:(?:" + "|".join(re.escape(w) for w in FUZZY_WORDS if not SEASON_WORD_RX.fullmatch(w))
-                      + r")(?:\s+|$)|(?:" + SEASON_WORD_RX.pattern + r")\s+(?=\S)|(?:early|mid|late)-)", re.I)
+                      + r")(?:\s+|$)|(?:" + SEASON_WORD_RX.pattern + r")\s+(?=\S)|(?:early|mid|late)-|(?:pre|post)-(?=\d))", re.I)
 SEASON_WORD = re.compile(r"\b(?:spring|summer|autumn|fall|winter)\b", re.I)
 # Trailing words that name a kind of year (`the 2023–24 academic year`): kept as a note.
 YEAR_KIND_RX = re.compile(r"(?<=\d)\s+(academic|fiscal|financial|school|calendar|budget)\s+year$", re.I)
@@ -236,7 +236,8 @@ def _split_fuzzy(raw: str) -> tuple[str, Optional[str]]:
         if m := FUZZY_RX.match(core):
             word = m.group(0).strip(" -").lower()
             notes.append({"c.": "circa", "the end of": "end of", "the beginning of": "beginning of",
-                          "the start of": "start of", "the middle of": "middle of", "the week of": "week of"}.get(word, word))
+                          "the start of": "start of", "the middle of": "middle of", "the week of": "week of",
+                          "pre": "before", "post": "after"}.get(word, word))  # `post-1959`: after 1959
         elif m := LEAD_RX.match(core):
             pass
         else:
@@ -558,7 +559,7 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     # what the model missed: explicit dates, a month and day (`the Aug. 7 bombings`), a weekday, a
     # report's `latest period`
     for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD, DEICTIC_DAY, ORDINAL_QUARTER,
-               ORDINAL_CENTURY, POINTED_HOLIDAY, NEXT_PART_OF_DAY):
+               ORDINAL_CENTURY, POINTED_HOLIDAY, NEXT_PART_OF_DAY, PREFIXED_YEAR):
         for match in rx.finditer(text):
             if not any(s < match.end() and match.start() < e for s, e in spans):
                 spans.append((match.start(), match.end()))
@@ -596,6 +597,7 @@ ORDINAL_CENTURY = re.compile(r"\b(?:1\d|2[0-2]|[1-9])(?:st|nd|rd|th)[-\s]century
 # Christmas Eve`): the pointer kept, the preposition trimmed later.
 POINTED_HOLIDAY = re.compile(r"\b(?:last|this|next|on|at|by|since|before|after|until)\s+(?-i:(?=[A-Z]))(?:"
                              + periods.HOLIDAY_NAMES + r")\b(?-i:(?![-\s]+[A-Z]))", re.I)  # not `Easter Island`
+PREFIXED_YEAR = re.compile(rf"\b(?:pre|post)-{YEAR_RX}\b", re.I)  # `the post-1959 politics`: after 1959
 # `the next morning`, `the previous night`, which the model makes a TIME: the day after (before) the one named.
 NEXT_PART_OF_DAY = re.compile(rf"\b[Tt]he\s+(?:next|following|previous|preceding)\s+{PART_OF_DAY}\b")
 LATEST_PERIOD = re.compile(r"\b[Tt]he\s+(?:latest|most\s+recent|current)\s+(?:period|quarter)\b")
