@@ -437,6 +437,7 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     # `each Thursday`, `every July`: frequencies (TimeML's SETs), not dates
     ("October 3, 2005", "A third flight departs each Thursday from Nov. 6.", {"Nov. 6": "2005-11-06"}),
     ("October 3, 2005", "The brass band marches every July through the town.", {}),
+    ("October 3, 2005", "Two new flights leave Leeds on Monday and Tuesday nights from Nov. 7.", {"Nov. 7": "2005-11-07"}),
     # a year with pre- or post- that the model leaves untagged
     ("October 3, 2005", "The post-1959 politics split many families.", {"post-1959": "1959"}),
     # an ordinal century, its article the noun's

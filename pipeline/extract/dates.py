@@ -689,6 +689,8 @@ def iter_pieces(text: str, start: int, end: int) -> Iterator[list[tuple[int, int
 COUNT_NOUNS = re.compile(r"^\s+(?:bits?|bytes?|qubits?|people|persons|students|researchers|employees|units|pages"
                          r"|projects|km|miles|kg|tons|tonnes|[kmg]w|hours|times|members|companies)\b", re.I)
 FREQUENCY_BEFORE = re.compile(r"\b(?:each|every)\s+$", re.I)
+PLURAL_PARTS_AFTER = re.compile(r"(?:\s+(?:and|or)\s+(?:" + "|".join(WEEKDAYS) + r"))?\s+(?:mornings|afternoons|evenings|nights)\b",
+                                re.I)
 STRETCHED_PERIOD = re.compile(rf"(?:the\s+)?(?:(?:early|mid|late)[-\s]?)?(?:{DECADE_RX}|\d{{1,2}}(?:st|nd|rd|th)\s+century)",
                               re.I)  # a decade or century one can go through
 STRETCH_BEFORE = re.compile(r"\b(?:throughout|across|all)\s+$", re.I)
@@ -704,8 +706,9 @@ def is_not_a_date_here(text: str, start: int, end: int) -> bool:
         return True
     if span == "today" and re.match(r"['’]s\b", text[end:end + 3]):
         return True
-    if FREQUENCY_BEFORE.search(text[max(0, start - 8):start]):
-        return True  # `each Thursday`, `every July`: a frequency (TimeML's SET), not a date
+    if FREQUENCY_BEFORE.search(text[max(0, start - 8):start]) \
+            or WEEKDAY_END.search(span) and PLURAL_PARTS_AFTER.match(text, end, end + 40):
+        return True  # `each Thursday`, `every July`, `Monday and Tuesday nights`: frequencies (TimeML's SETs)
     if (THE_YEAR_END.fullmatch(span) or STRETCHED_PERIOD.fullmatch(span)) \
             and STRETCH_BEFORE.search(text[max(0, start - 12):start]):
         return True  # `throughout the year`, `throughout the 1990s`: its length, not the year or decade
