@@ -10,7 +10,8 @@ from ../shared/eval, not copied), so both scorers place rows alike.
   overlaps a gold DURATION.
 Last line: `durations: value_share=... relaxed_f1=... strict_f1=...`.
 
-Usage: python -m bench.durations DB [--gold ../shared/external/timebank/gold.jsonl] [--raw DIR] [--shared DIR] [--errors N]
+Usage: python -m bench.durations DB [--gold ../shared/external/timebank/gold.jsonl] [--raw DIR]
+                                   [--shared DIR] [--errors N]
 """
 from __future__ import annotations
 
@@ -111,13 +112,15 @@ def score(golds: Iterable[dict], rows_by_file: dict[str, list[dict]]):
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("db", type=pathlib.Path, help="database built from the kit's raw/, e.g. extracted/eval/timebank.db")
+    parser.add_argument("db", type=pathlib.Path,
+                        help="database built from the kit's raw/, e.g. extracted/eval/timebank.db")
     parser.add_argument("--gold", type=pathlib.Path, default=SHARED / "external" / "timebank" / "gold.jsonl",
                         help="gold.jsonl: one document per line, TIMEX3 offsets into its .txt")
     parser.add_argument("--raw", type=pathlib.Path, help="folder of the .txt files (default: raw/ beside --gold)")
     parser.add_argument("--shared", type=pathlib.Path, default=SHARED,
                         help="the shared folder whose eval/timex.py places rows, e.g. ../shared")
-    parser.add_argument("--errors", type=int, default=0, metavar="N", help="print N errors of each class, e.g. --errors 5")
+    parser.add_argument("--errors", type=int, default=0, metavar="N",
+                        help="print N errors of each class, e.g. --errors 5")
     args = parser.parse_args(argv)
     for path, what in ((args.db, "database"), (args.gold, "gold file")):
         if not path.exists():

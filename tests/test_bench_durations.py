@@ -18,9 +18,12 @@ def _kit(tmp_path, rows):
     raw = tmp_path / "raw" / "news"
     raw.mkdir(parents=True)
     (raw / "a.txt").write_text(TEXT)
+
     def at(s):
         return TEXT.index(s), TEXT.index(s) + len(s)
-    timexes = [{"type": "DURATION", "value": "P5Y", "text": "five years"}, {"type": "DURATION", "value": "P2W", "text": "two weeks"},
+
+    timexes = [{"type": "DURATION", "value": "P5Y", "text": "five years"},
+               {"type": "DURATION", "value": "P2W", "text": "two weeks"},
                {"type": "DATE", "value": "2001-05-04", "text": "May 4, 2001"}]
     for t in timexes:
         t["start"], t["end"] = at(t["text"])
@@ -35,7 +38,8 @@ def _kit(tmp_path, rows):
     con.execute("INSERT INTO documents VALUES ('d', 'raw/news/a.txt', NULL, ?)", (stored,))
     for i, (text, value) in enumerate(rows):
         start = stored.index(text)
-        con.execute("INSERT INTO durations VALUES (?, 'd', ?, ?, ?, ?)", (str(i), start, start + len(text), text, value))
+        con.execute("INSERT INTO durations VALUES (?, 'd', ?, ?, ?, ?)",
+                    (str(i), start, start + len(text), text, value))
     con.commit()
     con.close()
     return db, gold
@@ -53,8 +57,8 @@ def test_durations_scorer_last_line(tmp_path, rows, expected):
     if not (SHARED / "eval" / "timex.py").exists():
         pytest.skip(f"the shared scorer is not at {SHARED / 'eval' / 'timex.py'}")
     db, gold = _kit(tmp_path, rows)
-    out = subprocess.run([sys.executable, "-m", "bench.durations", str(db), "--gold", str(gold), "--shared", str(SHARED)],
-                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    command = [sys.executable, "-m", "bench.durations", str(db), "--gold", str(gold), "--shared", str(SHARED)]
+    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == expected, out
 
 

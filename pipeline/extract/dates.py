@@ -25,7 +25,8 @@ Values (all ISO 8601 at their own precision, so they sort and prefix-match as st
   bounds (`early`, `mid`, `late`, `around`, `by`, `since`, `summer`, `fiscal year`) go to `fuzzy`.
   A season is its year with granularity `season` and the season in fuzzy (`this summer` = `1998`,
   `summer`); a weekend its ISO week plus `-WE` (`1998-W32-WE`, granularity `weekend`); a part of a named
-  day its day (`Friday night` = `1998-10-23`, fuzzy `night`); a clock time on a named day `1998-02-11T22:00` (granularity `time`). Relative periods (quarters without a year, `last
+  day its day (`Friday night` = `1998-10-23`, fuzzy `night`); a clock time on a named day
+  `1998-02-11T22:00` (granularity `time`). Relative periods (quarters without a year, `last
   June`, `a year earlier`, the year-ago quarter of a quarterly report) are read in periods.py; years
   read aloud (`nineteen ninety-six`) in numbers.py.
 """
@@ -82,7 +83,8 @@ FUZZY_WORDS = [
 ]
 # A season before a year is a note on the year (`summer 2021`); a season alone is the date (`the summer`).
 FUZZY_RX = re.compile(r"^(?:(?:" + "|".join(re.escape(w) for w in FUZZY_WORDS if not SEASON_WORD_RX.fullmatch(w))
-                      + r")(?:\s+|$)|(?:" + SEASON_WORD_RX.pattern + r")\s+(?=\S)|(?:early|mid|late)-|(?:pre|post)-(?=\d))", re.I)
+                      + r")(?:\s+|$)|(?:" + SEASON_WORD_RX.pattern + r")\s+(?=\S)|(?:early|mid|late)-"
+                      r"|(?:pre|post)-(?=\d))", re.I)
 SEASON_WORD = re.compile(r"\b(?:spring|summer|autumn|fall|winter)\b", re.I)
 # Trailing words that name a kind of year (`the 2023–24 academic year`): kept as a note.
 YEAR_KIND_RX = re.compile(r"(?<=\d)\s+(academic|fiscal|financial|school|calendar|budget)\s+year$", re.I)
@@ -132,7 +134,8 @@ OWNER_BEFORE = re.compile(r"(?:its|their|his|her|our|my|your|a|an)\s+(?=(?:first
                           r"|\d{1,2}(?:st|nd|rd|th)[-\s]century\b)"
                           r"|(?:its|their|his|her|our|my|your)\s+(?=\S)", re.I)
 THE_BEFORE_EXPLICIT = re.compile(rf"(?:the|an?)\s+(?=(?:{MONTH_NAME})\b|{YEAR_RX}(?![’'\d]|s\b)"
-                                 rf"(?!\s+(?:(?:first|second|third|fourth|final)[-\s]+)?(?:period|quarter|half)\b))", re.I)
+                                 rf"(?!\s+(?:(?:first|second|third|fourth|final)[-\s]+)?(?:period|quarter|half)\b))",
+                                 re.I)
 
 # Explicit dates, ranges, decades: what the rule pass finds (and what supplements spaCy in prose).
 _EXPLICIT = (
@@ -573,7 +576,8 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
             spans[i] = (before.start() if before else start, after.end())
         elif DAY_FIRST.match(text, start, end) and (clock := CLOCK_BEFORE.search(text, max(0, start - 24), start)):
             spans[i] = (clock.start(), end)  # `until 9 a.m. Tuesday`: spaCy's TIME and DATE are one time
-        elif WEEKDAY_ALONE.fullmatch(text, start, end) and (before := STEP_BEFORE.search(text, max(0, start - 24), start)):
+        elif WEEKDAY_ALONE.fullmatch(text, start, end) \
+                and (before := STEP_BEFORE.search(text, max(0, start - 24), start)):
             spans[i] = (before.start(), end)  # `The following Monday`: spaCy leaves the pointer out
         elif (BARE_UNIT.fullmatch(text, start, end) or periods.HOLIDAY_RX.fullmatch(text, start, end)) \
                 and (before := DEICTIC_BEFORE.search(text, max(0, start - 8), start)):
@@ -614,7 +618,8 @@ TIME_WITH_DATE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + rf"|today|yesterday|
 # quarter ended yesterday`) or a stretch and the year it is part of (`the first nine months of 1997`).
 PERIOD_ENDED = re.compile(r"\s+(?:ended|ending|ends|that\s+ended)\s+", re.I)
 STRETCH_OF = re.compile(rf"^(?:the\s+)?(?:first|last|past|next|final|latest)\s+(?:[\w-]+\s+)?"
-                        rf"(?:months|weeks|quarters|days|years)\s+of\s+(?=(?:the\s+)?{YEAR_RX}\b|(?:this|last|next|the)\s+year\b)",
+                        rf"(?:months|weeks|quarters|days|years)\s+of\s+"
+                        rf"(?=(?:the\s+)?{YEAR_RX}\b|(?:this|last|next|the)\s+year\b)",
                         re.I)
 
 
@@ -689,10 +694,11 @@ def iter_pieces(text: str, start: int, end: int) -> Iterator[list[tuple[int, int
 COUNT_NOUNS = re.compile(r"^\s+(?:bits?|bytes?|qubits?|people|persons|students|researchers|employees|units|pages"
                          r"|projects|km|miles|kg|tons|tonnes|[kmg]w|hours|times|members|companies)\b", re.I)
 FREQUENCY_BEFORE = re.compile(r"\b(?:each|every)\s+$", re.I)
-PLURAL_PARTS_AFTER = re.compile(r"(?:\s+(?:and|or)\s+(?:" + "|".join(WEEKDAYS) + r"))?\s+(?:mornings|afternoons|evenings|nights)\b",
-                                re.I)
-STRETCHED_PERIOD = re.compile(rf"(?:the\s+)?(?:(?:early|mid|late)[-\s]?)?(?:{DECADE_RX}|\d{{1,2}}(?:st|nd|rd|th)\s+century)",
-                              re.I)  # a decade or century one can go through
+PLURAL_PARTS_AFTER = re.compile(r"(?:\s+(?:and|or)\s+(?:" + "|".join(WEEKDAYS) + r"))?"
+                                r"\s+(?:mornings|afternoons|evenings|nights)\b", re.I)
+# a decade or century one can go through
+STRETCHED_PERIOD = re.compile(rf"(?:the\s+)?(?:(?:early|mid|late)[-\s]?)?"
+                              rf"(?:{DECADE_RX}|\d{{1,2}}(?:st|nd|rd|th)\s+century)", re.I)
 STRETCH_BEFORE = re.compile(r"\b(?:throughout|across|all)\s+$", re.I)
 DURATION_BEFORE = re.compile(r"\b(?:over|within|in|during|for|throughout|across|into)\s+(?:the\s+)?$", re.I)
 

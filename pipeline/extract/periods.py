@@ -103,7 +103,8 @@ THAT_RX = re.compile(r"(?:(?:earlier|later)\s+)?(?:that|the\s+same|that\s+same)\
 # `the following year`, `the previous day`: one step on from (back from) the latest the document named
 # (`the next day`, `the next morning`: the day after; a part of the day is noted, as in `Friday night`)
 NEXT_TO_RX = re.compile(r"(?:the\s+)?(?P<step>following|previous|preceding)\s+(?P<unit>year|month|day|morning|afternoon"
-                        r"|evening|night)|(?:the\s+)?(?P<next>next)\s+(?P<unit2>day|morning|afternoon|evening|night)", re.I)
+                        r"|evening|night)|(?:the\s+)?(?P<next>next)\s+(?P<unit2>day|morning|afternoon|evening|night)",
+                        re.I)
 
 
 def _step(value: str, unit: str, steps: int) -> Optional[str]:
@@ -121,7 +122,8 @@ def _step(value: str, unit: str, steps: int) -> Optional[str]:
 
 # `the previous Friday`, `the following Monday`: the nearest such weekday before (after) the latest day
 # the document named, or its own date when it named none
-WEEKDAY_NEXT_TO_RX = re.compile(rf"(?:the\s+)?(?P<step>following|previous|preceding)\s+(?P<weekday>{'|'.join(WEEKDAYS)})", re.I)
+WEEKDAY_NEXT_TO_RX = re.compile(r"(?:the\s+)?(?P<step>following|previous|preceding)\s+(?P<weekday>"
+                                + "|".join(WEEKDAYS) + ")", re.I)
 
 
 def _read_weekday_next_to(core: str, parts: list[int], reference: Optional[Reference]):
@@ -146,7 +148,8 @@ def _read_that(core: str, reference: Optional[Reference]):
     if m := THAT_RX.fullmatch(core):
         unit, steps = m[1].lower(), 0
     elif m := NEXT_TO_RX.fullmatch(core):
-        unit, steps = (m["unit"] or m["unit2"]).lower(), 1 if (m["step"] or m["next"]).lower() in ("following", "next") else -1
+        unit = (m["unit"] or m["unit2"]).lower()
+        steps = 1 if (m["step"] or m["next"]).lower() in ("following", "next") else -1
     else:
         return None
     part = unit if unit not in ("year", "month", "day") else None
