@@ -280,6 +280,9 @@ FRIDAY = "December 20, 2019"
     # a plan made in the past for an event: the event on either side of the story's date (the nearer)
     (FRIDAY, "Unions planned a large march in the capital on Sunday.", "Sunday", "2019-12-22"),
     (FRIDAY, "The club scheduled a tribute concert for Tuesday.", "Tuesday", "2019-12-17"),
+    # a plan in the pluperfect was made before: its day on either side, the nearer
+    (FRIDAY, "The offer had been due to expire Wednesday.", "Wednesday", "2019-12-18"),
+    (FRIDAY, "The vote had been scheduled for Tuesday.", "Tuesday", "2019-12-17"),
     # a bare participle of planning (`set for`, `planned for`) takes the time of its noun's clause
     (FRIDAY, "The dispute is likely to overshadow a summit set for Vienna in March.", "March", "2020-03"),
     (FRIDAY, "A march planned for Sunday drew thousands, the organisers said.", "Sunday", "2019-12-15"),
