@@ -377,6 +377,9 @@ WINTER, AUTUMN = "1998-02-11", "1989-11-06"
     ("this coming Sunday, February fifteenth", WINTER, None, ("1998-02-15", "day", None, None)),
     ("10 p.m. Wednesday", WINTER, None, ("1998-02-11T22:00", "time", None, None)),
     ("Friday at 9:30 a.m.", WINTER, "future", ("1998-02-13T09:30", "time", None, None)),
+    # noon and midnight are clock times too; midnight is the day's end, 24:00
+    ("noon Thursday", WINTER, "past", ("1998-02-05T12:00", "time", None, None)),
+    ("midnight Friday", WINTER, "future", ("1998-02-13T24:00", "time", None, None)),
 ])
 def test_timeml_value_forms(text, anchor, prefer, expected):
     found = parse_date(text, anchor, prefer)
@@ -420,6 +423,7 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     ("December 16, 2019", "The court gave the tenants until 9 a.m. Thursday to leave.",
      {"9 a.m. Thursday": "2019-12-19T09:00"}),
     ("December 16, 2019", "The tender offer expires at 5 p.m. EST, Jan. 9.", {"5 p.m. EST, Jan. 9": "2020-01-09T17:00"}),
+    ("December 16, 2019", "Talks broke off at noon Monday, police said.", {"noon Monday": "2019-12-16T12:00"}),
     # the year of a fiscal year's end is a length (durations.py) and its end date
     ("October 3, 2005", "Profit for the year ended June 30 rose 8%.", {"June 30": "2005-06-30"}),
     # a year that qualifies a report's period is that period of the year (its `the` included), else the year

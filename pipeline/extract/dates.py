@@ -400,7 +400,10 @@ MONTH_AND_DAY = re.compile(
 
 CLOCK = re.compile(r"(?P<h>\d{1,2})(?::(?P<m>\d\d))?\s*(?P<ap>[ap])\.?\s?m\.?(?:\s+(?:[A-Z]{2,4}T|GMT|UTC))?", re.I)
 # A clock time just before a day (`9 a.m. Tuesday`, `5 p.m. EST, Nov. 6`), which spaCy makes a TIME of its own.
-CLOCK_BEFORE = re.compile(rf"(?<![\w:.])(?:{CLOCK.pattern}),?\s+(?:on\s+)?$", re.I)
+CLOCK_BEFORE = re.compile(rf"(?<![\w:.])(?:{CLOCK.pattern}|noon|midday|midnight),?\s+(?:on\s+)?$", re.I)
+# `noon Thursday`, `midnight Friday` (the end of Friday: ISO 8601's 24:00, as TimeML writes it)
+NAMED_CLOCK_AND_DAY = re.compile(r"(?P<clock>noon|midday|midnight),?\s+(?:on\s+)?(?P<day>.+)", re.I)
+NAMED_CLOCKS = {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}
 TIME_AND_DAY = re.compile(rf"(?:{CLOCK.pattern}),?\s+(?:on\s+)?(?P<day>.+)|(?P<day2>.+?),?\s+at\s+{CLOCK.pattern.replace('?P<', '?P<x')}",
                           re.I)
 
@@ -408,6 +411,11 @@ TIME_AND_DAY = re.compile(rf"(?:{CLOCK.pattern}),?\s+(?:on\s+)?(?P<day>.+)|(?P<d
 def _rule_time_of_day(core: str, anchor: Optional[str], prefer: Optional[str]) -> Optional[DateValue]:
     """A clock time on a named day (`10 p.m. Wednesday`, `Friday at 9:30 a.m.`): the day's value with
     the time, `1998-02-11T22:00`, granularity `time`."""
+    if named := NAMED_CLOCK_AND_DAY.fullmatch(core):
+        day = _parse_point(named["day"].strip(), anchor, prefer)
+        if day is None or day.value is None or day.granularity != "day":
+            return day and DateValue(None, None, is_relative=day.is_relative)
+        return DateValue(f"{day.value}T{NAMED_CLOCKS[named['clock'].lower()]}", "time", is_relative=day.is_relative)
     m = TIME_AND_DAY.fullmatch(core)
     if not m:
         return None
