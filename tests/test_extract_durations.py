@@ -43,6 +43,12 @@ from pipeline.extract.durations import is_duration, iter_durations
     ("About three-quarters of the members voted.", []),
     ("A second explosion followed.", []),
     ("Next year the law takes effect.", []),
+    # a plural noun before `a week` makes a rate; `will one day` is someday
+    ("The airline flies four flights a week to Perth.", []),
+    ("Police do dozens of interviews a day.", []),
+    ("The deal will one day be worth more.", []),
+    ("The inquiry will finish within a week.", [("a week", "P1W", False)]),
+    ("The strike lasted one day.", [("one day", "P1D", False)]),
     # `these days`, `those days` say now and then; a capitalised unit after digits is a title
     ("Few people write letters these days.", []),
     ("In those days the mill employed 900 people.", []),
