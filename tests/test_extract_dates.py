@@ -419,6 +419,9 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     # a report's `latest period`, which spaCy leaves out, is the quarter it reports
     ("October 3, 2005", "Widget Co. posted a third-quarter loss. Revenue in the latest period fell 3%.",
      {"third-quarter": "2005-07", "the latest period": "2005-07"}),
+    # ... and the latest quarter when the report has not named one yet
+    ("October 3, 2005", "There were no one-time gains in the latest period, Widget Co. said.",
+     {"the latest period": "2005-07"}),
     # a clock time before a day is one time with it (spaCy makes the clock a TIME of its own)
     ("December 16, 2019", "The court gave the tenants until 9 a.m. Thursday to leave.",
      {"9 a.m. Thursday": "2019-12-19T09:00"}),

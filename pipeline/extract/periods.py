@@ -216,6 +216,9 @@ def _read_part(core: str, parts: list[int], prefer, reference: Optional[Referenc
     unknown = [w for w in rest.split() if w not in known and not re.fullmatch(rf"{YEAR_RX}(?:['’]s)?", w)]
     if unknown and not ordinal:
         return None  # `the French Quarter`, `the top half`
+    if unit == "period" and steps and not ordinal and not unknown and year is None \
+            and (reference is None or reference.part is None):
+        unit = "quarter"  # `the latest period` with no quarter named yet: a report's period is its quarter
     if unit == "period":
         if ordinal or reference is None or reference.part is None:
             # `the year-ago period` with no quarter to point at names none; `the 1988 period`, its year (dates.py)
