@@ -7,7 +7,8 @@
   figure includes sentences the model was trained on, the second does not;
 - TimeBank + AQUAINT (dates against TimeML TIMEX3, TempEval-3): the kit's 256 news files built into
   extracted/eval/timebank.db, scored by `../shared/eval/timex.py` (gold type DATE: strict, relaxed and
-  value F1);
+  value F1), and its `durations` rows by bench/durations.py (gold type DURATION: the share with gold's
+  ISO value, span F1);
 - web articles (the HTML reader, issue 16): the kit's 60 pages built into extracted/eval/web-articles.db,
   scored by `../shared/eval/articles.py` against its ground-truth.json (content and prose F1, prose recall,
   zero-claim pages), next to trafilatura alone on the same pages, and the share of claims from outside
@@ -95,6 +96,9 @@ def eval_timebank(shared: pathlib.Path, model: str | None, claim_model: pathlib.
     kit, scorer, db = found
     print("TimeBank + AQUAINT dates (TempEval-3, gold type DATE):")
     print("  " + _last_line(_run([sys.executable, str(scorer), str(db), "--gold", str(kit / "gold.jsonl")])))
+    print("TimeBank + AQUAINT durations (gold type DURATION, bench/durations.py):")
+    print("  " + _last_line(_run([sys.executable, "-m", "bench.durations", str(db), "--gold", str(kit / "gold.jsonl"),
+                                  "--shared", str(shared)])))
 
 
 def eval_web_articles(shared: pathlib.Path, model: str | None, claim_model: pathlib.Path) -> None:

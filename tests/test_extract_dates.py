@@ -54,6 +54,8 @@ PUB = "2019-12-20"  # a Friday: the publication date documents give as their anc
     ("summer 2021", None, ("2021", "season", False, None, "summer")),
     ("late December 2019", None, ("2019-12", "month", False, None, "late")),
     ("late-2025", None, ("2025", "year", False, None, "late")),
+    ("post-1959", None, ("1959", "year", False, None, "after")),
+    ("pre-1990", None, ("1990", "year", False, None, "before")),
     ("the spring of 2021", None, ("2021", "season", False, None, "spring")),
     ("the week of March 4, 2020", None, ("2020-03-04", "day", False, None, "week of")),
     ("2019–present", None, ("2019", "year", False, None, "to present")),
@@ -264,8 +266,8 @@ FRIDAY = "December 20, 2019"
     (FRIDAY, "Shareholders are going to vote on the merger Wednesday.", "Wednesday", "2019-12-25"),
     # the present: the nearer one (a Monday story's Thursday is three days on)
     ("December 16, 2019", "The offer expires Thursday, the company says.", "Thursday", "2019-12-19"),
-    # a part of the day stays with its weekday
-    (FRIDAY, "A report released Thursday morning showed a rise in exports.", "Thursday morning", "2019-12-19TMO"),
+    # a part of the day stays with its weekday, and the value is the day
+    (FRIDAY, "A report released Thursday morning showed a rise in exports.", "Thursday morning", "2019-12-19"),
     # a month or day without a year: the year the tense points to
     (FRIDAY, "The company plans to open the new plant in April.", "April", "2020-04"),
     (FRIDAY, "Exports fell sharply in March, the ministry said.", "March", "2019-03"),
@@ -278,6 +280,12 @@ FRIDAY = "December 20, 2019"
     # a plan made in the past for an event: the event on either side of the story's date (the nearer)
     (FRIDAY, "Unions planned a large march in the capital on Sunday.", "Sunday", "2019-12-22"),
     (FRIDAY, "The club scheduled a tribute concert for Tuesday.", "Tuesday", "2019-12-17"),
+    # a plan in the pluperfect was made before: its day on either side, the nearer
+    (FRIDAY, "The offer had been due to expire Wednesday.", "Wednesday", "2019-12-18"),
+    (FRIDAY, "The vote had been scheduled for Tuesday.", "Tuesday", "2019-12-17"),
+    # a bare participle of planning (`set for`, `planned for`) takes the time of its noun's clause
+    (FRIDAY, "The dispute is likely to overshadow a summit set for Vienna in March.", "March", "2020-03"),
+    (FRIDAY, "A march planned for Sunday drew thousands, the organisers said.", "Sunday", "2019-12-15"),
     # an infinitive that is the subject of a past `were` is not `is to resume`
     (FRIDAY, "Among the first cities to sign the pact on Monday were Lyon and Turin.", "Monday", "2019-12-16"),
     # a weekday given with the day picks the year it falls on
@@ -338,6 +346,9 @@ WINTER, AUTUMN = "1998-02-11", "1989-11-06"
     ("Thanksgiving Day", "2000-01-07", None, ("1999-11-25", "day", None, None)),
     ("Election Day", "1998-10-26", None, ("1998-11-03", "day", None, None)),
     ("Easter 1998", None, None, ("1998-04-12", "day", None, None)),
+    # a holiday's week is the ISO week of its day
+    ("Easter week", "2000-04-17", "present", ("2000-W16", "week", None, None)),
+    ("Easter week 1998", None, None, ("1998-W15", "week", None, None)),
     ("year-end", AUTUMN, "future", ("1989", "year", None, "end of")),
     ("year-end", AUTUMN, "past", ("1988", "year", None, "end of")),
     # anaphora: `that year` is the latest year the document named (none here: unresolved)
@@ -356,9 +367,19 @@ WINTER, AUTUMN = "1998-02-11", "1989-11-06"
     ("the early spring", WINTER, "future", ("1998", "season", None, "early spring")),
     ("summer 2021", None, None, ("2021", "season", None, "summer")),
     # parts of a day and times of day on a named day
-    ("Friday night", "1998-10-25", "past", ("1998-10-23TNI", "part of day", None, "night")),
+    ("Friday night", "1998-10-25", "past", ("1998-10-23", "day", None, "night")),
+    ("Tuesday afternoon", "1998-10-25", "future", ("1998-10-27", "day", None, "afternoon")),
+    ("tonight", WINTER, None, ("1998-02-11", "day", None, "night")),
+    # `this coming`/`this past` before a weekday is its direction; the document's own weekday is a week off
+    ("this coming Sunday", WINTER, "past", ("1998-02-15", "day", None, None)),
+    ("this past Monday", WINTER, "future", ("1998-02-09", "day", None, None)),
+    ("this coming Wednesday", WINTER, None, ("1998-02-18", "day", None, None)),
+    ("this coming Sunday, February fifteenth", WINTER, None, ("1998-02-15", "day", None, None)),
     ("10 p.m. Wednesday", WINTER, None, ("1998-02-11T22:00", "time", None, None)),
     ("Friday at 9:30 a.m.", WINTER, "future", ("1998-02-13T09:30", "time", None, None)),
+    # noon and midnight are clock times too; midnight is the day's end, 24:00
+    ("noon Thursday", WINTER, "past", ("1998-02-05T12:00", "time", None, None)),
+    ("midnight Friday", WINTER, "future", ("1998-02-13T24:00", "time", None, None)),
 ])
 def test_timeml_value_forms(text, anchor, prefer, expected):
     found = parse_date(text, anchor, prefer)
@@ -398,16 +419,57 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
     # a report's `latest period`, which spaCy leaves out, is the quarter it reports
     ("October 3, 2005", "Widget Co. posted a third-quarter loss. Revenue in the latest period fell 3%.",
      {"third-quarter": "2005-07", "the latest period": "2005-07"}),
+    # ... and the latest quarter when the report has not named one yet
+    ("October 3, 2005", "There were no one-time gains in the latest period, Widget Co. said.",
+     {"the latest period": "2005-07"}),
     # a clock time before a day is one time with it (spaCy makes the clock a TIME of its own)
     ("December 16, 2019", "The court gave the tenants until 9 a.m. Thursday to leave.",
      {"9 a.m. Thursday": "2019-12-19T09:00"}),
     ("December 16, 2019", "The tender offer expires at 5 p.m. EST, Jan. 9.", {"5 p.m. EST, Jan. 9": "2020-01-09T17:00"}),
+    ("December 16, 2019", "Talks broke off at noon Monday, police said.", {"noon Monday": "2019-12-16T12:00"}),
     # the year of a fiscal year's end is a length (durations.py) and its end date
     ("October 3, 2005", "Profit for the year ended June 30 rose 8%.", {"June 30": "2005-06-30"}),
+    # a year that qualifies a report's period is that period of the year (its `the` included), else the year
+    ("October 3, 2005", "Widget Co. earned $3 million in the third quarter. In the 2004 period it lost $1 million.",
+     {"the third quarter": "2005-07", "the 2004 period": "2004-07"}),
+    ("October 3, 2005", "Widget Co. earned $3 million in the third quarter, against a loss in the 2004 quarter.",
+     {"the third quarter": "2005-07", "the 2004 quarter": "2004-07"}),
+    ("October 3, 2005", "Sales in the 2004 period were flat, the shop said.", {"the 2004 period": "2004"}),
+    # a quarter the model may leave untagged, and a fiscal quarter written with a hyphen
+    ("October 3, 2005", "After a flat second quarter, the mill's sales rebounded.", {"second quarter": "2005-04"}),
+    ("October 3, 2005", "Widget Co. earned $2 million for the fiscal-first quarter ended Sept. 30.",
+     {"the fiscal-first quarter": "2005-01", "Sept. 30": "2005-09-30"}),
+    # `the previous Friday`, `the following Monday`: a step from the latest day named
+    ("October 3, 2005", "The index closed at 452 on Friday, down 4.5% from the previous Friday.",
+     {"Friday": "2005-09-30", "the previous Friday": "2005-09-23"}),
+    ("October 3, 2005", "The strike began on March 9. The following Monday, talks resumed.",
+     {"March 9": "2005-03-09", "The following Monday": "2005-03-14"}),
+    # `each Thursday`, `every July`: frequencies (TimeML's SETs), not dates
+    ("October 3, 2005", "A third flight departs each Thursday from Nov. 6.", {"Nov. 6": "2005-11-06"}),
+    ("October 3, 2005", "The brass band marches every July through the town.", {}),
+    ("October 3, 2005", "Two new flights leave Leeds on Monday and Tuesday nights from Nov. 7.", {"Nov. 7": "2005-11-07"}),
+    # a year with pre- or post- that the model leaves untagged
+    ("October 3, 2005", "The post-1959 politics split many families.", {"post-1959": "1959"}),
+    # an ordinal century, its article the noun's
+    ("October 3, 2005", "She called herself a 20th century liberal.", {"20th century": "19"}),
+    # `the next day`, `the next morning`, `the previous night`: a day from the latest day named
+    ("October 3, 2005", "The strike began on March 9. The next day, talks failed. The previous night, the union met.",
+     {"March 9": "2005-03-09", "The next day": "2005-03-10", "The previous night": "2005-03-09"}),
+    ("October 3, 2005", "He was arrested on May 2 and appeared in court the next morning.",
+     {"May 2": "2005-05-02", "the next morning": "2005-05-03"}),
+    # a holiday after a word that makes it a time, though the model may leave it untagged; not `Easter Island`
+    ("October 3, 2005", "The boy was found in the sea last Thanksgiving following a wreck.", {"last Thanksgiving": "2004-11-25"}),
+    ("October 3, 2005", "The statues stand on Easter Island.", {}),
+    # a stretch of the year leaves the year its date
+    ("October 3, 2005", "Revenue fell 4% in the first nine months of the year.", {"the year": "2005"}),
+    # `both` before a list of dates is the list's, not a date's
+    ("October 3, 2005", "Sales should rise in both 2006 and 2007, the shop said.", {"2006": "2006", "2007": "2007"}),
     # a season alone, resolved in the tense of its verb
     ("October 3, 2005", "Orders fell over the summer.", {"the summer": "2005"}),
-    # a year gone through is its length, not a date
+    # a year gone through is its length, not a date; so is a decade or a century
     ("October 3, 2005", "Orders rose throughout the fiscal year.", {}),
+    ("October 3, 2005", "Wages stagnated throughout the 1980s, the union said.", {}),
+    ("October 3, 2005", "The port was rebuilt throughout the 19th century.", {}),
 ])
 def test_the_year_and_the_season_of_the_story(nlp, published, text, expected):
     assert _dates_in(nlp, published, text) == expected
@@ -440,3 +502,20 @@ def test_a_quarterly_report_points_back_at_its_quarter(nlp):
         "In the year-ago period, the company had a charge of $2 million."))
     assert found == {"the third quarter": "1989-07", "the quarter": "1989-07", "a year earlier": "1988-07",
                      "the year-ago period": "1988-07"}, found
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The clerks will start the count today in Leeds.", ["today"]),
+    ("He met the minister yesterday and leaves tomorrow.", ["yesterday", "tomorrow"]),
+    ('"Today, we know who did it," the chief said.', ["Today"]),
+    ("Tonight the band plays in Cork.", ["Tonight"]),
+    # a capitalised `Today` inside a sentence is a name (a programme, a paper)
+    ("This is the VOA programme Today in Africa.", []),
+])
+def test_deictic_days_the_model_leaves_untagged_are_found(nlp, text, expected):
+    """`today`, `yesterday`, `tomorrow`, `tonight` are dates even in a parse whose entities missed them."""
+    from pipeline.extract.dates import iter_date_spans
+
+    doc = nlp(text)
+    doc.ents = [e for e in doc.ents if e.label_ not in ("DATE", "TIME")]  # as when the model misses them
+    assert [text[s:e] for s, e in iter_date_spans(doc)] == expected

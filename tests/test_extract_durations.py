@@ -43,6 +43,17 @@ from pipeline.extract.durations import is_duration, iter_durations
     ("About three-quarters of the members voted.", []),
     ("A second explosion followed.", []),
     ("Next year the law takes effect.", []),
+    # a plural noun before `a week` makes a rate; `will one day` is someday
+    ("The airline flies four flights a week to Perth.", []),
+    ("Police do dozens of interviews a day.", []),
+    ("The deal will one day be worth more.", []),
+    ("The inquiry will finish within a week.", [("a week", "P1W", False)]),
+    ("The strike lasted one day.", [("one day", "P1D", False)]),
+    # `these days`, `those days` say now and then; a capitalised unit after digits is a title
+    ("Few people write letters these days.", []),
+    ("In those days the mill employed 900 people.", []),
+    ("She told 60 Minutes she would run.", []),
+    ("The board met for 60 minutes.", [("60 minutes", "PT60M", False)]),
     ("The year was a hard one.", []),
 ])
 def test_durations(text, expected):
@@ -89,3 +100,17 @@ def test_a_money_figure_refers_to_the_duration_its_period_names(nlp):
     assert figure.period == "the next five years"
     assert result.durations[figure.duration].text == "the next five years"
     assert result.durations[figure.duration].value == "P5Y"
+
+
+@pytest.mark.parametrize("text,dates,found", [
+    # a stretch of the year is a duration, and the year it is part of a date
+    ("Revenue fell 4% in the first nine months of the year.", {"the year": "1998"}, [("the first nine months", "P9M")]),
+    ("Profit rose in the first six months of 1997.", {"1997": "1997"}, [("the first six months", "P6M")]),
+    # a day-long meeting is a length, as a two-day one is
+    ("Officials emerged from their third day-long meeting.", {}, [("day-long", "P1D")]),
+    ("The miners ended a year-long strike.", {}, [("year-long", "P1Y")]),
+])
+def test_a_stretch_is_a_duration_and_its_year_a_date(nlp, text, dates, found):
+    result = _result(nlp, text)
+    assert {d.text: d.value for d in result.dates} == dates
+    assert [(d.text, d.value) for d in result.durations] == found

@@ -24,8 +24,9 @@ Values (all ISO 8601 at their own precision, so they sort and prefix-match as st
   a century its two-digit form (`20` = 2000-2099). Ranges put their end in value_end. Fuzziness and
   bounds (`early`, `mid`, `late`, `around`, `by`, `since`, `summer`, `fiscal year`) go to `fuzzy`.
   A season is its year with granularity `season` and the season in fuzzy (`this summer` = `1998`,
-  `summer`); a weekend its ISO week plus `-WE` (`1998-W32-WE`, granularity `weekend`); a clock time on a
-  named day `1998-02-11T22:00` (granularity `time`). Relative periods (quarters without a year, `last
+  `summer`); a weekend its ISO week plus `-WE` (`1998-W32-WE`, granularity `weekend`); a part of a named
+  day its day (`Friday night` = `1998-10-23`, fuzzy `night`); a clock time on a named day
+  `1998-02-11T22:00` (granularity `time`). Relative periods (quarters without a year, `last
   June`, `a year earlier`, the year-ago quarter of a quarterly report) are read in periods.py; years
   read aloud (`nineteen ninety-six`) in numbers.py.
 """
@@ -82,7 +83,8 @@ FUZZY_WORDS = [
 ]
 # A season before a year is a note on the year (`summer 2021`); a season alone is the date (`the summer`).
 FUZZY_RX = re.compile(r"^(?:(?:" + "|".join(re.escape(w) for w in FUZZY_WORDS if not SEASON_WORD_RX.fullmatch(w))
-                      + r")(?:\s+|$)|(?:" + SEASON_WORD_RX.pattern + r")\s+(?=\S)|(?:early|mid|late)-)", re.I)
+                      + r")(?:\s+|$)|(?:" + SEASON_WORD_RX.pattern + r")\s+(?=\S)|(?:early|mid|late)-"
+                      r"|(?:pre|post)-(?=\d))", re.I)
 SEASON_WORD = re.compile(r"\b(?:spring|summer|autumn|fall|winter)\b", re.I)
 # Trailing words that name a kind of year (`the 2023–24 academic year`): kept as a note.
 YEAR_KIND_RX = re.compile(r"(?<=\d)\s+(academic|fiscal|financial|school|calendar|budget)\s+year$", re.I)
@@ -122,14 +124,18 @@ HALF = re.compile(rf"(?:the\s+)?(?:H([12])\s*|(first|second|last)\s+half\s+of\s+
 ABBREVIATED_MONTH_END = re.compile(rf"\b{MONTH_NAME}\.$", re.I)
 # Words before a date that are not part of it (TimeML's extent): prepositions and signals, and `just`.
 LEADING_WORD = re.compile(r"^(?:(?:in|on|during|at|by|before|after|until|till|since|through|thru|from|of|for|to"
-                          r"|throughout|just)\s+)+(?=\S)", re.I)
+                          r"|throughout|just|both|either)\s+)+(?=\S)", re.I)  # `both 1990 and 1991`: a list's
 # `the` before an explicit date is the noun phrase's, not the date's (`the Aug. 7, 1998, bombings`);
-# before a decade, a quarter or a relative phrase it is the date's own (`the 1990s`, `the third quarter`).
+# before a decade, a quarter, a year that qualifies a period or a relative phrase it is the date's own
+# (`the 1990s`, `the third quarter`, `the 1988 quarter`).
 # Possessives before a period are the noun phrase's (`its fourth quarter`), and so is an article before
-# an ordinal one (`a fourth-quarter charge`); `a year ago` keeps its `a`, a count.
-OWNER_BEFORE = re.compile(r"(?:its|their|his|her|our|my|your|a|an)\s+(?=(?:first|second|third|fourth|fiscal)\b)"
+# an ordinal one (`a fourth-quarter charge`, `a 20th century democrat`); `a year ago` keeps its `a`, a count.
+OWNER_BEFORE = re.compile(r"(?:its|their|his|her|our|my|your|a|an)\s+(?=(?:first|second|third|fourth|fiscal)\b"
+                          r"|\d{1,2}(?:st|nd|rd|th)[-\s]century\b)"
                           r"|(?:its|their|his|her|our|my|your)\s+(?=\S)", re.I)
-THE_BEFORE_EXPLICIT = re.compile(rf"(?:the|an?)\s+(?=(?:{MONTH_NAME})\b|{YEAR_RX}(?![’'\d]|s\b))", re.I)
+THE_BEFORE_EXPLICIT = re.compile(rf"(?:the|an?)\s+(?=(?:{MONTH_NAME})\b|{YEAR_RX}(?![’'\d]|s\b)"
+                                 rf"(?!\s+(?:(?:first|second|third|fourth|final)[-\s]+)?(?:period|quarter|half)\b))",
+                                 re.I)
 
 # Explicit dates, ranges, decades: what the rule pass finds (and what supplements spaCy in prose).
 _EXPLICIT = (
@@ -233,7 +239,8 @@ def _split_fuzzy(raw: str) -> tuple[str, Optional[str]]:
         if m := FUZZY_RX.match(core):
             word = m.group(0).strip(" -").lower()
             notes.append({"c.": "circa", "the end of": "end of", "the beginning of": "beginning of",
-                          "the start of": "start of", "the middle of": "middle of", "the week of": "week of"}.get(word, word))
+                          "the start of": "start of", "the middle of": "middle of", "the week of": "week of",
+                          "pre": "before", "post": "after"}.get(word, word))  # `post-1959`: after 1959
         elif m := LEAD_RX.match(core):
             pass
         else:
@@ -291,14 +298,31 @@ def _parse_point(core: str, anchor, prefer, reference: Optional["Reference"] = N
     for rule in (_rule_year, _rule_decade, _rule_century, _rule_fiscal, _rule_part_of_year):
         if (found := rule(core)) is not None:
             return found
+    if m := POINTED_WEEKDAY.fullmatch(core):  # `this coming Sunday(, March 8)`: the pointer is the direction
+        back = m["which"].lower().endswith("past")
+        found = _parse_point(m["day"], anchor, "past" if back else "future", reference)
+        if found and found.value and found.value == anchor and WEEKDAY_ALONE.fullmatch(m["day"]):
+            # the document's own weekday, pointed at, is a week away (`this coming Thursday` on a Thursday)
+            found.value = (dt.date.fromisoformat(anchor) + dt.timedelta(days=-7 if back else 7)).isoformat()
+        return found
     if (found := periods.read_period(core, anchor, prefer, reference)) is not None:
         return DateValue(*found) if found else None
+    if core.lower() == "tonight":  # the document's day, as `Friday night` is Friday
+        found = _read_with_dateparser("today", anchor, prefer)
+        return found and DateValue(found.value, found.granularity, True, fuzzy="night")
     for relative_rule in (_rule_weekday, _rule_month_day, _rule_time_of_day):
         if (found := relative_rule(core, anchor, prefer)) is not None:
             return found
+    if m := YEAR_AND_PART.fullmatch(core):  # `the 1988 period` with no quarter to point at: its year
+        return DateValue(m[1], "year")
     if not (MONTH_WORD.search(core) or YEAR.search(core) or RELATIVE_CUES.search(core)):
         return None  # dateparser reads some plain words as dates; a date needs one of these
     return _read_with_dateparser(core, anchor, prefer)
+
+
+# A year that qualifies a report's period (`the 1988 period`, `the 1989 quarter`): the quarter or half the
+# document reports, in that year (periods.py), or else the year.
+YEAR_AND_PART = re.compile(rf"(?:the\s+)?({YEAR_RX})\s+(?:period|quarter|half)", re.I)
 
 
 def _rule_year(core: str) -> Optional[DateValue]:
@@ -358,8 +382,9 @@ def _rule_part_of_year(core: str) -> Optional[DateValue]:
     return DateValue(f"{year}-{first:02d}", "quarter" if quarter else "half", value_end=f"{year}-{last:02d}")
 
 
-PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 PART_OF_DAY = r"(?:morning|afternoon|evening|night)"
+POINTED_WEEKDAY = re.compile(r"(?P<which>this\s+coming|this\s+past|coming|past)\s+(?P<day>(?:" + "|".join(WEEKDAYS)
+                             + r")\b.*)", re.I)
 WEEKDAY_ALONE = re.compile(r"(" + "|".join(WEEKDAYS) + rf")(?:\s+({PART_OF_DAY}))?", re.I)
 # A part of the day right after a weekday (`Tuesday morning`): one expression, though spaCy makes the
 # second word a TIME of its own.
@@ -375,7 +400,10 @@ MONTH_AND_DAY = re.compile(
 
 CLOCK = re.compile(r"(?P<h>\d{1,2})(?::(?P<m>\d\d))?\s*(?P<ap>[ap])\.?\s?m\.?(?:\s+(?:[A-Z]{2,4}T|GMT|UTC))?", re.I)
 # A clock time just before a day (`9 a.m. Tuesday`, `5 p.m. EST, Nov. 6`), which spaCy makes a TIME of its own.
-CLOCK_BEFORE = re.compile(rf"(?<![\w:.])(?:{CLOCK.pattern}),?\s+(?:on\s+)?$", re.I)
+CLOCK_BEFORE = re.compile(rf"(?<![\w:.])(?:{CLOCK.pattern}|noon|midday|midnight),?\s+(?:on\s+)?$", re.I)
+# `noon Thursday`, `midnight Friday` (the end of Friday: ISO 8601's 24:00, as TimeML writes it)
+NAMED_CLOCK_AND_DAY = re.compile(r"(?P<clock>noon|midday|midnight),?\s+(?:on\s+)?(?P<day>.+)", re.I)
+NAMED_CLOCKS = {"noon": "12:00", "midday": "12:00", "midnight": "24:00"}
 TIME_AND_DAY = re.compile(rf"(?:{CLOCK.pattern}),?\s+(?:on\s+)?(?P<day>.+)|(?P<day2>.+?),?\s+at\s+{CLOCK.pattern.replace('?P<', '?P<x')}",
                           re.I)
 
@@ -383,6 +411,11 @@ TIME_AND_DAY = re.compile(rf"(?:{CLOCK.pattern}),?\s+(?:on\s+)?(?P<day>.+)|(?P<d
 def _rule_time_of_day(core: str, anchor: Optional[str], prefer: Optional[str]) -> Optional[DateValue]:
     """A clock time on a named day (`10 p.m. Wednesday`, `Friday at 9:30 a.m.`): the day's value with
     the time, `1998-02-11T22:00`, granularity `time`."""
+    if named := NAMED_CLOCK_AND_DAY.fullmatch(core):
+        day = _parse_point(named["day"].strip(), anchor, prefer)
+        if day is None or day.value is None or day.granularity != "day":
+            return day and DateValue(None, None, is_relative=day.is_relative)
+        return DateValue(f"{day.value}T{NAMED_CLOCKS[named['clock'].lower()]}", "time", is_relative=day.is_relative)
     m = TIME_AND_DAY.fullmatch(core)
     if not m:
         return None
@@ -416,9 +449,9 @@ def _rule_weekday(core: str, anchor: Optional[str], prefer: Optional[str]) -> Op
         day = base + dt.timedelta(days=ahead)
     else:
         day = base - dt.timedelta(days=(7 - ahead) % 7)
-    if part:  # `Friday night`: TimeML's part of a day, `1998-10-23TNI`
-        return DateValue(f"{day.isoformat()}T{PARTS_OF_DAY[part]}", "part of day", is_relative=True, fuzzy=part)
-    return DateValue(day.isoformat(), "day", is_relative=True)
+    # `Friday night`: the day, the part of it noted in fuzzy (TimeBank's annotators give such a DATE
+    # the day's value more often than TimeML's `1998-10-23TNI`, and a day is what a user filters on)
+    return DateValue(day.isoformat(), "day", is_relative=True, fuzzy=part or None)
 
 
 def _rule_month_day(core: str, anchor: Optional[str], prefer: Optional[str]) -> Optional[DateValue]:
@@ -536,29 +569,55 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
                 spans += _split_list(text, start, end)
     # what the model missed: explicit dates, a month and day (`the Aug. 7 bombings`), a weekday, a
     # report's `latest period`
-    for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD):
+    for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD, DEICTIC_DAY, ORDINAL_QUARTER,
+               ORDINAL_CENTURY, POINTED_HOLIDAY, NEXT_PART_OF_DAY, PREFIXED_YEAR):
         for match in rx.finditer(text):
             if not any(s < match.end() and match.start() < e for s, e in spans):
                 spans.append((match.start(), match.end()))
     for i, (start, end) in enumerate(spans):
         if WEEKDAY_END.search(text, start, end) and (after := PART_OF_DAY_AFTER.match(text, end)):
             spans[i] = (start, after.end())
-        elif YEAR_AGO_END.search(text, start, end) and (after := PERIOD_NOUN_AFTER.match(text, end)):
-            spans[i] = (start, after.end())  # `the year-ago period`: spaCy stops before the noun
+        elif (YEAR_AGO_END.search(text, start, end) or BARE_YEAR.fullmatch(text, start, end)) \
+                and (after := PERIOD_NOUN_AFTER.match(text, end)):
+            # `the year-ago period`, `the 1988 period`: spaCy stops before the noun
+            before = THE_BEFORE.search(text, max(0, start - 4), start)
+            spans[i] = (before.start() if before else start, after.end())
         elif DAY_FIRST.match(text, start, end) and (clock := CLOCK_BEFORE.search(text, max(0, start - 24), start)):
             spans[i] = (clock.start(), end)  # `until 9 a.m. Tuesday`: spaCy's TIME and DATE are one time
-        elif BARE_UNIT.fullmatch(text, start, end) and (before := DEICTIC_BEFORE.search(text, 0, start)):
-            spans[i] = (before.start(), end)  # `this year's election`: spaCy leaves `this` out
+        elif WEEKDAY_ALONE.fullmatch(text, start, end) \
+                and (before := STEP_BEFORE.search(text, max(0, start - 24), start)):
+            spans[i] = (before.start(), end)  # `The following Monday`: spaCy leaves the pointer out
+        elif (BARE_UNIT.fullmatch(text, start, end) or periods.HOLIDAY_RX.fullmatch(text, start, end)) \
+                and (before := DEICTIC_BEFORE.search(text, max(0, start - 8), start)):
+            spans[i] = (before.start(), end)  # `this year's election`, `last Thanksgiving`: spaCy leaves `this` out
     return sorted(spans)
 
 
+BARE_YEAR = re.compile(rf"(?:the\s+)?{YEAR_RX}", re.I)
+THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 DAY_FIRST = re.compile(rf"(?:{'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|{MONTH_NAME}\.?\s+\d)\b", re.I)
 BARE_UNIT = re.compile(r"(?:year|month|week|quarter)", re.I)
+STEP_BEFORE = re.compile(r"\b(?:[Tt]he\s+)?(?:following|previous|preceding)\s+$", re.I)
 DEICTIC_BEFORE = re.compile(r"\b(?:this|last|next)\s+$", re.I)
 # A month and day without a year (`the Aug. 7 bombings`, a dateline's `August 8`), the month capitalised.
 MONTH_DAY_RX = re.compile(rf"(?<![\w.-])(?-i:(?=[A-Z]))(?:{MONTH_RX})\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
                           rf"(?![\w,:]|\.\d|,\s*{YEAR_RX})", re.I)
+# A quarter the model leaves untagged (`after a flat second quarter`, `the fiscal second-quarter`).
+ORDINAL_QUARTER = re.compile(r"\b(?:fiscal[-\s])?(?:first|second|third|fourth)[-\s]quarter\b(?!-)", re.I)
+ORDINAL_CENTURY = re.compile(r"\b(?:1\d|2[0-2]|[1-9])(?:st|nd|rd|th)[-\s]century\b", re.I)  # `a 20th century democrat`
+# A holiday the model leaves untagged, after a word that makes it a time (`last Thanksgiving`, `on
+# Christmas Eve`): the pointer kept, the preposition trimmed later.
+POINTED_HOLIDAY = re.compile(r"\b(?:last|this|next|on|at|by|since|before|after|until)\s+(?-i:(?=[A-Z]))(?:"
+                             + periods.HOLIDAY_NAMES + r")\b(?-i:(?![-\s]+[A-Z]))", re.I)  # not `Easter Island`
+PREFIXED_YEAR = re.compile(rf"\b(?:pre|post)-{YEAR_RX}\b", re.I)  # `the post-1959 politics`: after 1959
+# `the next morning`, `the previous night`, which the model makes a TIME: the day after (before) the one named.
+NEXT_PART_OF_DAY = re.compile(rf"\b[Tt]he\s+(?:next|following|previous|preceding)\s+{PART_OF_DAY}\b")
 LATEST_PERIOD = re.compile(r"\b[Tt]he\s+(?:latest|most\s+recent|current)\s+(?:period|quarter)\b")
+# `today`, `tonight`, `yesterday`, `tomorrow` that the model leaves untagged (`apply for visas today`,
+# a quotation's `Today, ...`): lower-case, or capitalised where a sentence or quotation begins (`VOA
+# Today` mid-sentence is a name); `today's` is left to is_not_a_date_here.
+DEICTIC_DAY = re.compile(r"(?-i:\b(?:today|tonight|yesterday|tomorrow)|(?:(?<=^)|(?<=[.!?]\s)|(?<=[\"`'‘“]))"
+                         r"(?:Today|Tonight|Yesterday|Tomorrow))\b(?![-'’])")
 CAPITALISED_WEEKDAY = re.compile(r"\b(?:" + "|".join(w.capitalize() for w in WEEKDAYS) + r")\b")
 # A TIME entity that names its day (`Friday night`, `10 p.m. Wednesday`): a date with a time of day.
 TIME_WITH_DATE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + rf"|today|yesterday|tomorrow|{MONTH_NAME}\.?\s+\d)",
@@ -567,7 +626,8 @@ TIME_WITH_DATE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + rf"|today|yesterday|
 # quarter ended yesterday`) or a stretch and the year it is part of (`the first nine months of 1997`).
 PERIOD_ENDED = re.compile(r"\s+(?:ended|ending|ends|that\s+ended)\s+", re.I)
 STRETCH_OF = re.compile(rf"^(?:the\s+)?(?:first|last|past|next|final|latest)\s+(?:[\w-]+\s+)?"
-                        rf"(?:months|weeks|quarters|days|years)\s+of\s+(?=(?:the\s+)?{YEAR_RX}\b|(?:this|last|next)\s+year)",
+                        rf"(?:months|weeks|quarters|days|years)\s+of\s+"
+                        rf"(?=(?:the\s+)?{YEAR_RX}\b|(?:this|last|next|the)\s+year\b)",
                         re.I)
 
 
@@ -598,6 +658,9 @@ def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(start, end)]
 
 
+TRAILING_CONJUNCTION = re.compile(r"\s+(?:and|or)$", re.I)
+
+
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Tidy a date span to TimeML's extent: drop leading prepositions and signal words (`in December
     2019` -> `December 2019`, `by Wednesday` -> `Wednesday`; signal_before tells what they were) and
@@ -609,6 +672,8 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
         start = match.end()
     if re.search(r"\d['’]s$|[a-z]['’]s$", text[start:end]) and not re.search(r"\d0['’]s$", text[start:end]):
         end -= 2  # `December 2019's` -> `December 2019`; `the 1990's` is a decade
+    if match := TRAILING_CONJUNCTION.search(text, start, end):
+        end = match.start()  # spaCy's `both 2006 and` of `both 2006 and 2007`
     while end > start and text[end - 1] in " ,;:.":
         if text[end - 1] == "." and ABBREVIATED_MONTH_END.search(text[start:end]):
             break  # keep the dot of an abbreviated month (`Dec.`)
@@ -636,6 +701,12 @@ def iter_pieces(text: str, start: int, end: int) -> Iterator[list[tuple[int, int
 # After a bare number, nouns that make it a count (`2048 Bit RSA`, `1600 students`), not a year.
 COUNT_NOUNS = re.compile(r"^\s+(?:bits?|bytes?|qubits?|people|persons|students|researchers|employees|units|pages"
                          r"|projects|km|miles|kg|tons|tonnes|[kmg]w|hours|times|members|companies)\b", re.I)
+FREQUENCY_BEFORE = re.compile(r"\b(?:each|every)\s+$", re.I)
+PLURAL_PARTS_AFTER = re.compile(r"(?:\s+(?:and|or)\s+(?:" + "|".join(WEEKDAYS) + r"))?"
+                                r"\s+(?:mornings|afternoons|evenings|nights)\b", re.I)
+# a decade or century one can go through
+STRETCHED_PERIOD = re.compile(rf"(?:the\s+)?(?:(?:early|mid|late)[-\s]?)?"
+                              rf"(?:{DECADE_RX}|\d{{1,2}}(?:st|nd|rd|th)\s+century)", re.I)
 STRETCH_BEFORE = re.compile(r"\b(?:throughout|across|all)\s+$", re.I)
 DURATION_BEFORE = re.compile(r"\b(?:over|within|in|during|for|throughout|across|into)\s+(?:the\s+)?$", re.I)
 
@@ -649,8 +720,12 @@ def is_not_a_date_here(text: str, start: int, end: int) -> bool:
         return True
     if span == "today" and re.match(r"['’]s\b", text[end:end + 3]):
         return True
-    if THE_YEAR_END.fullmatch(span) and STRETCH_BEFORE.search(text[max(0, start - 12):start]):
-        return True  # `throughout the year`: its length, not the year
+    if FREQUENCY_BEFORE.search(text[max(0, start - 8):start]) \
+            or WEEKDAY_END.search(span) and PLURAL_PARTS_AFTER.match(text, end, end + 40):
+        return True  # `each Thursday`, `every July`, `Monday and Tuesday nights`: frequencies (TimeML's SETs)
+    if (THE_YEAR_END.fullmatch(span) or STRETCHED_PERIOD.fullmatch(span)) \
+            and STRETCH_BEFORE.search(text[max(0, start - 12):start]):
+        return True  # `throughout the year`, `throughout the 1990s`: its length, not the year or decade
     return False
 
 

@@ -56,6 +56,13 @@ DATE_AFTER = re.compile(r"^\s+(?:ago|earlier|from\s+now|hence|back)\b", re.I)
 AGE_AFTER = re.compile(r"^(?:-|\s+)old\b", re.I)  # `a 6-year-old`, `52 years old`: ages
 RATE_BEFORE = re.compile(r"(?:\d|\b(?:million|billion|trillion|thousand|percent|cents?|dollars?|times|twice|once"
                          r"|thrice|per|each|every|a|an))[\s%$]*$", re.I)
+# A plural noun just before `a day` makes a rate (`24 hours a day`, `four flights a week`, `700 seats a
+# week`); words ending in s that are no plural nouns do not (`was a week`, `gave us a week`).
+PLURAL_BEFORE = re.compile(r"\b(?!(?:is|was|has|his|its|this|us|as|does|thus|plus|less|unless|across|always|perhaps"
+                           r"|whereas|towards|afterwards|besides|sometimes|yes|news)\s)[a-z]+[a-rt-z]s\s+$", re.I)
+# `will one day be`, `he one day follows`: someday (TimeML's FUTURE_REF), not a length
+SOMEDAY_BEFORE = re.compile(r"\b(?:will|would|could|might|may|can|shall|should|must|to|i|you|he|she|we|they|it)\s+$",
+                            re.I)
 FREQUENCY_BEFORE = re.compile(r"\b(?:every|each|per|once|twice|thrice|times)\s+(?:(?:other|few|several)\s+)?$", re.I)
 
 
@@ -151,6 +158,12 @@ def _keep(m: re.Match, before: str, after: str) -> Optional[int]:
         return None
     det = (m["det"] or "").strip().lower()
     unit = (m["unit"] or m["single"] or "").lower()
+    if det in ("these", "those") and m["bare"] and not m["which"]:
+        return None  # `these days`, `in those days`: now and then (TimeML's PRESENT_REF, PAST_REF), not lengths
+    if m["unit"] and m["unit"][0].isupper() and not m["unit"].isupper() and m["count"] and m["count"][0].isdigit():
+        return None  # `60 Minutes`, `48 Hours`: a title
+    if m["single"] and (m["tail"] or "").lower() == "-long":
+        return m.start() + len(m["det"] or "")  # `a day-long meeting`, `year-long`: a length; the article is the noun's
     if m["single"]:
         if det in ("a", "an"):
             if RATE_BEFORE.search(before) or m["which"]:
@@ -158,6 +171,10 @@ def _keep(m: re.Match, before: str, after: str) -> Optional[int]:
         elif not m["which"] or not det or m["which"].strip().lower() in ("first", "final", "initial", "latest"):
             return None  # `the year`, `next year`: dates; `the first year` of something: a date relative to it
     count = (m["count"] or "").lower()
+    if (count in ("a", "an") or det in ("a", "an") and m["single"]) and PLURAL_BEFORE.search(before):
+        return None  # `24 hours a day`, `four flights a week`: a rate
+    if count == "one" and unit == "day" and not m["det"] and SOMEDAY_BEFORE.search(before):
+        return None  # `will one day be`: someday
     if count in ("a", "an") and (RATE_BEFORE.search(before) or m["det"]):
         return None  # `$5 million a year`, `twice a year`: a rate
     if unit.startswith("quarter") and (count in ("a", "an") or det in ("a", "an") and m["single"]

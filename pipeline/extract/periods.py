@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..lexicon import MONTH_NAME, month_number
+from ..lexicon import MONTH_NAME, WEEKDAYS, month_number
 from .numbers import cardinal
 
 YEAR_RX = r"(?:1[5-9]\d\d|20\d\d|2100)"
@@ -101,7 +101,10 @@ THAT_RX = re.compile(r"(?:(?:earlier|later)\s+)?(?:that|the\s+same|that\s+same)\
 
 
 # `the following year`, `the previous day`: one step on from (back from) the latest the document named
-NEXT_TO_RX = re.compile(r"(?:the\s+)?(?P<step>following|previous|preceding)\s+(?P<unit>year|month|day)", re.I)
+# (`the next day`, `the next morning`: the day after; a part of the day is noted, as in `Friday night`)
+NEXT_TO_RX = re.compile(r"(?:the\s+)?(?P<step>following|previous|preceding)\s+(?P<unit>year|month|day|morning|afternoon"
+                        r"|evening|night)|(?:the\s+)?(?P<next>next)\s+(?P<unit2>day|morning|afternoon|evening|night)",
+                        re.I)
 
 
 def _step(value: str, unit: str, steps: int) -> Optional[str]:
@@ -117,16 +120,43 @@ def _step(value: str, unit: str, steps: int) -> Optional[str]:
         return None
 
 
+# `the previous Friday`, `the following Monday`: the nearest such weekday before (after) the latest day
+# the document named, or its own date when it named none
+WEEKDAY_NEXT_TO_RX = re.compile(r"(?:the\s+)?(?P<step>following|previous|preceding)\s+(?P<weekday>"
+                                + "|".join(WEEKDAYS) + ")", re.I)
+
+
+def _read_weekday_next_to(core: str, parts: list[int], reference: Optional[Reference]):
+    if not (m := WEEKDAY_NEXT_TO_RX.fullmatch(core)):
+        return None
+    named = reference.day if reference is not None and reference.day else None
+    try:
+        day = dt.date.fromisoformat(named) if named else dt.date(*parts) if len(parts) == 3 else None
+    except ValueError:
+        day = None
+    if day is None:
+        return (None, None, True, None, None)
+    weekday = WEEKDAYS.index(m["weekday"].lower())
+    if m["step"].lower() == "following":
+        day += dt.timedelta(days=(weekday - day.weekday() - 1) % 7 + 1)
+    else:
+        day -= dt.timedelta(days=(day.weekday() - weekday - 1) % 7 + 1)
+    return (day.isoformat(), "day", True, None, None)
+
+
 def _read_that(core: str, reference: Optional[Reference]):
     if m := THAT_RX.fullmatch(core):
         unit, steps = m[1].lower(), 0
     elif m := NEXT_TO_RX.fullmatch(core):
-        unit, steps = m["unit"].lower(), 1 if m["step"].lower() == "following" else -1
+        unit = (m["unit"] or m["unit2"]).lower()
+        steps = 1 if (m["step"] or m["next"]).lower() in ("following", "next") else -1
     else:
         return None
+    part = unit if unit not in ("year", "month", "day") else None
+    unit = "day" if part else unit
     value = getattr(reference, unit, None) if reference is not None else None
     value = value and _step(value, unit, steps)
-    return (value, unit if value else None, True, None, None)
+    return (value, unit if value else None, True, None, part)
 
 
 def anchor_parts(anchor: Optional[str]) -> list[int]:
@@ -152,6 +182,9 @@ def choose(offsets: dict, prefer: Optional[str], weight: Optional[int] = None):
     return min(offsets, key=cost)
 
 
+FISCAL_JOINED = re.compile(r"\bfiscal-(?=(?:first|second|third|fourth|1st|2nd|3rd|4th)\b)", re.I)
+
+
 def _part_value(unit: str, year: int, n: int, is_relative: bool = True, fuzzy: Optional[str] = None) -> tuple:
     size = PART_SIZE[unit]
     return (f"{year:04d}-{(n - 1) * size + 1:02d}", unit, is_relative, f"{year:04d}-{n * size:02d}", fuzzy)
@@ -164,6 +197,7 @@ def _shift_part(unit: str, year: int, n: int, steps: int) -> tuple[int, int]:
 
 
 def _read_part(core: str, parts: list[int], prefer, reference: Optional[Reference]):
+    core = FISCAL_JOINED.sub("fiscal ", core)  # `the fiscal-first quarter`
     after = YEAR_BACK_AFTER.search(core)
     m = PART_RX.fullmatch(core[:after.start()] if after else core)
     if not m:
@@ -182,9 +216,13 @@ def _read_part(core: str, parts: list[int], prefer, reference: Optional[Referenc
     unknown = [w for w in rest.split() if w not in known and not re.fullmatch(rf"{YEAR_RX}(?:['’]s)?", w)]
     if unknown and not ordinal:
         return None  # `the French Quarter`, `the top half`
+    if unit == "period" and steps and not ordinal and not unknown and year is None \
+            and (reference is None or reference.part is None):
+        unit = "quarter"  # `the latest period` with no quarter named yet: a report's period is its quarter
     if unit == "period":
         if ordinal or reference is None or reference.part is None:
-            return None if ordinal or unknown else ()  # `the year-ago period` with no quarter to point at
+            # `the year-ago period` with no quarter to point at names none; `the 1988 period`, its year (dates.py)
+            return None if ordinal or unknown or year is not None else ()
         unit = reference.part[0]
     per_year = 12 // PART_SIZE[unit]
     if ordinal:
@@ -366,17 +404,27 @@ HOLIDAYS = {
     "easter": _easter, "easter sunday": _easter, "halloween": lambda y: dt.date(y, 10, 31),
     "valentine's day": lambda y: dt.date(y, 2, 14), "veterans day": lambda y: dt.date(y, 11, 11),
 }
-HOLIDAY_RX = re.compile(r"(?:(?P<which>last|this|next|this\s+past|this\s+coming)\s+)?(?P<name>"
-                        + "|".join(re.escape(n).replace("'", "['’]") for n in sorted(HOLIDAYS, key=len, reverse=True))
-                        + r")(?:\s+(?P<year>" + YEAR_RX + r"))?", re.I)
+HOLIDAY_NAMES = "|".join(re.escape(n).replace("'", "['’]").replace(r"\ ", r"\s+")
+                         for n in sorted(HOLIDAYS, key=len, reverse=True))
+HOLIDAY_RX = re.compile(r"(?:(?P<which>last|this|next|this\s+past|this\s+coming)\s+)?(?P<name>" + HOLIDAY_NAMES
+                        + r")(?P<week>\s+week)?(?:\s+(?P<year>" + YEAR_RX + r"))?", re.I)
 
 
 def _read_holiday(core: str, parts: list[int], prefer):
-    """`Thanksgiving Day`, `last Thanksgiving`, `Easter 1998`: the day, in the year the tense points to."""
+    """`Thanksgiving Day`, `last Thanksgiving`, `Easter 1998`: the day, in the year the tense points to;
+    `Easter week` the ISO week of the day."""
     m = HOLIDAY_RX.fullmatch(core)
     if not m:
         return None
-    rule = HOLIDAYS[re.sub(r"[’]", "'", m["name"].lower())]
+    found = _read_holiday_day(m, parts, prefer)
+    if m["week"] and found[0]:
+        year, week, _ = dt.date.fromisoformat(found[0]).isocalendar()
+        return (f"{year}-W{week:02d}", "week", found[2], None, None)
+    return found
+
+
+def _read_holiday_day(m: re.Match, parts: list[int], prefer):
+    rule = HOLIDAYS[re.sub(r"\s+", " ", re.sub(r"[’]", "'", m["name"].lower()))]
     if m["year"]:
         return (rule(int(m["year"])).isoformat(), "day", False, None, None)
     if len(parts) < 3:
@@ -416,7 +464,8 @@ def read_period(core: str, anchor: Optional[str], prefer: Optional[str] = None,
     for found in (_read_part(core, parts, prefer, reference), _read_season(core, parts, prefer),
                   _read_weekend(core, parts, prefer), _read_named_month(core, parts), _read_fiscal(core, parts),
                   _read_offset(core, parts, reference), _read_holiday(core, parts, prefer),
-                  _read_year_end(core, parts, prefer), _read_that(core, reference)):
+                  _read_year_end(core, parts, prefer), _read_that(core, reference),
+                  _read_weekday_next_to(core, parts, reference)):
         if found is not None:
             return found
     return None

@@ -96,6 +96,15 @@ def _auxiliaries(verb: Token) -> list[Token]:
     return auxes
 
 
+def _is_pluperfect(word: Token) -> bool:
+    """Whether a verb, or the copula of a predicative adjective, is pluperfect (`had been scheduled`,
+    `had been due`)."""
+    if any(a.lower_ == "had" for a in _auxiliaries(word)):
+        return True
+    head = word.head
+    return head is not word and head.lemma_ == "be" and any(a.lower_ == "had" for a in _auxiliaries(head))
+
+
 def verb_tense(verb: Token, depth: int = 0) -> Optional[str]:
     """'past', 'present' or 'future' for a verb (or a predicative adjective), from its form and its
     auxiliaries; an infinitive takes the time of the verb it completes."""
@@ -106,12 +115,16 @@ def verb_tense(verb: Token, depth: int = 0) -> Optional[str]:
         return "past" if "have" in words and "would" in words else "future"
     if verb.lower_ in PROSPECTIVE_FORMS and (verb.tag_ in ("VBN", "VBG", "JJ") or verb.pos_ == "ADJ") or \
             verb.lower_ in PROSPECTIVE_PASSIVES and any(a.dep_ == "auxpass" for a in auxes):
+        if _is_pluperfect(verb):
+            return "present"  # `had been scheduled for Monday`: a plan made before, for a day on either side
         return "future"  # `is scheduled for Monday`, `is going to`, `due Monday`, `was planned for March`
     if "to" in words:  # an infinitive: `planned to leave Thursday`, `began to fall Monday`
         matrix = verb.head
         if matrix is verb or depth > 3:
             return None
         if matrix.lemma_.lower() in PROSPECTIVE or matrix.lemma_ == "be" and verb.dep_ != "csubj":
+            if _is_pluperfect(matrix):
+                return "present"  # `had been due to expire Friday`: planned before, on either side, the nearer
             return "future"  # `planned to leave Thursday`, `is to resume Tuesday`; not `to join ... was`
         outer = verb_tense(matrix, depth + 1) if _is_verb(matrix) or matrix.pos_ == "ADJ" else None
         if verb.dep_ == "advcl" and outer == "past":
@@ -125,6 +138,13 @@ def verb_tense(verb: Token, depth: int = 0) -> Optional[str]:
         return "past"  # present perfect: `has been on patrol since March`, `have been searching since`
     if verb.tag_ in ("VBZ", "VBP") or any(w in ("is", "are", "am", "'s", "'re", "do", "does") for w in words):
         return "past" if verb.lemma_.lower() in REPORTING else "present"
+    if verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl") and verb.lower_ in PROSPECTIVE_PASSIVES \
+            and any(c.dep_ == "prep" and c.lower_ == "for" for c in verb.children) and depth <= 3:
+        # `a summit set for April`: the time of the clause its noun is in (`is expected to dominate a
+        # summit set for April` ahead, `a rally planned for Saturday drew crowds` behind), else the nearer
+        outer, _ = _climb(verb.head, through_nouns=True)
+        outer_tense = verb_tense(outer, depth + 1) if outer is not None else None
+        return outer_tense if outer_tense in ("past", "future") else "present"
     if verb.tag_ == "VBN" and verb.dep_ in ("ROOT", "conj", "ccomp", "relcl", "advcl", "acl"):
         return "past"  # a reduced passive or a headline: `killed Monday`, `the record set on Aug. 6`
     if verb.pos_ == "ADJ":  # the copula's tense: `is payable Jan. 2`; else unknown (`a dividend payable ...`)
