@@ -1,5 +1,6 @@
 """Incremental, parallel builds: only what changed is processed, and the result is the database a
 cold build makes. Real model, real SQLite; a small corpus (the three smallest documents of raw/)."""
+import multiprocessing
 import shutil
 import sqlite3
 
@@ -43,6 +44,7 @@ def test_nothing_changed_nothing_processed_same_database(project):
     report = run(project)
     assert (report.updated, report.processed, report.cached, report.unchanged, report.documents) == (True, 0, 0, 3, 3)
     assert dump(project / "extracted" / "claims.db") == before
+    assert not multiprocessing.active_children()  # the worker started to load the model while planning is gone
     report = run(project, update=False)  # built anew: every document from the cache
     assert (report.updated, report.processed, report.cached, report.documents) == (False, 0, 3, 3)
     assert dump(project / "extracted" / "claims.db") == before

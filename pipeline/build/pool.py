@@ -31,7 +31,7 @@ import signal
 import time
 from typing import Optional
 
-from .worker import Job, Outcome, Settings, init_worker, run_task, time_budget
+from .worker import Job, Outcome, Settings, init_worker, run_task, time_budget, warm_up
 
 # How often the parent looks at its workers while it waits for one (seconds).
 POLL_SECONDS = 0.1
@@ -51,6 +51,7 @@ class _Task:
     outcomes: list[Optional[Outcome]]
     sent: list[int] = dataclasses.field(default_factory=list)  # positions of the jobs the worker has now
     deaths: int = 0
+    warm: bool = False  # no documents: load the model (WorkerPool.warm)
 
 
 class _Worker:
@@ -85,7 +86,7 @@ def _serve(conn, settings: Settings, inherited: list[int]) -> None:
             conn.send(("doc", key, index, stage, started, private_mb(os.getpid())))
 
         try:
-            outcomes = run_task(jobs, settings, progress)
+            outcomes = warm_up(settings, progress) if jobs is None else run_task(jobs, settings, progress)
         except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
             try:
                 conn.send(("raised", key, exc))
@@ -146,6 +147,15 @@ class WorkerPool:
         self._hand_out()
         return task.key
 
+    def warm(self) -> None:
+        """Start a worker loading the model now, before there is work for it: the build plans
+        meanwhile, so that an update's changed document does not wait for the load after the plan.
+        Its memory is held to the budget as a task's (over it: WorkerFailed, said as the first
+        task's load would be)."""
+        self.waiting.append(_Task(self.next_key, [], [], warm=True))
+        self.next_key += 1
+        self._hand_out()
+
     def result(self, key: int) -> list[Outcome]:
         """The outcomes of a task, in its documents' order (waits for them)."""
         while key not in self.done:
@@ -199,7 +209,7 @@ class WorkerPool:
             task = self.waiting.popleft()
             task.sent = [p for p, outcome in enumerate(task.outcomes) if outcome is None]
             idle.task, idle.doc, idle.stage, idle.started = task, None, "", None
-            idle.conn.send((task.key, [task.jobs[p] for p in task.sent]))
+            idle.conn.send((task.key, None if task.warm else [task.jobs[p] for p in task.sent]))
 
     def _step(self, timeout: float) -> None:
         self._hand_out()
@@ -244,7 +254,8 @@ class WorkerPool:
         elif kind == "done":
             for position, outcome in zip(task.sent, rest[0]):
                 task.outcomes[position] = outcome
-            self.done[task.key] = task.outcomes
+            if not task.warm:
+                self.done[task.key] = task.outcomes
             worker.task, worker.doc, worker.started = None, None, None
         elif kind == "raised":
             raise rest[0]
@@ -303,6 +314,8 @@ class WorkerPool:
                 self.close()
                 raise WorkerFailed(f"worker processes died {task.deaths} times before reading a document "
                                    f"(last: {death}); see the messages above")
+        if task.warm:
+            return  # the tasks to come load the model again, and say why when they cannot
         if all(outcome is not None for outcome in task.outcomes):
             self.done[task.key] = task.outcomes
         else:

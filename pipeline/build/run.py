@@ -176,10 +176,11 @@ class Producer:
     worker, within its budget, whatever the number of jobs."""
 
     def __init__(self, planned: list[Planned], settings: Settings, jobs: int,
-                 cache: Optional[cache_stage.Cache], cluster: Optional[str] = None):
+                 cache: Optional[cache_stage.Cache], cluster: Optional[str] = None,
+                 pool: Optional[WorkerPool] = None):
         self.planned, self.settings, self.cache, self.cluster = planned, settings, cache, cluster
         self.tasks = group_tasks(planned)
-        self.pool = None  # a WorkerPool, or a cluster.ClusterPool: the same interface
+        self.pool = pool  # a WorkerPool (given: started early, warm), or a cluster.ClusterPool: the same interface
         if cluster and self.tasks:  # connected now: the cluster's size is the number of jobs
             jobs = self._workers().size
         self.jobs = max(1, min(jobs, len(self.tasks)))
@@ -311,15 +312,32 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
     _settle_journal(db_path)  # a killed update's journal: rolled back before the database is read
     cache = cache_stage.open_cache(cache_dir or db_path.parent / "cache") if use_cache else None
     hashes = FileHashes(cache.directory) if cache is not None and not storage.is_url(cache.directory) else None
-    planned, duplicates = plan_documents(files, root, model, claim_fingerprint, cache_stage.ocr_fingerprint(ocr),
-                                         hashes)
-    if hashes is not None:
-        hashes.save()
-    report = BuildReport(str(db_path), files=len(files), skipped=skipped)
     jobs = jobs or default_jobs()
     settings = Settings(model, str(cache.directory) if cache else None, str(root), int(max_file_mb * 1_000_000),
                         str(claim_model), max_pages=max_pages, max_page_chars=max_page_chars,
                         doc_timeout=doc_timeout, doc_memory_mb=doc_memory_mb, ocr=ocr)
+    run = {"started": started, "pipeline_version": PIPELINE_VERSION, "spacy_model": cache_stage.model_fingerprint(model),
+           "n_files": len(files),
+           "fingerprints": json.dumps({stage: cache_stage.stage_fingerprint(stage) for stage in cache_stage.STAGE_FILES}),
+           "claim_model": f"{claim_model.name}@{claim_fingerprint}",
+           "claim_threshold": checkworthy.read_threshold(claim_model)}
+    stored = stored_documents(db_path, run) if update else None
+    warm = None
+    if stored is not None and not cluster:
+        # an update most often produces a document or two: a worker loads the model while this
+        # process plans (a second or two, about what planning takes at 20,000 documents)
+        warm = WorkerPool(jobs, settings)
+        warm.warm()
+    try:
+        planned, duplicates = plan_documents(files, root, model, claim_fingerprint, cache_stage.ocr_fingerprint(ocr),
+                                             hashes)
+    except BaseException:
+        if warm is not None:
+            warm.close()
+        raise
+    if hashes is not None:
+        hashes.save()
+    report = BuildReport(str(db_path), files=len(files), skipped=skipped)
     files_by_rel = {storage.relative_name(path, root): path for path in files}
     note = on_note or (lambda text: None)
 
@@ -341,22 +359,16 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
                 if on_file:
                     on_file(files_by_rel[rel], error)
 
-    run = {"started": started, "pipeline_version": PIPELINE_VERSION, "spacy_model": cache_stage.model_fingerprint(model),
-           "n_files": len(files),
-           "fingerprints": json.dumps({stage: cache_stage.stage_fingerprint(stage) for stage in cache_stage.STAGE_FILES}),
-           "claim_model": f"{claim_model.name}@{claim_fingerprint}",
-           "claim_threshold": checkworthy.read_threshold(claim_model)}
     def finish() -> dict:  # the runs row's columns known once every document was stored
         return dict(n_cached=producer.n_cached, n_processed=producer.n_produced, n_rejected=len(report.rejected),
                     rejected=json.dumps(report.rejected, ensure_ascii=False), seconds=round(time.monotonic() - clock, 3))
 
-    stored = stored_documents(db_path, run) if update else None
     if stored is not None:
         unchanged = {item.job.sha256 for item in planned if stored.get(item.job.sha256, (None, None))[1] == item.paths}
         removed = [doc_id for sha, (doc_id, _) in stored.items() if sha not in unchanged]
         todo = [item for item in planned if item.job.sha256 not in unchanged]
         mark_cached(todo, cache)
-        producer = Producer(todo, settings, jobs, cache, cluster)
+        producer = Producer(todo, settings, jobs, cache, cluster, pool=warm)
         report.updated, report.unchanged = True, len(unchanged)
         for item in planned:
             if on_file and item.job.sha256 in unchanged:

@@ -309,6 +309,15 @@ def run_task(jobs: list[Job], settings: Settings, progress: Optional[Progress] =
     return outcomes
 
 
+def warm_up(settings: Settings, progress: Optional[Progress] = None) -> list[Outcome]:
+    """Load the model and the classifier before any document asks (pool.WorkerPool.warm), then
+    report the memory they took (to the step that loaded them, as _ready's callers do)."""
+    report = progress or (lambda index, stage, spent: None)
+    _ready(settings, report, parser=True)
+    report(None, "loading the spaCy model", None)
+    return []
+
+
 def _ready(settings: Settings, report: Progress, parser: bool) -> None:
     """Load, once per process, what extraction needs: spaCy (importing it takes a second or two),
     the model when documents are to be parsed (else a blank vocabulary to read cached parses with),

@@ -205,17 +205,22 @@ def test_a_document_over_the_memory_budget_is_rejected_and_the_build_goes_on(tmp
     assert set(_stored(db)) == {"raw/a.txt", "raw/z.txt"}
 
 
-@pytest.mark.timeout(BUILD_SECONDS)
-def test_a_memory_budget_too_small_for_the_model_is_one_clear_error(tmp_path):
+@pytest.mark.timeout(BUILD_SECONDS * 2)
+@pytest.mark.parametrize("update", [False, True], ids=["new database", "update (the model loaded while planning)"])
+def test_a_memory_budget_too_small_for_the_model_is_one_clear_error(tmp_path, update):
     raw = _raw(tmp_path, {"a.txt": SENTENCE.format("Korea")})
     db = tmp_path / "claims.db"
+    if update:
+        assert _build(raw, db).exit_code == 0
+        (raw / "b.txt").write_text(SENTENCE.format("Peru"), encoding="utf-8")
+    before = db.read_bytes() if update else None
     done = subprocess.run(_command(raw, db, "--doc-memory-mb", "100", "--jobs", "1"), cwd=ROOT, capture_output=True,
                           text=True, timeout=BUILD_SECONDS)
     assert done.returncode == 1
     (line,) = [line for line in done.stderr.splitlines() if line.strip()]
     assert re.fullmatch(r"Error: a worker process needed \d+ MB loading the spaCy model, over the --doc-memory-mb "
                         r"budget of 100 MB; raise --doc-memory-mb", line), done.stderr
-    assert not db.exists()
+    assert (db.read_bytes() == before) if update else not db.exists()
 
 
 # --- a file changed while the build runs ------------------------------------------------------
