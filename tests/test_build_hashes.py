@@ -3,6 +3,7 @@ and only then; a build never keeps an edited file's old document. Real files, re
 import hashlib
 import os
 import sqlite3
+import time
 
 import pytest
 
@@ -64,6 +65,34 @@ def test_a_file_changed_just_before_it_was_hashed_is_not_remembered(tmp_path):
     path.write_bytes(b"A" * 100)  # within RACY_SECONDS: a write in the same timestamp tick could follow
     remembered = remember(tmp_path / "cache", path, racy_seconds=hashes_stage.RACY_SECONDS)
     assert str(path) not in remembered.known
+
+
+def whole_second_mtime(path):
+    os.utime(path, ns=(os.stat(path).st_atime_ns, 1_600_000_000 * 10**9))
+
+
+@pytest.mark.parametrize("times, remembered", [
+    (lambda path: None, True),  # nanosecond times, unchanged for longer than FINE_RACY_SECONDS
+    (whole_second_mtime, False),  # whole seconds: RACY_SECONDS from its change time (the utime), not yet
+])
+def test_how_long_a_file_must_rest_follows_its_timestamps_granularity(tmp_path, times, remembered):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"A" * 100)
+    times(path)
+    if os.stat(path).st_ctime_ns % 10**9 == 0:
+        pytest.skip("this file system keeps whole-second times")
+    time.sleep(hashes_stage.FINE_RACY_SECONDS * 3)
+    assert (str(path) in remember(tmp_path / "cache", path, racy_seconds=None).known) is remembered
+
+
+@pytest.mark.parametrize("mtime_ns, ctime_ns, seconds", [
+    (1_600_000_000_123_456_789, 1_600_000_000_223_456_789, hashes_stage.FINE_RACY_SECONDS),
+    (1_600_000_000_000_000_000, 1_600_000_000_223_456_789, hashes_stage.RACY_SECONDS),
+    (1_600_000_000_123_456_789, 1_600_000_001_000_000_000, hashes_stage.RACY_SECONDS),
+])
+def test_the_racy_window_is_read_from_the_file_times(mtime_ns, ctime_ns, seconds):
+    st = os.stat_result((0o100644, 1, 1, 1, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, mtime_ns, ctime_ns))
+    assert hashes_stage.racy_seconds_of(st) == seconds
 
 
 @pytest.mark.parametrize("content", [b"", b"not sqlite at all", b"SQLite format 3\x00" + b"\xff" * 200],
