@@ -8,6 +8,7 @@ import pytest
 
 from pipeline import nlp
 from pipeline.build import run as build
+from pipeline.build import pool
 from pipeline.build import worker as process
 from pipeline import extract
 
@@ -48,6 +49,36 @@ def test_nothing_changed_nothing_processed_same_database(project):
     report = run(project, update=False)  # built anew: every document from the cache
     assert (report.updated, report.processed, report.cached, report.documents) == (False, 0, 3, 3)
     assert dump(project / "extracted" / "claims.db") == before
+
+
+def _remove(raw):
+    sorted(raw.iterdir())[0].unlink()
+
+
+def _rename(raw):
+    first = sorted(raw.iterdir())[0]
+    first.rename(first.with_name("renamed-" + first.name))
+
+
+def _edit(raw):
+    with open(sorted(raw.iterdir())[1], "a", encoding="utf-8") as handle:
+        handle.write("\nThe agency said on Friday it had spent $3 million on the survey.\n")
+
+
+@pytest.mark.parametrize("change, workers_started", [
+    (lambda raw: None, 0),  # nothing changed
+    (_remove, 0),
+    (_rename, 0),  # same content under a new name: its result comes from the cache
+    (_edit, 1),  # the worker warmed while planning is the one that produces it
+])
+def test_an_update_starts_a_worker_only_for_content_it_has_to_produce(project, monkeypatch, change, workers_started):
+    started, start = [], pool.WorkerPool._start
+    monkeypatch.setattr(pool.WorkerPool, "_start", lambda self: started.append(1) or start(self))
+    change(project / "raw")
+    report = run(project)
+    assert report.updated and report.processed == workers_started
+    assert len(started) == workers_started
+    assert not multiprocessing.active_children()
 
 
 def test_one_changed_document_alone_is_processed_and_equals_a_cold_build(project, tmp_path):

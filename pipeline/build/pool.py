@@ -79,14 +79,14 @@ def _serve(conn, settings: Settings, inherited: list[int]) -> None:
             return
         if message is None:
             return
-        key, jobs = message
+        kind, key, *rest = message  # ("warm", key): load the model; ("task", key, jobs)
 
         def progress(index: Optional[int], stage: str, spent: Optional[float]) -> None:
             started = None if spent is None else time.monotonic() - spent
             conn.send(("doc", key, index, stage, started, private_mb(os.getpid())))
 
         try:
-            outcomes = warm_up(settings, progress) if jobs is None else run_task(jobs, settings, progress)
+            outcomes = warm_up(settings, progress) if kind == "warm" else run_task(rest[0], settings, progress)
         except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
             try:
                 conn.send(("raised", key, exc))
@@ -203,13 +203,15 @@ class WorkerPool:
         while self.waiting:
             idle = next((w for w in self.workers if w.task is None), None)
             if idle is None:
-                if len(self.workers) >= self.size:
+                # a worker loading the model (warm) takes the next task sooner than a new one would
+                warming = sum(1 for w in self.workers if w.task is not None and w.task.warm)
+                if len(self.workers) >= self.size or len(self.waiting) <= warming:
                     return
                 idle = self._start()
             task = self.waiting.popleft()
             task.sent = [p for p, outcome in enumerate(task.outcomes) if outcome is None]
             idle.task, idle.doc, idle.stage, idle.started = task, None, "", None
-            idle.conn.send((task.key, None if task.warm else [task.jobs[p] for p in task.sent]))
+            idle.conn.send(("warm", task.key) if task.warm else ("task", task.key, [task.jobs[p] for p in task.sent]))
 
     def _step(self, timeout: float) -> None:
         self._hand_out()

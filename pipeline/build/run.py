@@ -115,11 +115,12 @@ class Planned:
 
 
 def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str, claim_model: str = "", ocr: str = "",
-                   hashes: Optional[FileHashes] = None) -> tuple[list[Planned], list[tuple[str, str]]]:
+                   hashes: Optional[FileHashes] = None,
+                   on_planned: Optional[Callable[[Planned], None]] = None) -> tuple[list[Planned], list[tuple[str, str]]]:
     """Group files by content (sha256), in file order. `claim_model`: the check-worthiness
     model's fingerprint (part of the result key); `ocr`: the OCR's (cache.ocr_fingerprint, part
     of a PDF's parse key); `hashes`: the hashes remembered of local files (hashes.py), None to
-    hash every file."""
+    hash every file; `on_planned(item)` is called as each document is first met."""
     by_sha: dict[str, Planned] = {}
     duplicates = []
     for path in files:
@@ -142,6 +143,8 @@ def plan_documents(files: list[pathlib.Path], root: pathlib.Path, model: str, cl
         weight = size * (PDF_BYTE_WEIGHT if fmt == "pdf" else 1)
         job = Job(name, [rel], sha, fmt, parse_key, result_key, weight)
         by_sha[sha] = Planned(job, job.paths, weight)  # one list: a later duplicate joins both
+        if on_planned is not None:
+            on_planned(by_sha[sha])
     return list(by_sha.values()), duplicates
 
 
@@ -167,6 +170,24 @@ def group_tasks(planned: list[Planned]) -> list[list[int]]:
     if current:
         tasks.append(current)
     return tasks
+
+
+class _WarmStart:
+    """Starts one worker loading the model (WorkerPool.warm) on the first planned document an
+    update has to produce: content the database does not hold and the cache has no result of. A
+    build with none (nothing changed, files removed or renamed) starts no worker."""
+
+    def __init__(self, jobs: int, settings: Settings, stored: dict, cache: Optional[cache_stage.Cache]):
+        self.jobs, self.settings, self.stored, self.cache = jobs, settings, stored, cache
+        self.pool: Optional[WorkerPool] = None
+
+    def __call__(self, item: Planned) -> None:
+        if self.pool is not None or item.job.sha256 in self.stored:
+            return
+        mark_cached([item], self.cache)
+        if not item.cached:
+            self.pool = WorkerPool(self.jobs, self.settings)
+            self.pool.warm()
 
 
 class Producer:
@@ -322,23 +343,28 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
            "claim_model": f"{claim_model.name}@{claim_fingerprint}",
            "claim_threshold": checkworthy.read_threshold(claim_model)}
     stored = stored_documents(db_path, run) if update else None
-    warm = None
-    if stored is not None and not cluster:
-        # an update most often produces a document or two: a worker loads the model while this
-        # process plans (a second or two, about what planning takes at 20,000 documents)
-        warm = WorkerPool(jobs, settings)
-        warm.warm()
-    try:
-        planned, duplicates = plan_documents(files, root, model, claim_fingerprint, cache_stage.ocr_fingerprint(ocr),
-                                             hashes)
-    except BaseException:
-        if warm is not None:
-            warm.close()
-        raise
-    if hashes is not None:
-        hashes.save()
+    # an update most often produces a document or two: a worker loads the model while this process
+    # plans (a second or two, about what planning takes at 20,000 documents), started on the first
+    # new content found that the cache does not hold
+    warm = _WarmStart(jobs, settings, stored, cache) if stored is not None and not cluster else None
     report = BuildReport(str(db_path), files=len(files), skipped=skipped)
-    files_by_rel = {storage.relative_name(path, root): path for path in files}
+    try:
+        planned, duplicates = plan_documents(files, root, model, claim_fingerprint,
+                                             cache_stage.ocr_fingerprint(ocr), hashes, on_planned=warm)
+        if hashes is not None:
+            hashes.save()
+        files_by_rel = {storage.relative_name(path, root): path for path in files}
+        if stored is not None:
+            unchanged = {item.job.sha256 for item in planned
+                         if stored.get(item.job.sha256, (None, None))[1] == item.paths}
+            removed = [doc_id for sha, (doc_id, _) in stored.items() if sha not in unchanged]
+            todo = [item for item in planned if item.job.sha256 not in unchanged]
+            mark_cached(todo, cache)
+            producer = Producer(todo, settings, jobs, cache, cluster, pool=warm and warm.pool)
+    except BaseException:
+        if warm is not None and warm.pool is not None:
+            warm.pool.close()
+        raise
     note = on_note or (lambda text: None)
 
     rejected_paths: set[str] = set()
@@ -364,11 +390,6 @@ def _build(raw_dir, db_path, model, on_file, files, jobs, cache_dir, use_cache, 
                     rejected=json.dumps(report.rejected, ensure_ascii=False), seconds=round(time.monotonic() - clock, 3))
 
     if stored is not None:
-        unchanged = {item.job.sha256 for item in planned if stored.get(item.job.sha256, (None, None))[1] == item.paths}
-        removed = [doc_id for sha, (doc_id, _) in stored.items() if sha not in unchanged]
-        todo = [item for item in planned if item.job.sha256 not in unchanged]
-        mark_cached(todo, cache)
-        producer = Producer(todo, settings, jobs, cache, cluster, pool=warm)
         report.updated, report.unchanged = True, len(unchanged)
         for item in planned:
             if on_file and item.job.sha256 in unchanged:
