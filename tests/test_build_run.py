@@ -1,6 +1,7 @@
 """Incremental, parallel builds: only what changed is processed, and the result is the database a
 cold build makes. Real model, real SQLite; a small corpus (the three smallest documents of raw/)."""
 import multiprocessing
+import os
 import shutil
 import sqlite3
 
@@ -213,3 +214,12 @@ def test_a_corrupt_cache_entry_is_reported_rebuilt_and_not_trusted(project, leve
     conn.close()
     assert dump(db) == before
     assert cache.Cache(folder).read(entry) is not None, "the entry was not written again"  # CorruptEntry if not
+
+
+def test_the_memory_budget_reads_private_pages_only_when_the_resident_set_is_over_it():
+    """The budget's cheap check (statm's resident set) never hides a process over it: private pages
+    are a part of the resident set, counted exactly once the resident set passes the limit."""
+    pid = os.getpid()
+    exact = pool.private_mb(pid)
+    assert abs(pool.private_mb(pid, over=0) - exact) < 5  # over 0 MB: counted exactly
+    assert pool.private_mb(pid, over=1e6) > exact + 1  # under the limit: the resident set, shared pages too

@@ -280,7 +280,7 @@ class _Watchdog:
             self.watched = watched
 
         def progress(index: Optional[int], stage: str, spent: Optional[float]) -> None:
-            mb = private_mb(os.getpid())
+            mb = private_mb(os.getpid(), over=settings.doc_memory_mb)
             if mb is not None and mb > settings.doc_memory_mb:  # taken by the step that just ended
                 self._over_memory(watched, mb, watched.doc, watched.stage)
             with self.guard:
@@ -307,7 +307,7 @@ class _Watchdog:
                 scaled = f"{limit_s:g} s a MB of its {job.weight / 1e6:.1f} MB; " if budget > limit_s else ""
                 shown = f"{budget:.0f}" if scaled else f"{limit_s:g}"
                 self._kill(watched, job, f"took over {shown} s ({scaled}stopped while {stage}); raise --doc-timeout")
-            mb = private_mb(os.getpid())
+            mb = private_mb(os.getpid(), over=watched.settings.doc_memory_mb)
             if mb is not None and mb > watched.settings.doc_memory_mb:
                 self._over_memory(watched, mb, doc, stage)
 
