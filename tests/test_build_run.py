@@ -223,3 +223,45 @@ def test_the_memory_budget_reads_private_pages_only_when_the_resident_set_is_ove
     exact = pool.private_mb(pid)
     assert abs(pool.private_mb(pid, over=0) - exact) < 5  # over 0 MB: counted exactly
     assert pool.private_mb(pid, over=1e6) > exact + 1  # under the limit: the resident set, shared pages too
+
+
+def test_a_slow_first_task_does_not_leave_the_other_worker_idle(tmp_path, monkeypatch):
+    """Results are written in plan order, but the workers are not held to it: while the first
+    document (long) is parsed, the other worker goes on through the short ones behind it."""
+    monkeypatch.setattr(build, "TASK_BYTES", 1)  # one document per task
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    sentence = "The ministry said on Tuesday it had approved $12 million for the new quantum centre. "
+    (raw / "a_long.txt").write_text("A long report\n\n" + (sentence * 8 + "\n\n") * 60, encoding="utf-8")
+    for n in range(20):
+        (raw / f"b_{n:02d}.txt").write_text(f"Note {n}\n\nThe council met on May {n + 1}, 2024.\n", encoding="utf-8")
+    cache = tmp_path / "extracted" / "cache" / "result"
+    produced_behind_it = []
+
+    def on_file(path, error):
+        if path.name == "a_long.txt":
+            produced_behind_it.append(len(list(cache.iterdir())) - 1)
+
+    report = build.build(raw, tmp_path / "extracted" / "claims.db", jobs=2, on_file=on_file)
+    assert report.processed == 21 and not report.rejected
+    # held to plan order, the other worker would have stopped after the tasks handed out with it
+    assert produced_behind_it[0] > 2 * build.TASKS_AHEAD_PER_JOB, produced_behind_it
+
+
+@pytest.mark.parametrize("weights, jobs, tasks", [
+    # a long run of small documents: tasks of TASK_BYTES, then smaller ones at the end
+    ([40_000] * 12, 1, [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9], [10], [11]]),
+    ([40_000] * 12, 2, [[0, 1, 2], [3, 4, 5], [6, 7], [8], [9], [10], [11]]),
+    # the costly documents last (PDFs sort after .txt): each its own task, for two workers to share
+    ([100_000, 100_000, 7_000, 7_000, 7_000, 7_000], 2, [[0], [1], [2], [3], [4], [5]]),
+    ([1_000] * 4, 1, [[0, 1], [2], [3]]),
+    ([], 2, []),
+])
+def test_tasks_are_smaller_towards_the_end_of_the_plan(weights, jobs, tasks):
+    planned = [build.Planned(job=None, paths=[], weight=w) for w in weights]
+    assert build.group_tasks(planned, jobs) == tasks
+
+
+def test_cached_documents_are_in_no_task():
+    planned = [build.Planned(job=None, paths=[], weight=1_000, cached=n % 2 == 0) for n in range(6)]
+    assert [i for task in build.group_tasks(planned, 1) for i in task] == [1, 3, 5]

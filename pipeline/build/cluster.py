@@ -31,7 +31,7 @@ import signal
 import threading
 import time
 import uuid
-from typing import Optional
+from typing import Callable, Optional
 
 import dask
 from distributed import Client, LocalCluster, get_client
@@ -186,9 +186,14 @@ class ClusterPool:
         self.futures[key] = (future, list(jobs))
         return key
 
-    def result(self, key: int) -> list[Outcome]:
-        """The outcomes of a task, in its documents' order (waits for them)."""
-        future, jobs = self.futures.pop(key)
+    def result(self, key: int, meanwhile: Optional[Callable[[], None]] = None) -> list[Outcome]:
+        """The outcomes of a task, in its documents' order (waits for them; `meanwhile()` is called
+        whenever another task has finished, so the caller can hand out more work)."""
+        future, jobs = self.futures[key]
+        while meanwhile is not None and not future.done():
+            time.sleep(POLL_SECONDS)  # the client's own thread marks futures done as the scheduler tells it
+            meanwhile()
+        del self.futures[key]
         try:
             return self._outcomes(future, jobs)
         finally:
@@ -210,6 +215,10 @@ class ClusterPool:
         except Exception as exc:  # noqa: BLE001 - the cluster itself failed (scheduler gone, ...)
             self.close()
             raise WorkerFailed(f"the Dask cluster at {self.address} failed: {type(exc).__name__}: {exc}") from None
+
+    def pending(self) -> int:
+        """Tasks submitted and not finished."""
+        return sum(1 for future, _ in self.futures.values() if not future.done())
 
     def poll(self) -> None:
         """Nothing to watch from here: budgets are enforced in the workers."""

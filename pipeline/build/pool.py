@@ -29,7 +29,7 @@ import multiprocessing.connection
 import os
 import signal
 import time
-from typing import Optional
+from typing import Callable, Optional
 
 from .worker import Job, Outcome, Settings, init_worker, run_task, time_budget, warm_up
 
@@ -170,11 +170,19 @@ class WorkerPool:
         self.next_key += 1
         self._hand_out()
 
-    def result(self, key: int) -> list[Outcome]:
-        """The outcomes of a task, in its documents' order (waits for them)."""
+    def result(self, key: int, meanwhile: Optional[Callable[[], None]] = None) -> list[Outcome]:
+        """The outcomes of a task, in its documents' order (waits for them; `meanwhile()` is called
+        whenever a worker has been heard from, so the caller can hand out more work)."""
         while key not in self.done:
             self._step(POLL_SECONDS)
+            if meanwhile is not None:
+                meanwhile()
         return self.done.pop(key)
+
+    def pending(self) -> int:
+        """Tasks submitted and not finished (waiting for a worker, or on one)."""
+        return sum(1 for task in self.waiting if not task.warm) + \
+            sum(1 for w in self.workers if w.task is not None and not w.task.warm)
 
     def poll(self) -> None:
         """Look at the workers without waiting (at most every POLL_SECONDS): the caller is busy

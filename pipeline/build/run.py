@@ -49,8 +49,11 @@ from .worker import (DEFAULT_DOC_MEMORY_MB, DEFAULT_DOC_TIMEOUT, Job, Outcome, S
 # (PDF bytes count a quarter: most of a PDF file is not text).
 TASK_BYTES = 128_000
 PDF_BYTE_WEIGHT = 0.25
-# Batches in flight per worker: enough to keep workers busy while the writer catches up.
+# Batches handed out and not finished, per worker: enough to keep workers busy while the writer
+# catches up. Finished batches wait for the writer in plan order, up to TASKS_HELD_PER_JOB per
+# worker: a slow batch (a long PDF) at the head does not leave the other workers idle behind it.
 TASKS_AHEAD_PER_JOB = 2
+TASKS_HELD_PER_JOB = 8
 DEFAULT_MAX_FILE_MB = ingest.DEFAULT_MAX_TEXT_BYTES // 1_000_000
 DEFAULT_MAX_PAGES = ingest.DEFAULT_MAX_PAGES
 DEFAULT_MAX_PAGE_CHARS = ingest.DEFAULT_MAX_PAGE_CHARS
@@ -156,15 +159,22 @@ def mark_cached(planned: list[Planned], cache: Optional[cache_stage.Cache]) -> N
         item.cached = cache is not None and cache.path("result", item.job.sha256, item.job.result_key).exists()
 
 
-def group_tasks(planned: list[Planned]) -> list[list[int]]:
-    """Consecutive uncached documents grouped into tasks of about TASK_BYTES."""
+def group_tasks(planned: list[Planned], jobs: int = 1) -> list[list[int]]:
+    """Consecutive uncached documents grouped into tasks of about TASK_BYTES, smaller towards the
+    end (at most the remaining weight / (2 x jobs)): a weight only estimates a document's cost (a
+    PDF's reading is not in it), and a large last task would leave the other workers idle while
+    one finishes it."""
     tasks, current, weight = [], [], 0.0
+    remaining = sum(item.weight for item in planned if not item.cached)
     for i, item in enumerate(planned):
         if item.cached:
             continue
+        if not current:
+            limit = min(TASK_BYTES, remaining / (2 * jobs))
         current.append(i)
         weight += item.weight
-        if weight >= TASK_BYTES:
+        remaining -= item.weight
+        if weight >= limit:
             tasks.append(current)
             current, weight = [], 0.0
     if current:
@@ -200,10 +210,10 @@ class Producer:
                  cache: Optional[cache_stage.Cache], cluster: Optional[str] = None,
                  pool: Optional[WorkerPool] = None):
         self.planned, self.settings, self.cache, self.cluster = planned, settings, cache, cluster
-        self.tasks = group_tasks(planned)
         self.pool = pool  # a WorkerPool (given: started early, warm), or a cluster.ClusterPool: the same interface
-        if cluster and self.tasks:  # connected now: the cluster's size is the number of jobs
+        if cluster and not all(item.cached for item in planned):  # connected now: its size is the number of jobs
             jobs = self._workers().size
+        self.tasks = group_tasks(planned, max(1, jobs))
         self.jobs = max(1, min(jobs, len(self.tasks)))
         self.in_flight: collections.deque = collections.deque()  # (task, key in the pool)
         self.next_task = 0
@@ -226,7 +236,8 @@ class Producer:
         return self.pool
 
     def _submit_ahead(self) -> None:
-        while self.next_task < len(self.tasks) and len(self.in_flight) < self.jobs * TASKS_AHEAD_PER_JOB:
+        while self.next_task < len(self.tasks) and len(self.in_flight) < self.jobs * TASKS_HELD_PER_JOB and \
+                self._workers().pending() < self.jobs * TASKS_AHEAD_PER_JOB:
             task = self.tasks[self.next_task]
             self.in_flight.append((task, self._workers().submit([self.planned[i].job for i in task])))
             self.next_task += 1
@@ -234,7 +245,7 @@ class Producer:
     def _computed(self) -> Iterator[tuple[int, Outcome]]:
         while self.in_flight:
             task, key = self.in_flight.popleft()
-            outcomes = self.pool.result(key)
+            outcomes = self.pool.result(key, meanwhile=self._submit_ahead)
             self._submit_ahead()
             yield from zip(task, outcomes)
 
