@@ -188,7 +188,7 @@ class ClusterPool:
 
     def result(self, key: int, meanwhile: Optional[Callable[[], None]] = None) -> list[Outcome]:
         """The outcomes of a task, in its documents' order (waits for them; `meanwhile()` is called
-        whenever another task has finished, so the caller can hand out more work)."""
+        every POLL_SECONDS meanwhile, so the caller can hand out more work as other tasks finish)."""
         future, jobs = self.futures[key]
         while meanwhile is not None and not future.done():
             time.sleep(POLL_SECONDS)  # the client's own thread marks futures done as the scheduler tells it
