@@ -50,6 +50,9 @@ BOILERPLATE_WEAK_CUES = [
 BOILERPLATE_WEAK = re.compile(r"\b(" + "|".join(BOILERPLATE_WEAK_CUES) + r")\b", re.I)
 # Distinct weak cues that make a short paragraph boilerplate (one `share` button is not a sign-up block).
 BOILERPLATE_WEAK_MIN = 2
+# A figure (`132.8 million`, `22.6%`, `$4.5`): a paragraph reporting one is prose, whatever weak cues it has
+# (`The average daily share turnover ... is almost 148 million shares`); sign-up blocks report none.
+FIGURE = re.compile(r"\d\.\d|\d\s*(?:%|percent\b)|\b\d[\d,.]*\s+(?:million|billion|trillion)\b|[$€£¥]\s?\d", re.I)
 # `NOTE: The assessments in this table ...`, `SOURCE: Author's analysis.` under a table or figure.
 TABLE_NOTE = re.compile(r"^(NOTES?|SOURCES?)\s*:\s+(?!https?://|www\.)\S")
 # Picture agencies and credit lines, and a numbered figure or table label.
@@ -152,7 +155,8 @@ def classify_by_cues(text: str, position: int):
         return "table"
     if words <= SHORT_WORDS and BOILERPLATE_STRONG.search(text):
         return "boilerplate"
-    if words <= SHORT_WORDS and len(set(m.lower() for m in BOILERPLATE_WEAK.findall(text))) >= BOILERPLATE_WEAK_MIN:
+    if words <= SHORT_WORDS and len(set(m.lower() for m in BOILERPLATE_WEAK.findall(text))) >= BOILERPLATE_WEAK_MIN \
+            and not FIGURE.search(text):
         return "boilerplate"
     if words <= CAPTION_MAX_WORDS and CAPTION_CUES.search(text):
         return "caption"

@@ -129,6 +129,10 @@ def test_word_split_across_page_break_is_rejoined():
     ("Key Findings", "heading"),
     ("The views expressed by contributors are their own and not the view of The Hill", "boilerplate"),
     ("See our Privacy Policy for details.", "boilerplate"),
+    # Two weak cues make a sign-up block; a paragraph reporting figures with them is prose.
+    ("Get our weekly technology intelligence, free", "boilerplate"),
+    ("The average daily share turnover for October is almost 148 million shares.", "body"),
+    ("Daily volume was 132.8 million shares; the free float is 22% of the stock.", "body"),
     ("ESB Professional/Shutterstock.com", "caption"),
     ("Source: https://example.com/story", "metadata"),
     ("By Sanghyun Han", "byline"),
