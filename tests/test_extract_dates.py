@@ -185,6 +185,20 @@ def test_the_signal_before_a_date_is_noted_not_spanned(text, span, signal, fuzzy
     ("today's internet traffic", "today", True),
     ("already strong today.", "today", False),
     ("Next year the law takes effect", "Next year", False),
+    # `of tomorrow` after a noun is the future in general
+    ("If I were choosing the people of tomorrow, I would choose others.", "tomorrow", True),
+    ("The people left tomorrow's meeting early.", "tomorrow", False),
+    # a month that begins an event's name, after an article; a month after `in` is a date
+    ("protesters at the annual March for Life on Capitol Hill", "March", True),
+    ("the March on Washington", "March", True),
+    ("He left in March for London.", "March", False),
+    # a capitalised deictic after a name, or all of a quotation, is a programme's or a paper's name
+    ("This is VOA Today.", "Today", True),
+    ("James Baker, speaking on ABC News' \"This Week,\" said the request gives the U.S. an opening.", "This Week",
+     True),
+    ("He said Tuesday. Today he left.", "Today", False),
+    ('"Today, we vote," he said.', "Today", False),
+    ("Officials met this week.", "this week", False),
 ])
 def test_context_decides(text, span, expected):
     """What the span alone cannot tell: a duration after `over the`, `today's` meaning the present."""
@@ -288,6 +302,11 @@ FRIDAY = "December 20, 2019"
     (FRIDAY, "A march planned for Sunday drew thousands, the organisers said.", "Sunday", "2019-12-15"),
     # an infinitive that is the subject of a past `were` is not `is to resume`
     (FRIDAY, "Among the first cities to sign the pact on Monday were Lyon and Turin.", "Monday", "2019-12-16"),
+    # `not ... until` says when the event happens: in the verb's own tense, not after the story's date
+    ("May 7, 1999", "Until Thursday, they had not called him a suspect.", "Thursday", "1999-05-06"),
+    ("May 7, 1999", "He did not leave until Monday.", "Monday", "1999-05-03"),
+    ("May 7, 1999", "The council will not decide until Tuesday.", "Tuesday", "1999-05-11"),
+    ("May 7, 1999", "The vote was postponed until Tuesday.", "Tuesday", "1999-05-11"),
     # a weekday given with the day picks the year it falls on
     ("January 3, 2020", "The paper's editorial on Friday, December 27 called for calm.", "Friday, December 27",
      "2019-12-27"),
@@ -380,6 +399,11 @@ WINTER, AUTUMN = "1998-02-11", "1989-11-06"
     # noon and midnight are clock times too; midnight is the day's end, 24:00
     ("noon Thursday", WINTER, "past", ("1998-02-05T12:00", "time", None, None)),
     ("midnight Friday", WINTER, "future", ("1998-02-13T24:00", "time", None, None)),
+    # a half of a decade or century is that decade or century, the half noted (ISO 8601 has no half-decade)
+    ("the last half of the '80s", AUTUMN, None, ("198", "decade", None, "second half")),
+    ("the first half of the 1990s", AUTUMN, None, ("199", "decade", None, "first half")),
+    ("the second half of the 20th century", AUTUMN, None, ("19", "century", None, "second half")),
+    ("the first half of 1989", AUTUMN, None, ("1989-01", "half", "1989-06", None)),
 ])
 def test_timeml_value_forms(text, anchor, prefer, expected):
     found = parse_date(text, anchor, prefer)

@@ -295,7 +295,7 @@ def _parse_range(core: str, anchor, prefer) -> Optional[DateValue]:
 
 
 def _parse_point(core: str, anchor, prefer, reference: Optional["Reference"] = None) -> Optional[DateValue]:
-    for rule in (_rule_year, _rule_decade, _rule_century, _rule_fiscal, _rule_part_of_year):
+    for rule in (_rule_year, _rule_decade, _rule_century, _rule_fiscal, _rule_part_of_year, _rule_half_of_era):
         if (found := rule(core)) is not None:
             return found
     if m := POINTED_WEEKDAY.fullmatch(core):  # `this coming Sunday(, March 8)`: the pointer is the direction
@@ -358,6 +358,22 @@ def _rule_century(core: str) -> Optional[DateValue]:
     if not number or not 1 <= number <= 22:
         return None
     return DateValue(f"{number - 1:02d}", "century", fuzzy=m[1] and m[1].lower())
+
+
+HALF_OF_ERA = re.compile(r"(?:the\s+)?(first|second|last|latter)\s+half\s+of\s+(.+)", re.I)
+HALF_NAME = {"first": "first half", "second": "second half", "last": "second half", "latter": "second half"}
+
+
+def _rule_half_of_era(core: str) -> Optional[DateValue]:
+    """`the first half of the 1980s`, `the last half of the '80s`: the decade (or century), its half noted
+    in fuzzy (ISO 8601 has no half-decade; a year's half is a month range: _rule_part_of_year)."""
+    if not (m := HALF_OF_ERA.fullmatch(core)):
+        return None
+    era = _rule_decade(m[2]) or _rule_century(m[2])
+    if era is None or era.fuzzy:
+        return None  # `the first half of the early 1980s` is not a period anyone writes
+    era.fuzzy = HALF_NAME[m[1].lower()]
+    return era
 
 
 def _rule_fiscal(core: str) -> Optional[DateValue]:
@@ -711,6 +727,33 @@ STRETCH_BEFORE = re.compile(r"\b(?:throughout|across|all)\s+$", re.I)
 DURATION_BEFORE = re.compile(r"\b(?:over|within|in|during|for|throughout|across|into)\s+(?:the\s+)?$", re.I)
 
 
+GENERIC_OF_BEFORE = re.compile(r"\b[a-z]+\s+of\s+$")
+MONTH_ALONE = re.compile(rf"{MONTH_NAME}", re.I)
+# `the annual March for Life`: a month after an article, before `for`/`of`/`on` and a name (`in March for
+# London` is a date)
+NAME_AFTER_MONTH = re.compile(r"\s+(?:for|of|on|to)\s+(?:the\s+)?(?-i:[A-Z][a-z])", re.I)
+ARTICLE_BEFORE = re.compile(r"\b(?:the|an?)\s+(?:[a-z]+\s+)?$", re.I)
+# A capitalised deictic after a name (`VOA Today`, `USA Today`), or a capitalised date that is all of a
+# quotation (`ABC News' "This Week,"`): a programme's or a paper's name.
+DEICTIC_NAME = re.compile(r"(?:Today|Tonight|Tomorrow|Yesterday|This\s+(?:Week|Morning|Evening))")
+TITLE_CASE = re.compile(r"(?:[A-Z][a-z]*\s+)*[A-Z][a-z]*")
+QUOTE_OPEN = re.compile(r"[\"“‘`']\s*$")
+QUOTE_CLOSE = re.compile(r"[,.!?]?\s*[\"”’']")
+# a capitalised word before, itself mid-sentence (`is VOA `), so a name, not a sentence's first word
+NAME_BEFORE = re.compile(r"(?<![.!?:;\"“‘`'])\s+[A-Z][\w&-]*\s+$")
+
+
+def is_a_title(text: str, start: int, end: int) -> bool:
+    """A date-like name: `This is VOA Today.`, `speaking on ABC News' "This Week," said ...`."""
+    span = text[start:end]
+    if not TITLE_CASE.fullmatch(span):
+        return False
+    quoted = QUOTE_OPEN.search(text, max(0, start - 2), start) and QUOTE_CLOSE.match(text, end)
+    if quoted and (" " in span or DEICTIC_NAME.fullmatch(span)):
+        return True
+    return bool(DEICTIC_NAME.fullmatch(span) and NAME_BEFORE.search(text, max(0, start - 30), start))
+
+
 def is_not_a_date_here(text: str, start: int, end: int) -> bool:
     """What the span alone cannot tell: `(over the) next decade` is a duration and `today('s)` means
     the present in general."""
@@ -719,6 +762,13 @@ def is_not_a_date_here(text: str, start: int, end: int) -> bool:
             re.search(r"\b(?:decade|years|months|weeks)\b", span) and DURATION_BEFORE.search(text[max(0, start - 25):start]):
         return True
     if span == "today" and re.match(r"['’]s\b", text[end:end + 3]):
+        return True
+    if span in ("today", "tomorrow") and GENERIC_OF_BEFORE.search(text[max(0, start - 24):start]):
+        return True  # `the people of tomorrow`, `the world of today`: the future, the present (no day)
+    if MONTH_ALONE.fullmatch(span) and NAME_AFTER_MONTH.match(text, end) \
+            and ARTICLE_BEFORE.search(text, max(0, start - 24), start):
+        return True  # `the annual March for Life`, `the March on Washington`: an event's name
+    if is_a_title(text, start, end):
         return True
     if FREQUENCY_BEFORE.search(text[max(0, start - 8):start]) \
             or WEEKDAY_END.search(span) and PLURAL_PARTS_AFTER.match(text, end, end + 40):

@@ -165,11 +165,14 @@ def _extract_dates(result: DocResult, doc, doc_text: str, base: int, sentence_of
     def read(start: int, end: int):
         if dates.is_not_a_date_here(doc_text, start, end):
             return None
-        when = None
+        when, signal = None, dates.signal_before(doc_text, start)
         if anchor:  # the tense matters only where there is a date to resolve against
             span = doc.char_span(start, end, alignment_mode="expand")
-            when = tense.governing_tense(span) if span is not None and len(span) else None
-        return dates.parse_date(doc_text[start:end], anchor, when, dates.signal_before(doc_text, start), reference)
+            if span is not None and len(span):
+                when = tense.governing_tense(span)
+                if signal in dates.AFTER_SIGNALS and tense.is_negated(span):
+                    signal = None  # `had not called him a suspect until Thursday`: the verb's tense decides
+        return dates.parse_date(doc_text[start:end], anchor, when, signal, reference)
 
     for start, end in dates.iter_date_spans(doc):
         start, end = dates.trim_span(doc_text, start, end)

@@ -170,3 +170,10 @@ def governing_tense(span: Span) -> Optional[str]:
     if verb is not None and via_noun and verb_tense(verb) == "past":
         return "past?"
     return None
+
+
+def is_negated(span: Span) -> bool:
+    """Whether the verb governing a date expression is negated (`had not called him a suspect until
+    Thursday`): `not ... until` says when the event happens, in the verb's own tense."""
+    verb = governing_verb(span)
+    return verb is not None and any(c.dep_ == "neg" for c in verb.children)
