@@ -57,7 +57,8 @@ PUB = "2019-12-20"  # a Friday: the publication date documents give as their anc
     ("post-1959", None, ("1959", "year", False, None, "after")),
     ("pre-1990", None, ("1990", "year", False, None, "before")),
     ("the spring of 2021", None, ("2021", "season", False, None, "spring")),
-    ("the week of March 4, 2020", None, ("2020-03-04", "day", False, None, "week of")),
+    ("the week of March 4, 2020", None, ("2020-W10", "week", False, None, None)),  # the week that day is in
+    ("by the week of March 4, 2020", None, ("2020-W10", "week", False, None, "by")),
     ("2019–present", None, ("2019", "year", False, None, "to present")),
     ("the 2023–24 academic year", None, ("2023", "year", False, "2024", "academic year")),
     ("2023/24", None, ("2023", "year", False, "2024", None)),

@@ -198,7 +198,15 @@ def parse_date(text: str, anchor: Optional[str] = None, prefer: Optional[str] = 
         found.fuzzy = " ".join(x for x in (fuzzy, found.fuzzy) if x)
     if found and found.granularity == "year" and found.fuzzy and SEASON_WORD.search(found.fuzzy):
         found.granularity = "season"  # `summer 2021`: the year, and the season in fuzzy
+    if found and found.granularity == "day" and found.fuzzy and WEEK_OF.search(found.fuzzy) and not found.value_end:
+        # `the week of March 6`: the ISO week that day is in (as `Easter week` is), not the day
+        year, week, _ = dt.date.fromisoformat(found.value).isocalendar()
+        found.value, found.granularity = f"{year}-W{week:02d}", "week"
+        found.fuzzy = WEEK_OF.sub("", found.fuzzy).strip() or None
     return found
+
+
+WEEK_OF = re.compile(r"\bweek of\b")
 
 
 # Signal words before a date that say on which side of the clause's time it lies.
