@@ -154,6 +154,10 @@ def test_not_dates(text):
     ("shot just last month", "just last month", "last month"),
     ("December 2019’s agreement", "December 2019’s", "December 2019"),
     ("the 1990’s boom", "the 1990’s", "the 1990’s"),
+    # a count before an offset is the count's (`up from seven a year ago`); `two years ago` is one date
+    ("up from seven a year ago", "seven a year ago", "a year ago"),
+    ("up from 1,250 a year earlier", "1,250 a year earlier", "a year earlier"),
+    ("left two years ago", "two years ago", "two years ago"),
 ])
 def test_trim_span(text, span, expected):
     """spaCy's DATE span (`span`) tidied to TimeML's extent: prepositions and signals off, determiners

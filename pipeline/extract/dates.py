@@ -682,6 +682,9 @@ def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(start, end)]
 
 
+# A count spaCy took in before an offset (`up from seven a year ago`): the count's, not the date's.
+COUNT_BEFORE_OFFSET = re.compile(rf"(?:\d[\d,.]*|{NUMBER_WORD})\s+(?=an?\s+(?:year|month|week|day|decade)\s+"
+                                 r"(?:ago|earlier|before|later)\b)", re.I)
 TRAILING_CONJUNCTION = re.compile(r"\s+(?:and|or)$", re.I)
 
 
@@ -692,7 +695,8 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     piece = text[start:end]
     if match := LEADING_WORD.match(piece):
         start += match.end()
-    if match := THE_BEFORE_EXPLICIT.match(text, start, end) or OWNER_BEFORE.match(text, start, end):
+    if match := THE_BEFORE_EXPLICIT.match(text, start, end) or OWNER_BEFORE.match(text, start, end) \
+            or COUNT_BEFORE_OFFSET.match(text, start, end):
         start = match.end()
     if re.search(r"\d['’]s$|[a-z]['’]s$", text[start:end]) and not re.search(r"\d0['’]s$", text[start:end]):
         end -= 2  # `December 2019's` -> `December 2019`; `the 1990's` is a decade
