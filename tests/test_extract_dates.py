@@ -102,6 +102,17 @@ PUB = "2019-12-20"  # a Friday: the publication date documents give as their anc
     ("today", PUB, ("2019-12-20", "day", True, None, None)),
     ("two weeks ago", PUB, ("2019-W49", "week", True, None, None)),
     ("Monday, December 16", PUB, ("2019-12-16", "day", True, None, None)),
+    # a quarter or half of a year named from the document's date; `of the year` is the document's own
+    ("the first quarter of the year", PUB, ("2019-01", "quarter", True, "2019-03", None)),
+    ("the second half of next year", PUB, ("2020-07", "half", True, "2020-12", None)),
+    ("the final quarter of the current year", PUB, ("2019-10", "quarter", True, "2019-12", None)),
+    ("the first quarter of the year", None, (None, None, True, None, None)),
+    # the end (start) of the month or week is the document's own, as `the end of the year` is
+    ("the end of the month", PUB, ("2019-12", "month", True, None, "end of")),
+    ("by the end of the week", PUB, ("2019-W51", "week", True, None, "by end of")),
+    # a holiday with its year, after a comma
+    ("the Fourth of July, 1976", PUB, ("1976-07-04", "day", False, None, None)),
+    ("Christmas, 1997", PUB, ("1997-12-25", "day", False, None, None)),
     # an anchor less precise than the expression does not resolve it
     ("Thursday", "2019", (None, None, True, None, None)),
     ("in September", "2023", (None, None, True, None, None)),

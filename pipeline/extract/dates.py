@@ -189,6 +189,8 @@ def parse_date(text: str, anchor: Optional[str] = None, prefer: Optional[str] = 
     core, fuzzy = _split_fuzzy(numbers.digits_for_spoken_dates(raw))
     if not core:
         return None
+    if fuzzy and EDGE_OF.search(fuzzy) and (unit := THE_MONTH_OR_WEEK.fullmatch(core)):
+        core = f"this {unit[1].lower()}"  # `by the end of the month`: the document's own month, as `the year` is
     first = (fuzzy or "").split(" ")[0]
     prefer = _direction(prefer, first if first in SIGNALS else signal, fuzzy)
     if signal in BOUND_WORDS and first not in BOUND_WORDS:
@@ -207,6 +209,8 @@ def parse_date(text: str, anchor: Optional[str] = None, prefer: Optional[str] = 
 
 
 WEEK_OF = re.compile(r"\bweek of\b")
+EDGE_OF = re.compile(r"\b(?:end|beginning|start|middle) of$")
+THE_MONTH_OR_WEEK = re.compile(r"(?:the\s+)?(month|week)", re.I)
 
 
 # Signal words before a date that say on which side of the clause's time it lies.

@@ -67,6 +67,9 @@ NAMES_PART = re.compile(r"\b(?:first|second|third|fourth|final|1st|2nd|3rd|4th|Q
 # A year back from the quarter before it: `the quarter a year ago`, `the same period last year`.
 YEAR_BACK_AFTER = re.compile(r"\s+(?:a\s+year\s+(?:ago|earlier|before)|(?:of\s+)?last\s+year"
                              r"|the\s+(?:previous|prior)\s+year)$", re.I)
+# The year a part is of, named from the document's date: `the first quarter of this year`, `of next year`,
+# `of the year` (nothing names another: the document's own, as `the year` is: dates.THE_YEAR_END).
+YEAR_OF_AFTER = re.compile(r"\s+of\s+(this|next|the|the\s+current)\s+year$", re.I)
 STEP = {"this": 0, "current": 0, "last": -1, "past": -1, "previous": -1, "prior": -1, "latest": -1, "next": 1,
         "coming": 1}
 
@@ -199,7 +202,8 @@ def _shift_part(unit: str, year: int, n: int, steps: int) -> tuple[int, int]:
 def _read_part(core: str, parts: list[int], prefer, reference: Optional[Reference]):
     core = FISCAL_JOINED.sub("fiscal ", core)  # `the fiscal-first quarter`
     after = YEAR_BACK_AFTER.search(core)
-    m = PART_RX.fullmatch(core[:after.start()] if after else core)
+    of_year = None if after else YEAR_OF_AFTER.search(core)  # `the first quarter of the year`
+    m = PART_RX.fullmatch(core[:(after or of_year).start()] if after or of_year else core)
     if not m:
         return None
     unit, ordinal = m["unit"].lower(), (m["n"] or "").lower()
@@ -207,9 +211,15 @@ def _read_part(core: str, parts: list[int], prefer, reference: Optional[Referenc
     words = pre.split()
     year = next((int(w[:4]) for w in words if re.fullmatch(rf"{YEAR_RX}(?:['’]s)?", w)), None)
     owner = re.search(r"\b(this|next|last) year['’]s\b", pre)  # `this year's third quarter`
+    if of_year and not ordinal:
+        return None  # `the quarter of the year` names no quarter
     back = bool(after) or any(phrase in pre for phrase in YEAR_BACK) and not (owner and ordinal)
     if owner and ordinal and len(parts) >= 1:
         year = parts[0] + STEP[owner[1]]
+    elif of_year:
+        if not parts:
+            return (None, None, True, None, None)
+        year = parts[0] + (1 if of_year[1].lower() == "next" else 0)  # `of the year`: the document's own
     rest = re.sub(r"\b(?:this|next|last) year['’]s\b|year[-\s](?:ago|earlier|before)|prior[-\s]year", " ", pre)
     steps = [PART_STEP[w] for w in re.findall(r"most recent|[\w-]+", rest) if w in PART_STEP]
     known = PART_FILLERS | set(PART_STEP) | {"most"}
@@ -230,7 +240,8 @@ def _read_part(core: str, parts: list[int], prefer, reference: Optional[Referenc
         if n > per_year:
             return None
         if year is not None:
-            return _part_value(unit, year - (1 if back else 0), n, is_relative=back or owner is not None)
+            return _part_value(unit, year - (1 if back else 0), n,
+                               is_relative=back or owner is not None or of_year is not None)
         if len(parts) < 2:
             return (None, None, True, None, None)
         if back:
@@ -397,7 +408,7 @@ HOLIDAYS = {
     "new year's day": lambda y: dt.date(y, 1, 1), "new year's eve": lambda y: dt.date(y, 12, 31),
     "christmas day": lambda y: dt.date(y, 12, 25), "christmas": lambda y: dt.date(y, 12, 25),
     "christmas eve": lambda y: dt.date(y, 12, 24), "independence day": lambda y: dt.date(y, 7, 4),
-    "the fourth of july": lambda y: dt.date(y, 7, 4), "july fourth": lambda y: dt.date(y, 7, 4),
+    "fourth of july": lambda y: dt.date(y, 7, 4), "july fourth": lambda y: dt.date(y, 7, 4),
     "thanksgiving day": lambda y: _nth_weekday(y, 11, 3, 4), "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
     "labor day": lambda y: _nth_weekday(y, 9, 0, 1), "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
     "election day": lambda y: _nth_weekday(y, 11, 0, 1) + dt.timedelta(days=1),
@@ -406,8 +417,8 @@ HOLIDAYS = {
 }
 HOLIDAY_NAMES = "|".join(re.escape(n).replace("'", "['’]").replace(r"\ ", r"\s+")
                          for n in sorted(HOLIDAYS, key=len, reverse=True))
-HOLIDAY_RX = re.compile(r"(?:(?P<which>last|this|next|this\s+past|this\s+coming)\s+)?(?P<name>" + HOLIDAY_NAMES
-                        + r")(?P<week>\s+week)?(?:\s+(?P<year>" + YEAR_RX + r"))?", re.I)
+HOLIDAY_RX = re.compile(r"(?:(?P<which>last|this|next|this\s+past|this\s+coming)\s+)?(?:the\s+)?(?P<name>" + HOLIDAY_NAMES
+                        + r")(?P<week>\s+week)?(?:,?\s+(?P<year>" + YEAR_RX + r"))?", re.I)
 
 
 def _read_holiday(core: str, parts: list[int], prefer):
