@@ -110,6 +110,16 @@ PUB = "2019-12-20"  # a Friday: the publication date documents give as their anc
     # the end (start) of the month or week is the document's own, as `the end of the year` is
     ("the end of the month", PUB, ("2019-12", "month", True, None, "end of")),
     ("by the end of the week", PUB, ("2019-W51", "week", True, None, "by end of")),
+    # a day of the month before it, in words (`the first of April`)
+    ("the first of April", PUB, ("2019-04-01", "day", True, None, None)),
+    ("the twenty-first of June, 1998", PUB, ("1998-06-21", "day", False, None, None)),
+    # `this past` / `this coming` before a weekend
+    ("this past weekend", PUB, ("2019-W50-WE", "weekend", True, None, None)),
+    ("this coming weekend", PUB, ("2019-W51-WE", "weekend", True, None, None)),
+    # this decade is the document's (dateparser read it as the year ten years back); so is the decade's end
+    ("this decade", PUB, ("201", "decade", True, None, None)),
+    ("the end of the decade", PUB, ("201", "decade", True, None, "end of")),
+    ("by the end of this century", PUB, ("20", "century", True, None, "by end of")),
     # a holiday with its year, after a comma
     ("the Fourth of July, 1976", PUB, ("1976-07-04", "day", False, None, None)),
     ("Christmas, 1997", PUB, ("1997-12-25", "day", False, None, None)),
@@ -328,6 +338,19 @@ FRIDAY = "December 20, 2019"
      "2019-12-27"),
 ])
 def test_relative_dates_follow_the_governing_verb(nlp, published, text, date, expected):
+    found = _dates_in(nlp, published, text)
+    assert found.get(date) == expected, found
+
+
+@pytest.mark.parametrize("published,text,date,expected", [
+    # `later in the day` is the day the story spoke of last, else the story's own
+    (FRIDAY, "On Tuesday, the army attacked the town. Later in the day, the president spoke.", "Later in the day",
+     "2019-12-17"),
+    (FRIDAY, "The president said it as he arrived in Philadelphia later in the day.", "later in the day",
+     "2019-12-20"),
+    (FRIDAY, "Earlier in the week, the talks had failed.", "Earlier in the week", "2019-W51"),
+])
+def test_earlier_or_later_in_the_day(nlp, published, text, date, expected):
     found = _dates_in(nlp, published, text)
     assert found.get(date) == expected, found
 

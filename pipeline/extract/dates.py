@@ -68,7 +68,7 @@ DURATION_CUES = re.compile(
     rf"|\b{UNIT}\s+(old|long|to\s+come)\b"
     r"|^(annual(ly)?|yearly|monthly|weekly|daily|quarterly|biannual(ly)?|every\s+\w+|each\s+\w+|per\s+\w+)$"
     r"|\bdecades\b|^(?:next|past|last|coming)\s+decade$"
-    r"|^(?:this|the\s+(?:past|last|next|current|coming)|last|next)\s+century$",
+    r"|^(?:this|the\s+(?:past|last|next|current|present|coming)|last|next)\s+century$",
     re.I)
 SEASON_WORD_RX = re.compile(r"spring|summer|autumn|fall|winter")
 # Words around a date that make it approximate or a bound; kept, longest first, as `fuzzy`.
@@ -186,11 +186,15 @@ def parse_date(text: str, anchor: Optional[str] = None, prefer: Optional[str] = 
     # `the year`, `the full year`, `the end of the year`: nothing names another, so the document's own
     # (as `the quarter` is its latest quarter); `that year` points back instead (periods.py)
     raw = THE_YEAR_END.sub(lambda m: "this fiscal year" if m[1] and m[1].lower() == "fiscal" else "this year", raw)
+    if m := IN_THE_UNIT.fullmatch(raw):  # `later in the day`: the day the text spoke of last, else the document's
+        unit = m[2].lower()
+        named_day = reference is not None and reference.day
+        raw = f"{m[1]} " + (f"this {unit}" if unit != "day" else "that day" if named_day else "today")
     core, fuzzy = _split_fuzzy(numbers.digits_for_spoken_dates(raw))
     if not core:
         return None
     if fuzzy and EDGE_OF.search(fuzzy) and (unit := THE_MONTH_OR_WEEK.fullmatch(core)):
-        core = f"this {unit[1].lower()}"  # `by the end of the month`: the document's own month, as `the year` is
+        core = f"this {unit[1].lower()}"  # `by the end of the month`: the document's own, as `the year` is
     first = (fuzzy or "").split(" ")[0]
     prefer = _direction(prefer, first if first in SIGNALS else signal, fuzzy)
     if signal in BOUND_WORDS and first not in BOUND_WORDS:
@@ -209,8 +213,9 @@ def parse_date(text: str, anchor: Optional[str] = None, prefer: Optional[str] = 
 
 
 WEEK_OF = re.compile(r"\bweek of\b")
+IN_THE_UNIT = re.compile(r"(earlier|later)\s+in\s+the\s+(day|week|month|year)", re.I)
 EDGE_OF = re.compile(r"\b(?:end|beginning|start|middle) of$")
-THE_MONTH_OR_WEEK = re.compile(r"(?:the\s+)?(month|week)", re.I)
+THE_MONTH_OR_WEEK = re.compile(r"(?:the\s+)?(month|week|decade|century)", re.I)
 
 
 # Signal words before a date that say on which side of the clause's time it lies.
@@ -598,7 +603,7 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     # what the model missed: explicit dates, a month and day (`the Aug. 7 bombings`), a weekday, a
     # report's `latest period`
     for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD, DEICTIC_DAY, ORDINAL_QUARTER,
-               ORDINAL_CENTURY, POINTED_HOLIDAY, NEXT_PART_OF_DAY, PREFIXED_YEAR):
+               ORDINAL_CENTURY, POINTED_HOLIDAY, NEXT_PART_OF_DAY, PREFIXED_YEAR, LATER_IN_THE_UNIT):
         for match in rx.finditer(text):
             if not any(s < match.end() and match.start() < e for s, e in spans):
                 spans.append((match.start(), match.end()))
@@ -615,6 +620,8 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
         elif WEEKDAY_ALONE.fullmatch(text, start, end) \
                 and (before := STEP_BEFORE.search(text, max(0, start - 24), start)):
             spans[i] = (before.start(), end)  # `The following Monday`: spaCy leaves the pointer out
+        elif THE_UNIT.fullmatch(text, start, end) and (before := LATER_IN_BEFORE.search(text, max(0, start - 16), start)):
+            spans[i] = (before.start(), end)  # `later in the day`: spaCy's DATE is `the day`
         elif (BARE_UNIT.fullmatch(text, start, end) or periods.HOLIDAY_RX.fullmatch(text, start, end)) \
                 and (before := DEICTIC_BEFORE.search(text, max(0, start - 8), start)):
             spans[i] = (before.start(), end)  # `this year's election`, `last Thanksgiving`: spaCy leaves `this` out
@@ -624,6 +631,8 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
 BARE_YEAR = re.compile(rf"(?:the\s+)?{YEAR_RX}", re.I)
 THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 DAY_FIRST = re.compile(rf"(?:{'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|{MONTH_NAME}\.?\s+\d)\b", re.I)
+THE_UNIT = re.compile(r"the\s+(?:day|week|month|year)", re.I)
+LATER_IN_BEFORE = re.compile(r"\b(?:earlier|later)\s+in\s+$", re.I)
 BARE_UNIT = re.compile(r"(?:year|month|week|quarter)", re.I)
 STEP_BEFORE = re.compile(r"\b(?:[Tt]he\s+)?(?:following|previous|preceding)\s+$", re.I)
 DEICTIC_BEFORE = re.compile(r"\b(?:this|last|next)\s+$", re.I)
@@ -640,6 +649,8 @@ POINTED_HOLIDAY = re.compile(r"\b(?:last|this|next|on|at|by|since|before|after|u
 PREFIXED_YEAR = re.compile(rf"\b(?:pre|post)-{YEAR_RX}\b", re.I)  # `the post-1959 politics`: after 1959
 # `the next morning`, `the previous night`, which the model makes a TIME: the day after (before) the one named.
 NEXT_PART_OF_DAY = re.compile(rf"\b[Tt]he\s+(?:next|following|previous|preceding)\s+{PART_OF_DAY}\b")
+# `later in the day`, `earlier in the week`, which the model makes a TIME or leaves untagged
+LATER_IN_THE_UNIT = re.compile(r"\b(?:[Ee]arlier|[Ll]ater)\s+in\s+the\s+(?:day|week|month|year)\b")
 LATEST_PERIOD = re.compile(r"\b[Tt]he\s+(?:latest|most\s+recent|current)\s+(?:period|quarter)\b")
 # `today`, `tonight`, `yesterday`, `tomorrow` that the model leaves untagged (`apply for visas today`,
 # a quotation's `Today, ...`): lower-case, or capitalised where a sentence or quotation begins (`VOA

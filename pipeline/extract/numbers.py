@@ -38,6 +38,7 @@ SPOKEN_YEAR = re.compile(
 THOUSAND_YEAR = re.compile(rf"\btwo\s+thousand(?:\s+(?:and\s+)?({CARDINAL_WORDS}))?\b", re.I)
 # `March eighth`: a day read aloud after its month
 SPOKEN_DAY = re.compile(rf"\b({MONTH_NAME}\.?)\s+({ORDINAL_WORDS})\b", re.I)
+SPOKEN_DAY_FIRST = re.compile(rf"\b(?:the\s+)?({ORDINAL_WORDS})\s+of\s+({MONTH_NAME}\.?)", re.I)  # `the first of April`
 
 
 def cardinal(words: str) -> Optional[int]:
@@ -85,9 +86,10 @@ def _spoken_year(m: re.Match) -> str:
 
 def digits_for_spoken_dates(text: str) -> str:
     """Years and day ordinals read aloud, in digits: `January nineteen ninety-seven` -> `January 1997`,
-    `March eighth` -> `March 8th`, `the year two thousand` -> `the year 2000`. Other words are kept."""
+    `March eighth` -> `March 8th`, `the first of April` -> `April 1`, `the year two thousand` -> `the year 2000`. Other words are kept."""
     if not re.search(r"[a-z]", text, re.I):
         return text
     text = SPOKEN_YEAR.sub(_spoken_year, text)
     text = THOUSAND_YEAR.sub(lambda m: str(2000 + (cardinal(m[1]) or 0) if m[1] else 2000), text)
+    text = SPOKEN_DAY_FIRST.sub(lambda m: f"{m[2]} {ordinal(m[1])}" if (ordinal(m[1]) or 99) <= 31 else m[0], text)
     return SPOKEN_DAY.sub(lambda m: f"{m[1]} {ordinal(m[2])}" if (ordinal(m[2]) or 99) <= 31 else m[0], text)

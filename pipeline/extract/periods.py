@@ -49,7 +49,8 @@ SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11
 SEASON_RX = re.compile(
     r"(?:(?P<which>this(?:\s+(?:coming|past))?|last|next|the\s+coming|the\s+past|the)\s+)?"
     r"(?P<season>spring|summer|autumn|fall|winter)(?:\s+of\s+(?P<when>this|last|next)\s+year)?", re.I)
-WEEKEND_RX = re.compile(r"(?:(?P<which>this|last|next|the\s+past|the\s+coming|the)\s+)?(?:long\s+)?weekend", re.I)
+WEEKEND_RX = re.compile(r"(?:(?P<which>this(?:\s+past|\s+coming)?|last|next|the\s+past|the\s+coming|the)\s+)?"
+                        r"(?:long\s+)?weekend", re.I)
 NAMED_MONTH_RX = re.compile(
     rf"(?:(?P<which>last|this(?:\s+past|\s+coming)?|next|the\s+coming|the\s+past|past|coming)\s+(?P<m1>{MONTH_NAME})\.?"
     rf"(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?"
@@ -298,9 +299,9 @@ def _read_weekend(core: str, parts: list[int], prefer):
     base = dt.date(*parts)
     saturday = base + dt.timedelta(days=5 - base.weekday())  # the Saturday of the document's week
     in_weekend = base.weekday() >= 5
-    if which in ("last", "the past"):
+    if which in ("last", "the past", "this past"):
         saturday -= dt.timedelta(days=7)
-    elif which == "next" and in_weekend:
+    elif which in ("next", "this coming") and in_weekend:
         saturday += dt.timedelta(days=7)
     elif which == "the" and not in_weekend and prefer in ("past", "past?", None):
         saturday -= dt.timedelta(days=7)  # `over the weekend`, told on a weekday: the one just gone
@@ -454,6 +455,20 @@ def _read_holiday_day(m: re.Match, parts: list[int], prefer):
     return (rule(year).isoformat(), "day", True, None, None)
 
 
+CURRENT_ERA_RX = re.compile(r"(?:this|(?:the\s+)?current|(?:the\s+)?present)\s+(decade|century)", re.I)
+
+
+def _read_current_era(core: str, parts: list[int]):
+    """`this decade`, `the end of this century`: the document's decade (`199`) or century (`19`); alone,
+    `this century` is a stretch of time (dates.DURATION_CUES), as TimeML reads it."""
+    if not (m := CURRENT_ERA_RX.fullmatch(core)):
+        return None
+    if not parts:
+        return (None, None, True, None, None)
+    decade = m[1].lower() == "decade"
+    return (f"{parts[0]:04d}"[:3 if decade else 2], "decade" if decade else "century", True, None, None)
+
+
 YEAR_END_RX = re.compile(r"(?:the\s+)?(?:end\s+of\s+(?:the|this)\s+year|year[-\s]end|year['’]s\s+end)", re.I)
 
 
@@ -475,7 +490,7 @@ def read_period(core: str, anchor: Optional[str], prefer: Optional[str] = None,
     for found in (_read_part(core, parts, prefer, reference), _read_season(core, parts, prefer),
                   _read_weekend(core, parts, prefer), _read_named_month(core, parts), _read_fiscal(core, parts),
                   _read_offset(core, parts, reference), _read_holiday(core, parts, prefer),
-                  _read_year_end(core, parts, prefer), _read_that(core, reference),
+                  _read_year_end(core, parts, prefer), _read_current_era(core, parts), _read_that(core, reference),
                   _read_weekday_next_to(core, parts, reference)):
         if found is not None:
             return found
