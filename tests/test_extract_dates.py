@@ -110,6 +110,12 @@ PUB = "2019-12-20"  # a Friday: the publication date documents give as their anc
     # the end (start) of the month or week is the document's own, as `the end of the year` is
     ("the end of the month", PUB, ("2019-12", "month", True, None, "end of")),
     ("by the end of the week", PUB, ("2019-W51", "week", True, None, "by end of")),
+    # a quarter named by the month it ends in: the latest such quarter, or the year given
+    ("the June quarter", PUB, ("2019-04", "quarter", True, "2019-06", None)),
+    ("the December 2018 quarter", PUB, ("2018-10", "quarter", False, "2018-12", None)),
+    ("the March quarter of 2019", PUB, ("2019-01", "quarter", False, "2019-03", None)),
+    ("the September quarter", PUB, ("2019-07", "quarter", True, "2019-09", None)),
+    ("the February quarter of 2019", PUB, ("2018-12", "quarter", False, "2019-02", None)),  # across two years
     # a day of the month before it, in words (`the first of April`)
     ("the first of April", PUB, ("2019-04-01", "day", True, None, None)),
     ("the twenty-first of June, 1998", PUB, ("1998-06-21", "day", False, None, None)),
@@ -175,6 +181,7 @@ def test_not_dates(text):
     ("shot just last month", "just last month", "last month"),
     ("December 2019’s agreement", "December 2019’s", "December 2019"),
     ("the 1990’s boom", "the 1990’s", "the 1990’s"),
+    ("sales in the June quarter", "the June quarter", "the June quarter"),  # `the` of a period is the date's
     # a count before an offset is the count's (`up from seven a year ago`); `two years ago` is one date
     ("up from seven a year ago", "seven a year ago", "a year ago"),
     ("up from 1,250 a year earlier", "1,250 a year earlier", "a year earlier"),
@@ -353,6 +360,21 @@ def test_relative_dates_follow_the_governing_verb(nlp, published, text, date, ex
 def test_earlier_or_later_in_the_day(nlp, published, text, date, expected):
     found = _dates_in(nlp, published, text)
     assert found.get(date) == expected, found
+
+
+@pytest.mark.parametrize("published,text,expected", [
+    # a stretch up to a date is a length (durations) and the date it ends on
+    (FRIDAY, "The company posted a loss for the three months to September.", {"September": "2019-09"}),
+    (FRIDAY, "Revenue in the six months to June 30, 2019, rose.", {"June 30, 2019": "2019-06-30"}),
+    (FRIDAY, "Profit for the year to March rose.", {"March": "2019-03"}),
+    # a range is not a stretch
+    (FRIDAY, "He worked there from 1990 to 1995.", {"1990 to 1995": "1990"}),
+    # a month quarter is what the document reports: `a year earlier` is that quarter, a year back
+    (FRIDAY, "Profit in the June quarter rose 5%. A year earlier, it fell.",
+     {"the June quarter": "2019-04", "A year earlier": "2018-04"}),
+])
+def test_periods_reports_name(nlp, published, text, expected):
+    assert _dates_in(nlp, published, text) == expected
 
 
 # A Wednesday in the year's first quarter, and a Monday in its fourth.

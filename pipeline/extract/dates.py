@@ -127,13 +127,13 @@ LEADING_WORD = re.compile(r"^(?:(?:in|on|during|at|by|before|after|until|till|si
                           r"|throughout|just|both|either)\s+)+(?=\S)", re.I)  # `both 1990 and 1991`: a list's
 # `the` before an explicit date is the noun phrase's, not the date's (`the Aug. 7, 1998, bombings`);
 # before a decade, a quarter, a year that qualifies a period or a relative phrase it is the date's own
-# (`the 1990s`, `the third quarter`, `the 1988 quarter`).
+# (`the 1990s`, `the third quarter`, `the 1988 quarter`, `the June quarter`).
 # Possessives before a period are the noun phrase's (`its fourth quarter`), and so is an article before
 # an ordinal one (`a fourth-quarter charge`, `a 20th century democrat`); `a year ago` keeps its `a`, a count.
 OWNER_BEFORE = re.compile(r"(?:its|their|his|her|our|my|your|a|an)\s+(?=(?:first|second|third|fourth|fiscal)\b"
                           r"|\d{1,2}(?:st|nd|rd|th)[-\s]century\b)"
                           r"|(?:its|their|his|her|our|my|your)\s+(?=\S)", re.I)
-THE_BEFORE_EXPLICIT = re.compile(rf"(?:the|an?)\s+(?=(?:{MONTH_NAME})\b|{YEAR_RX}(?![’'\d]|s\b)"
+THE_BEFORE_EXPLICIT = re.compile(rf"(?:the|an?)\s+(?=(?:{MONTH_NAME})\b(?!\.?(?:\s+{YEAR_RX})?[-\s]quarter\b)|{YEAR_RX}(?![’'\d]|s\b)"
                                  rf"(?!\s+(?:(?:first|second|third|fourth|final)[-\s]+)?(?:period|quarter|half)\b))",
                                  re.I)
 
@@ -246,7 +246,12 @@ def signal_before(text: str, start: int) -> Optional[str]:
     if m := re.search(r"\bas\s+(?:early|soon)\s+as\s+$", before, re.I):
         return re.sub(r"\s+", " ", m[0].strip().lower())
     m = re.search(r"\b([A-Za-z]+)\s+$", before)
+    if m and m[1].lower() == "to" and STRETCH_BEFORE_TO.search(text, max(0, start - 24), start):
+        return None  # `the three months to September`: the end of a stretch, not a deadline (`extended to`)
     return m[1].lower() if m and m[1].lower() in SIGNALS else None
+
+
+STRETCH_BEFORE_TO = re.compile(r"\b(?:months|weeks|quarters|days|years|year|quarter|half)\s+to\s+$", re.I)
 
 
 def _split_fuzzy(raw: str) -> tuple[str, Optional[str]]:
@@ -620,6 +625,9 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
         elif WEEKDAY_ALONE.fullmatch(text, start, end) \
                 and (before := STEP_BEFORE.search(text, max(0, start - 24), start)):
             spans[i] = (before.start(), end)  # `The following Monday`: spaCy leaves the pointer out
+        elif YEAR_AT_END.search(text, start, end) and (after := YEAR_AFTER_CONNECTOR.match(text, end)) \
+                and not any(s < after.end() and end < e for s, e in spans):
+            spans[i] = (start, after.end())  # `from 1990 to 1995`: spaCy's DATE is `1990`
         elif THE_UNIT.fullmatch(text, start, end) and (before := LATER_IN_BEFORE.search(text, max(0, start - 16), start)):
             spans[i] = (before.start(), end)  # `later in the day`: spaCy's DATE is `the day`
         elif (BARE_UNIT.fullmatch(text, start, end) or periods.HOLIDAY_RX.fullmatch(text, start, end)) \
@@ -631,6 +639,8 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
 BARE_YEAR = re.compile(rf"(?:the\s+)?{YEAR_RX}", re.I)
 THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 DAY_FIRST = re.compile(rf"(?:{'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|{MONTH_NAME}\.?\s+\d)\b", re.I)
+YEAR_AT_END = re.compile(rf"(?<![\d,.$])\b{YEAR_RX}$")
+YEAR_AFTER_CONNECTOR = re.compile(rf"\s+(?:to|through|until|till)\s+{YEAR_RX}\b(?![\d,.]\d|\s*%)", re.I)
 THE_UNIT = re.compile(r"the\s+(?:day|week|month|year)", re.I)
 LATER_IN_BEFORE = re.compile(r"\b(?:earlier|later)\s+in\s+$", re.I)
 BARE_UNIT = re.compile(r"(?:year|month|week|quarter)", re.I)
@@ -670,18 +680,23 @@ STRETCH_OF = re.compile(rf"^(?:the\s+)?(?:first|last|past|next|final|latest)\s+(
                         re.I)
 
 
+# A stretch up to a date, as reports write it (`the three months to September`, `the year to March 31`):
+# the date it ends on; the stretch is a length (durations.py).
+STRETCH_TO = re.compile(rf"^(?:the\s+)?(?:[\w-]+\s+)?(?:months|weeks|quarters|days|years|year|quarter|half)\s+to\s+"
+                        rf"(?=(?:{MONTH_NAME})\b|{YEAR_RX}\b)", re.I)
 YEAR_NOUN = re.compile(r"(?:the\s+|its\s+)?(?:fiscal\s+)?year", re.I)
 
 
 def _split_period(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """`the quarter ended Sept. 30` is two expressions, `the quarter` and `Sept. 30`; `the first nine
-    months of 1997` keeps its date, `1997` (the stretch is a duration: durations.py)."""
+    months of 1997` keeps its date, `1997`, and `the three months to September` its `September` (the
+    stretch is a duration: durations.py)."""
     piece = text[start:end]
     if m := PERIOD_ENDED.search(piece):
         if YEAR_NOUN.fullmatch(piece[:m.start()]):
             return [(start + m.end(), end)]  # `the year ended Sept. 30`: a length (durations.py) and its end
         return [(start, start + m.start()), (start + m.end(), end)]
-    if m := STRETCH_OF.match(piece):
+    if m := STRETCH_OF.match(piece) or STRETCH_TO.match(piece):
         return [(start + m.end(), end)]
     return [(start, end)]
 

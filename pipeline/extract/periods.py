@@ -64,7 +64,7 @@ OFFSET_RX = re.compile(
     re.I)
 YEAR_AGO_RX = re.compile(r"(?:the\s+)?(?:year[-\s]ago|year[-\s]earlier|prior[-\s]year|year[-\s]before)", re.I)
 NAMES_PART = re.compile(r"\b(?:first|second|third|fourth|final|1st|2nd|3rd|4th|Q[1-4]|H[12]|latest|current"
-                        r"|most\s+recent|this)\b", re.I)
+                        rf"|most\s+recent|this)\b|\b(?:{MONTH_NAME})\.?(?:\s+{YEAR_RX})?[-\s]quarter\b", re.I)
 # A year back from the quarter before it: `the quarter a year ago`, `the same period last year`.
 YEAR_BACK_AFTER = re.compile(r"\s+(?:a\s+year\s+(?:ago|earlier|before)|(?:of\s+)?last\s+year"
                              r"|the\s+(?:previous|prior)\s+year)$", re.I)
@@ -198,6 +198,29 @@ def _shift_part(unit: str, year: int, n: int, steps: int) -> tuple[int, int]:
     per_year = 12 // PART_SIZE[unit]
     index = year * per_year + (n - 1) + steps
     return index // per_year, index % per_year + 1
+
+
+# A quarter named by the month it ends in, as reports name it: `the June quarter` (April to June),
+# `the December 1997 quarter`, `the September quarter of 1998`.
+MONTH_QUARTER_RX = re.compile(rf"(?:the\s+|its\s+|their\s+)?(?P<month>{MONTH_NAME})\.?(?:\s+(?P<year>{YEAR_RX}))?"
+                              rf"[-\s]quarter(?:\s+of\s+(?P<year2>{YEAR_RX}))?", re.I)
+
+
+def _read_month_quarter(core: str, parts: list[int], prefer):
+    if not (m := MONTH_QUARTER_RX.fullmatch(core)):
+        return None
+    last = month_number(m["month"])
+    year = m["year"] or m["year2"]
+    if year is None:
+        if len(parts) < 2:
+            return (None, None, True, None, None)
+        here = parts[0] * 12 + parts[1]
+        offsets = {y: (y * 12 + last) - here for y in (parts[0] - 1, parts[0], parts[0] + 1)}
+        year = choose(offsets, prefer, PART_WEIGHT)  # reported after it ends, as an ordinal quarter is
+    end = int(year) * 12 + last - 1
+    first = end - 2
+    return (f"{first // 12:04d}-{first % 12 + 1:02d}", "quarter", not (m["year"] or m["year2"]),
+            f"{end // 12:04d}-{end % 12 + 1:02d}", None)
 
 
 def _read_part(core: str, parts: list[int], prefer, reference: Optional[Reference]):
@@ -487,7 +510,8 @@ def read_period(core: str, anchor: Optional[str], prefer: Optional[str] = None,
                 reference: Optional[Reference] = None):
     """The value of a relative period (see the module's docstring); None when `core` is not one."""
     parts = anchor_parts(anchor)
-    for found in (_read_part(core, parts, prefer, reference), _read_season(core, parts, prefer),
+    for found in (_read_part(core, parts, prefer, reference), _read_month_quarter(core, parts, prefer),
+                  _read_season(core, parts, prefer),
                   _read_weekend(core, parts, prefer), _read_named_month(core, parts), _read_fiscal(core, parts),
                   _read_offset(core, parts, reference), _read_holiday(core, parts, prefer),
                   _read_year_end(core, parts, prefer), _read_current_era(core, parts), _read_that(core, reference),
