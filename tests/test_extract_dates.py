@@ -309,6 +309,8 @@ FRIDAY = "December 20, 2019"
     # the future: will, going to, planned to, is scheduled for, a purpose after a past verb
     (FRIDAY, "The board will meet Thursday to review the offer.", "Thursday", "2019-12-26"),
     (FRIDAY, "The team planned to leave the capital on Tuesday.", "Tuesday", "2019-12-24"),
+    (FRIDAY, "The council voted Monday to hold a referendum in May.", "May", "2020-05"),
+    (FRIDAY, "The judge ordered him to appear in court on Monday.", "Monday", "2019-12-23"),
     (FRIDAY, "The vote is scheduled for Monday.", "Monday", "2019-12-23"),
     (FRIDAY, "Shareholders are going to vote on the merger Wednesday.", "Wednesday", "2019-12-25"),
     # the present: the nearer one (a Monday story's Thursday is three days on)

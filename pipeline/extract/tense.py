@@ -25,6 +25,7 @@ PROSPECTIVE = {
     "plan", "expect", "schedule", "set", "due", "intend", "hope", "aim", "want", "seek", "propose", "prepare",
     "agree", "decide", "promise", "threaten", "vow", "pledge", "likely", "unlikely", "ready", "go", "about",
     "slate", "anticipate", "suppose", "wish", "poise", "offer", "ask", "urge", "invite", "bound", "able",
+    "vote", "opt", "elect", "choose", "resolve", "order", "instruct", "commit", "arrange",
 }
 # Participles and adjectives that themselves point forward: `is scheduled for Monday`, `due Monday`.
 PROSPECTIVE_FORMS = {"scheduled", "expected", "due", "slated", "supposed", "poised", "going", "likely", "unlikely",
