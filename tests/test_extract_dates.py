@@ -110,6 +110,15 @@ PUB = "2019-12-20"  # a Friday: the publication date documents give as their anc
     # the end (start) of the month or week is the document's own, as `the end of the year` is
     ("the end of the month", PUB, ("2019-12", "month", True, None, "end of")),
     ("by the end of the week", PUB, ("2019-W51", "week", True, None, "by end of")),
+    # fiscal years as reports write them; a fiscal quarter or half is its year, the part noted (its months
+    # depend on when the fiscal year starts)
+    ("FY2023", PUB, ("2023", "year", False, None, "fiscal year")),
+    ("FY 2024-25", PUB, ("2024", "year", False, "2025", "fiscal year")),
+    ("fiscal years 2024 through 2028", PUB, ("2024", "year", False, "2028", "fiscal year")),
+    ("Q3 FY24", PUB, ("2024", "year", False, None, "fiscal year, Q3")),
+    ("the first half of FY2024", PUB, ("2024", "year", False, None, "fiscal year, first half")),
+    ("end-2022", PUB, ("2022", "year", False, None, "end of")),
+    ("calendar year 2025", PUB, ("2025", "year", False, None, None)),
     # a quarter named by the month it ends in: the latest such quarter, or the year given
     ("the June quarter", PUB, ("2019-04", "quarter", True, "2019-06", None)),
     ("the December 2018 quarter", PUB, ("2018-10", "quarter", False, "2018-12", None)),
@@ -225,6 +234,10 @@ def test_the_signal_before_a_date_is_noted_not_spanned(text, span, signal, fuzzy
     ("protesters at the annual March for Life on Capitol Hill", "March", True),
     ("the March on Washington", "March", True),
     ("He left in March for London.", "March", False),
+    # a number of years before a count noun is a count
+    ("The essay should be 1500-2000 words long.", "1500-2000", True),
+    ("About 1900 people attended.", "1900", True),
+    ("The 2021-2025 plan was approved.", "2021-2025", False),
     # a capitalised deictic after a name, or all of a quotation, is a programme's or a paper's name
     ("This is VOA Today.", "Today", True),
     ("James Baker, speaking on ABC News' \"This Week,\" said the request gives the U.S. an opening.", "This Week",
@@ -377,6 +390,19 @@ def test_earlier_or_later_in_the_day(nlp, published, text, date, expected):
 ])
 def test_periods_reports_name(nlp, published, text, expected):
     assert _dates_in(nlp, published, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # what the model leaves untagged or takes for a number, in a policy report's words
+    ("Spending rose in FY2023 and will rise again in FY 2024-25.", {"FY2023": "2023", "FY 2024-25": "2024"}),
+    ("Revenue grew in Q3 FY24.", {"Q3 FY24": "2024"}),
+    ("The plan covers the 2021–2025 period.", {"2021–2025": "2021"}),
+    ("Investment in 2023/24 was £2bn.", {"2023/24": "2023"}),
+    ("As of end-2022, debt stood at 90% of GDP.", {"end-2022": "2022"}),
+    ("About 1900-2000 people attended.", {}),
+])
+def test_report_dates_the_model_misses(nlp, text, expected):
+    assert _dates_in(nlp, "March 3, 2024", text) == expected
 
 
 # A Wednesday in the year's first quarter, and a Monday in its fourth.

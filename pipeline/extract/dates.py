@@ -84,7 +84,7 @@ FUZZY_WORDS = [
 # A season before a year is a note on the year (`summer 2021`); a season alone is the date (`the summer`).
 FUZZY_RX = re.compile(r"^(?:(?:" + "|".join(re.escape(w) for w in FUZZY_WORDS if not SEASON_WORD_RX.fullmatch(w))
                       + r")(?:\s+|$)|(?:" + SEASON_WORD_RX.pattern + r")\s+(?=\S)|(?:early|mid|late)-"
-                      r"|(?:pre|post)-(?=\d))", re.I)
+                      r"|(?:pre|post|end|start)-(?=\d))", re.I)
 SEASON_WORD = re.compile(r"\b(?:spring|summer|autumn|fall|winter)\b", re.I)
 # Trailing words that name a kind of year (`the 2023–24 academic year`): kept as a note.
 YEAR_KIND_RX = re.compile(r"(?<=\d)\s+(academic|fiscal|financial|school|calendar|budget)\s+year$", re.I)
@@ -92,7 +92,7 @@ OPEN_OFFSET = re.compile(r"(?:(?:just|only|a\s+few|few|several|many|some)\s+)?(?
                          r"\s+(?:ago|earlier|before|later)", re.I)
 THE_YEAR_END = re.compile(r"\bthe\s+(?:(full|whole|entire|calendar|fiscal)\s+)?year$", re.I)
 OPEN_END_RX = re.compile(r"^(?:present|now|today|date|the present)$", re.I)
-LEAD_RX = re.compile(r"^(?:in|on|during|at|of|the|from|year(?=\s+\d))\s+", re.I)  # `year 2019`, not `year end`
+LEAD_RX = re.compile(r"^(?:in|on|during|at|of|the|from|(?:calendar\s+)?year(?=\s+\d))\s+", re.I)  # `year 2019`, not `year end`
 # Bound words before a date that are kept as its `fuzzy` note (`by around 2039`, `since 2019`), though,
 # as in TimeML, the row's span leaves them out, as it does every preposition.
 BOUND_WORDS = {"by", "before", "after", "until", "since", "through"}
@@ -262,7 +262,8 @@ def _split_fuzzy(raw: str) -> tuple[str, Optional[str]]:
             word = m.group(0).strip(" -").lower()
             notes.append({"c.": "circa", "the end of": "end of", "the beginning of": "beginning of",
                           "the start of": "start of", "the middle of": "middle of", "the week of": "week of",
-                          "pre": "before", "post": "after"}.get(word, word))  # `post-1959`: after 1959
+                          "pre": "before", "post": "after", "end": "end of", "start": "start of"}.get(word, word))
+            # `post-1959`: after 1959; `end-2022`: the end of 2022
         elif m := LEAD_RX.match(core):
             pass
         else:
@@ -399,10 +400,32 @@ def _rule_half_of_era(core: str) -> Optional[DateValue]:
 
 
 def _rule_fiscal(core: str) -> Optional[DateValue]:
+    """`FY2023`, `fiscal 1989`: the year it is named by, noted as fiscal; `FY 2024-25` and `fiscal years 2024
+    through 2028` a range of them; `Q3 FY24`, `the first half of FY2024` the fiscal year, the part noted
+    (which months a fiscal quarter covers depends on when that year starts, which the text rarely says)."""
+    part = None
+    if m := FISCAL_PART.fullmatch(core):
+        n = m["q"] or m["h"] or m["word"]
+        part = (f"Q{n}" if m["q"] else f"H{n}" if m["h"] else f"{n.lower()} {m['unit'].lower()}")
+        core = m["fiscal"]
     if m := FISCAL_YEAR.fullmatch(core):
-        year = m[1] if len(m[1]) == 4 else "20" + m[1]
-        return DateValue(year, "year", fuzzy="fiscal year")
+        return DateValue(_full_year(m[1]), "year", fuzzy="fiscal year" + (f", {part}" if part else ""))
+    if (m := FISCAL_RANGE.fullmatch(core)) and not part:
+        first = _full_year(m[1])
+        last = first[:2] + m[2] if len(m[2]) == 2 else m[2]
+        if last > first:
+            return DateValue(first, "year", value_end=last, fuzzy="fiscal year")
     return None
+
+
+def _full_year(digits: str) -> str:
+    return digits if len(digits) == 4 else "20" + digits  # `FY24`
+
+
+FISCAL_WORD = r"(?:fy|fiscal(?:\s+years?)?|financial\s+years?)\s*['’]?"
+FISCAL_RANGE = re.compile(rf"{FISCAL_WORD}({YEAR_RX}|\d\d)\s*(?:[-–/]|\s+(?:to|through|thru)\s+)\s*({YEAR_RX}|\d\d)", re.I)
+FISCAL_PART = re.compile(rf"(?:the\s+)?(?:Q(?P<q>[1-4])|H(?P<h>[12])|(?P<word>first|second|third|fourth|final|last)\s+"
+                         rf"(?P<unit>quarter|half)\s+of)\s+(?:the\s+)?(?P<fiscal>{FISCAL_WORD}(?:{YEAR_RX}|\d\d))", re.I)
 
 
 def _rule_part_of_year(core: str) -> Optional[DateValue]:
@@ -608,7 +631,8 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     # what the model missed: explicit dates, a month and day (`the Aug. 7 bombings`), a weekday, a
     # report's `latest period`
     for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD, DEICTIC_DAY, ORDINAL_QUARTER,
-               ORDINAL_CENTURY, POINTED_HOLIDAY, NEXT_PART_OF_DAY, PREFIXED_YEAR, LATER_IN_THE_UNIT):
+               ORDINAL_CENTURY, POINTED_HOLIDAY, NEXT_PART_OF_DAY, PREFIXED_YEAR, LATER_IN_THE_UNIT, FISCAL_TOKEN,
+               PROSE_YEAR_RANGE):
         for match in rx.finditer(text):
             if not any(s < match.end() and match.start() < e for s, e in spans):
                 spans.append((match.start(), match.end()))
@@ -659,6 +683,10 @@ POINTED_HOLIDAY = re.compile(r"\b(?:last|this|next|on|at|by|since|before|after|u
 PREFIXED_YEAR = re.compile(rf"\b(?:pre|post)-{YEAR_RX}\b", re.I)  # `the post-1959 politics`: after 1959
 # `the next morning`, `the previous night`, which the model makes a TIME: the day after (before) the one named.
 NEXT_PART_OF_DAY = re.compile(rf"\b[Tt]he\s+(?:next|following|previous|preceding)\s+{PART_OF_DAY}\b")
+# Fiscal years the model leaves untagged (`in FY2023`, `Q3 FY24`), and ranges of years it takes for a number
+# (`the 2021–2025 period`, `in 2023/24`); a range whose end is before its start is left (`1995-1990`).
+FISCAL_TOKEN = re.compile(rf"(?-i:\b(?:(?:Q[1-4]|H[12])\s+)?FY\s?['’]?(?:{YEAR_RX}|\d\d)(?:\s*[-–/]\s*(?:{YEAR_RX}|\d\d))?)\b")
+PROSE_YEAR_RANGE = re.compile(rf"(?<![\w/.$£€#:-]){YEAR_RX}(?:\s*[-–]\s*|/)(?:{YEAR_RX}|\d\d)(?![\w/%]|[-–.]\d|,\d)")
 # `later in the day`, `earlier in the week`, which the model makes a TIME or leaves untagged
 LATER_IN_THE_UNIT = re.compile(r"\b(?:[Ee]arlier|[Ll]ater)\s+in\s+the\s+(?:day|week|month|year)\b")
 LATEST_PERIOD = re.compile(r"\b[Tt]he\s+(?:latest|most\s+recent|current)\s+(?:period|quarter)\b")
@@ -758,7 +786,8 @@ def iter_pieces(text: str, start: int, end: int) -> Iterator[list[tuple[int, int
 
 # After a bare number, nouns that make it a count (`2048 Bit RSA`, `1600 students`), not a year.
 COUNT_NOUNS = re.compile(r"^\s+(?:bits?|bytes?|qubits?|people|persons|students|researchers|employees|units|pages"
-                         r"|projects|km|miles|kg|tons|tonnes|[kmg]w|hours|times|members|companies)\b", re.I)
+                         r"|projects|km|miles|kg|tons|tonnes|[kmg]w|hours|times|members|companies|words|votes"
+                         r"|cases|jobs|homes|households|patients|children|workers)\b", re.I)
 FREQUENCY_BEFORE = re.compile(r"\b(?:each|every)\s+$", re.I)
 PLURAL_PARTS_AFTER = re.compile(r"(?:\s+(?:and|or)\s+(?:" + "|".join(WEEKDAYS) + r"))?"
                                 r"\s+(?:mornings|afternoons|evenings|nights)\b", re.I)
@@ -769,6 +798,7 @@ STRETCH_BEFORE = re.compile(r"\b(?:throughout|across|all)\s+$", re.I)
 DURATION_BEFORE = re.compile(r"\b(?:over|within|in|during|for|throughout|across|into)\s+(?:the\s+)?$", re.I)
 
 
+BARE_NUMBERS = re.compile(r"(?:about\s+|some\s+)?\d{4}(?:\s*[-–/]\s*\d{2,4})?")
 GENERIC_OF_BEFORE = re.compile(r"\b[a-z]+\s+of\s+$")
 MONTH_ALONE = re.compile(rf"{MONTH_NAME}", re.I)
 # `the annual March for Life`: a month after an article, before `for`/`of`/`on` and a name (`in March for
@@ -805,6 +835,8 @@ def is_not_a_date_here(text: str, start: int, end: int) -> bool:
         return True
     if span == "today" and re.match(r"['’]s\b", text[end:end + 3]):
         return True
+    if BARE_NUMBERS.fullmatch(span) and COUNT_NOUNS.match(text[end:end + 24]):
+        return True  # `1500-2000 words`, `1900 people`: a count, not years
     if span in ("today", "tomorrow") and GENERIC_OF_BEFORE.search(text[max(0, start - 24):start]):
         return True  # `the people of tomorrow`, `the world of today`: the future, the present (no day)
     if MONTH_ALONE.fullmatch(span) and NAME_AFTER_MONTH.match(text, end) \
