@@ -405,6 +405,19 @@ def test_report_dates_the_model_misses(nlp, text, expected):
     assert _dates_in(nlp, "March 3, 2024", text) == expected
 
 
+@pytest.mark.parametrize("text,expected", [
+    # a part of the story's day or the one next to it is that day (the model makes these TIMEs)
+    ("He arrived last night.", {"last night": "2019-12-19"}),
+    ("The vote took place this morning.", {"this morning": "2019-12-20"}),
+    ("She will leave tomorrow morning.", {"tomorrow morning": "2019-12-21"}),
+    ("Police said yesterday afternoon that the road was closed.", {"yesterday afternoon": "2019-12-19"}),
+    # two dates the model made one
+    ("The rate hit its lowest level since 1994 this week.", {"1994": "1994", "this week": "2019-W51"}),
+])
+def test_parts_of_the_day_and_dates_the_model_joins(nlp, text, expected):
+    assert _dates_in(nlp, FRIDAY, text) == expected
+
+
 # A Wednesday in the year's first quarter, and a Monday in its fourth.
 WINTER, AUTUMN = "1998-02-11", "1989-11-06"
 

@@ -330,9 +330,10 @@ def _parse_point(core: str, anchor, prefer, reference: Optional["Reference"] = N
         return found
     if (found := periods.read_period(core, anchor, prefer, reference)) is not None:
         return DateValue(*found) if found else None
-    if core.lower() == "tonight":  # the document's day, as `Friday night` is Friday
-        found = _read_with_dateparser("today", anchor, prefer)
-        return found and DateValue(found.value, found.granularity, True, fuzzy="night")
+    if m := DEICTIC_PART.fullmatch(core):  # `tonight`, `last night`, `tomorrow morning`: the day, as `Friday night` is
+        day = (m["day"] or {"last": "yesterday"}.get((m["which"] or "").lower(), "today")).lower()
+        found = _read_with_dateparser(day, anchor, prefer)
+        return found and DateValue(found.value, found.granularity, True, fuzzy=(m["part"] or m["part2"] or "night").lower())
     for relative_rule in (_rule_weekday, _rule_month_day, _rule_time_of_day):
         if (found := relative_rule(core, anchor, prefer)) is not None:
             return found
@@ -444,6 +445,10 @@ def _rule_part_of_year(core: str) -> Optional[DateValue]:
 
 
 PART_OF_DAY = r"(?:morning|afternoon|evening|night)"
+# A part of the document's day or the one next to it: `tonight`, `last night`, `this morning`, `tomorrow evening`.
+DEICTIC_PART = re.compile(rf"tonight|(?P<day>today|tomorrow|yesterday)\s+(?P<part>{PART_OF_DAY})"
+                          rf"|(?P<which>last|this)\s+(?P<part2>{PART_OF_DAY})", re.I)
+DEICTIC_DAY_END = re.compile(r"\b(?:today|tomorrow|yesterday)$", re.I)
 POINTED_WEEKDAY = re.compile(r"(?P<which>this\s+coming|this\s+past|coming|past)\s+(?P<day>(?:" + "|".join(WEEKDAYS)
                              + r")\b.*)", re.I)
 WEEKDAY_ALONE = re.compile(r"(" + "|".join(WEEKDAYS) + rf")(?:\s+({PART_OF_DAY}))?", re.I)
@@ -637,7 +642,8 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
             if not any(s < match.end() and match.start() < e for s, e in spans):
                 spans.append((match.start(), match.end()))
     for i, (start, end) in enumerate(spans):
-        if WEEKDAY_END.search(text, start, end) and (after := PART_OF_DAY_AFTER.match(text, end)):
+        if (WEEKDAY_END.search(text, start, end) or DEICTIC_DAY_END.search(text, start, end)) \
+                and (after := PART_OF_DAY_AFTER.match(text, end)):
             spans[i] = (start, after.end())
         elif (YEAR_AGO_END.search(text, start, end) or BARE_YEAR.fullmatch(text, start, end)) \
                 and (after := PERIOD_NOUN_AFTER.match(text, end)):
@@ -697,8 +703,8 @@ DEICTIC_DAY = re.compile(r"(?-i:\b(?:today|tonight|yesterday|tomorrow)|(?:(?<=^)
                          r"(?:Today|Tonight|Yesterday|Tomorrow))\b(?![-'’])")
 CAPITALISED_WEEKDAY = re.compile(r"\b(?:" + "|".join(w.capitalize() for w in WEEKDAYS) + r")\b")
 # A TIME entity that names its day (`Friday night`, `10 p.m. Wednesday`): a date with a time of day.
-TIME_WITH_DATE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + rf"|today|yesterday|tomorrow|{MONTH_NAME}\.?\s+\d)",
-                            re.I)
+TIME_WITH_DATE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + rf"|today|yesterday|tomorrow|tonight|{MONTH_NAME}\.?\s+\d"
+                            rf"|(?:last|this)\s+{PART_OF_DAY})", re.I)
 # Inside one spaCy span, a period and the date it ends on (`the quarter ended Sept. 30`, `its fourth
 # quarter ended yesterday`) or a stretch and the year it is part of (`the first nine months of 1997`).
 PERIOD_ENDED = re.compile(r"\s+(?:ended|ending|ends|that\s+ended)\s+", re.I)
@@ -726,7 +732,13 @@ def _split_period(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(start, start + m.start()), (start + m.end(), end)]
     if m := STRETCH_OF.match(piece) or STRETCH_TO.match(piece):
         return [(start + m.end(), end)]
+    if m := YEAR_THEN_DEICTIC.fullmatch(piece):  # `since 1994 this week`: two dates the model made one
+        return [(start + m.start(1), start + m.end(1)), (start + m.start(2), end)]
     return [(start, end)]
+
+
+YEAR_THEN_DEICTIC = re.compile(rf"({YEAR_RX})\s+((?:this|last|next)\s+(?:week|month|year|quarter)|today|yesterday"
+                               r"|tomorrow)", re.I)
 
 
 def _split_list(text: str, start: int, end: int) -> list[tuple[int, int]]:
