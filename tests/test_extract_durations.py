@@ -109,6 +109,14 @@ def test_a_money_figure_refers_to_the_duration_its_period_names(nlp):
     # a day-long meeting is a length, as a two-day one is
     ("Officials emerged from their third day-long meeting.", {}, [("day-long", "P1D")]),
     ("The miners ended a year-long strike.", {}, [("year-long", "P1Y")]),
+    # a length from a date is the length and the date it starts on (dateparser read the whole as some other year)
+    ("The programme will run for three years from 2024.", {"2024": "2024"}, [("three years", "P3Y")]),
+    # a stretch up to a date: the length and the date it ends on
+    ("The company posted a loss for the three months to September.", {"September": "1997-09"},
+     [("the three months", "P3M")]),
+    # half a unit is half of it
+    ("The treaty lasted half a century.", {}, [("half a century", "P50Y")]),
+    ("The meeting took half an hour.", {}, [("half an hour", "PT30M")]),
 ])
 def test_a_stretch_is_a_duration_and_its_year_a_date(nlp, text, dates, found):
     result = _result(nlp, text)

@@ -732,11 +732,14 @@ def _split_period(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(start, start + m.start()), (start + m.end(), end)]
     if m := STRETCH_OF.match(piece) or STRETCH_TO.match(piece):
         return [(start + m.end(), end)]
+    if (m := LENGTH_FROM.match(piece)) and durations.is_duration(m[1]):
+        return [(start + m.end(), end)]  # `three years from 2024`: a length (durations.py) and when it starts
     if m := YEAR_THEN_DEICTIC.fullmatch(piece):  # `since 1994 this week`: two dates the model made one
         return [(start + m.start(1), start + m.end(1)), (start + m.start(2), end)]
     return [(start, end)]
 
 
+LENGTH_FROM = re.compile(rf"(.+?)\s+(?:from|starting|beginning)\s+(?:in\s+)?(?=(?:{MONTH_NAME})\b|{YEAR_RX}\b)", re.I)
 YEAR_THEN_DEICTIC = re.compile(rf"({YEAR_RX})\s+((?:this|last|next)\s+(?:week|month|year|quarter)|today|yesterday"
                                r"|tomorrow)", re.I)
 

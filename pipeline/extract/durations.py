@@ -34,7 +34,7 @@ SMALLER = {"Y": ("M", 12, False), "W": ("D", 7, False), "D": ("H", 24, True), "H
            "TM": ("S", 60, True)}
 UNIT_RX = (r"(?:years?|yrs?|decades?|centur(?:y|ies)|millenni(?:um|a)|quarters?|months?|fortnights?|weeks?"
            r"|days?|hours?|hrs?|minutes?|mins?|seconds?)")
-COUNT_RX = (rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}})(?:\.\d+)?(?:\s+1/2)?|{CARDINAL_WORDS}(?:\s+and\s+a\s+half)?|a|an|a\s+couple\s+of|couple\s+of"
+COUNT_RX = (rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}})(?:\.\d+)?(?:\s+1/2)?|{CARDINAL_WORDS}(?:\s+and\s+a\s+half)?|half\s+an?|a|an|a\s+couple\s+of|couple\s+of"
             r"|a\s+few|few|several|many|some|a\s+number\s+of|a\s+dozen|dozens\s+of)")
 APPROXIMATE_LEAD = r"(?:about|around|nearly|almost|roughly|approximately|some|more\s+than|less\s+than|fewer\s+than" \
                    r"|at\s+least|up\s+to|close\s+to|upwards\s+of|just\s+over|just\s+under|well\s+over|under)"
@@ -111,6 +111,8 @@ def _count(words: Optional[str]) -> Optional[float]:
         return float(words)
     if words in ("a dozen",):
         return 12.0
+    if words in ("half a", "half an"):
+        return 0.5  # `half a century`: P50Y
     value = cardinal(words)
     return None if value is None else value + half
 
