@@ -110,6 +110,11 @@ PUB = "2019-12-20"  # a Friday: the publication date documents give as their anc
     # the end (start) of the month or week is the document's own, as `the end of the year` is
     ("the end of the month", PUB, ("2019-12", "month", True, None, "end of")),
     ("by the end of the week", PUB, ("2019-W51", "week", True, None, "by end of")),
+    # quarters and halves with the year first, and alone (the quarter the tense points to)
+    ("2022 Q4", PUB, ("2022-10", "quarter", False, "2022-12", None)),
+    ("2022-Q3", PUB, ("2022-07", "quarter", False, "2022-09", None)),
+    ("2023 H1", PUB, ("2023-01", "half", False, "2023-06", None)),
+    ("Q2", PUB, ("2019-04", "quarter", True, "2019-06", None)),
     # fiscal years as reports write them; a fiscal quarter or half is its year, the part noted (its months
     # depend on when the fiscal year starts)
     ("FY2023", PUB, ("2023", "year", False, None, "fiscal year")),
@@ -396,6 +401,7 @@ def test_periods_reports_name(nlp, published, text, expected):
     # what the model leaves untagged or takes for a number, in a policy report's words
     ("Spending rose in FY2023 and will rise again in FY 2024-25.", {"FY2023": "2023", "FY 2024-25": "2024"}),
     ("Revenue grew in Q3 FY24.", {"Q3 FY24": "2024"}),
+    ("Interest rates rose by 0.25 points in 2022 Q4.", {"2022 Q4": "2022-10"}),
     ("The plan covers the 2021–2025 period.", {"2021–2025": "2021"}),
     ("Investment in 2023/24 was £2bn.", {"2023/24": "2023"}),
     ("As of end-2022, debt stood at 90% of GDP.", {"end-2022": "2022"}),

@@ -119,6 +119,8 @@ YEAR = re.compile(YEAR_RX)
 PLAIN_YEAR = re.compile(rf"(?:the\s+)?(?:year\s+)?({YEAR_RX})", re.I)
 FISCAL_YEAR = re.compile(rf"(?:fy|fiscal(?:\s+year)?|financial\s+year)\s*['’]?({YEAR_RX}|\d\d)", re.I)
 QUARTER = re.compile(rf"(?:the\s+)?Q([1-4])\s*(?:of\s+)?({YEAR_RX})", re.I)
+YEAR_FIRST_PART = re.compile(rf"({YEAR_RX})\s*[-\s]?([QH])([1-4])", re.I)  # `2022 Q4`, `2022-Q3`, `2023 H1`
+BARE_PART = re.compile(r"(?:the\s+)?([QH])([1-4])", re.I)  # `in Q2`: the second quarter, of the year it points to
 NAMED_QUARTER = re.compile(rf"(?:the\s+)?(first|second|third|fourth|final|last)\s+quarter\s+of\s+({YEAR_RX})", re.I)
 HALF = re.compile(rf"(?:the\s+)?(?:H([12])\s*|(first|second|last)\s+half\s+of\s+)({YEAR_RX})", re.I)
 ABBREVIATED_MONTH_END = re.compile(rf"\b{MONTH_NAME}\.$", re.I)
@@ -328,6 +330,8 @@ def _parse_point(core: str, anchor, prefer, reference: Optional["Reference"] = N
             # the document's own weekday, pointed at, is a week away (`this coming Thursday` on a Thursday)
             found.value = (dt.date.fromisoformat(anchor) + dt.timedelta(days=-7 if back else 7)).isoformat()
         return found
+    if (m := BARE_PART.fullmatch(core)) and (m[1].upper() == "Q" or m[2] in "12"):
+        core = f"the {('first', 'second', 'third', 'fourth')[int(m[2]) - 1]} {'quarter' if m[1].upper() == 'Q' else 'half'}"
     if (found := periods.read_period(core, anchor, prefer, reference)) is not None:
         return DateValue(*found) if found else None
     if m := DEICTIC_PART.fullmatch(core):  # `tonight`, `last night`, `tomorrow morning`: the day, as `Friday night` is
@@ -430,8 +434,11 @@ FISCAL_PART = re.compile(rf"(?:the\s+)?(?:Q(?P<q>[1-4])|H(?P<h>[12])|(?P<word>fi
 
 
 def _rule_part_of_year(core: str) -> Optional[DateValue]:
-    """Quarters and halves as month ranges: `Q3 2022`, `the third quarter of 2022`, `the first half of 2023`."""
+    """Quarters and halves as month ranges: `Q3 2022`, `2022 Q3`, `the third quarter of 2022`, `the first
+    half of 2023`."""
     quarter = half = None
+    if (m := YEAR_FIRST_PART.fullmatch(core)) and (m[2].upper() == "Q" or m[3] in "12"):
+        core = f"{m[2]}{m[3]} {m[1]}"
     if m := QUARTER.fullmatch(core):
         quarter, year = int(m[1]), m[2]
     elif m := NAMED_QUARTER.fullmatch(core):
@@ -655,6 +662,8 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
         elif WEEKDAY_ALONE.fullmatch(text, start, end) \
                 and (before := STEP_BEFORE.search(text, max(0, start - 24), start)):
             spans[i] = (before.start(), end)  # `The following Monday`: spaCy leaves the pointer out
+        elif YEAR_AT_END.search(text, start, end) and (after := PART_AFTER_YEAR.match(text, end)):
+            spans[i] = (start, after.end())  # `2022 Q4`: spaCy's DATE is `2022`
         elif YEAR_AT_END.search(text, start, end) and (after := YEAR_AFTER_CONNECTOR.match(text, end)) \
                 and not any(s < after.end() and end < e for s, e in spans):
             spans[i] = (start, after.end())  # `from 1990 to 1995`: spaCy's DATE is `1990`
@@ -669,6 +678,7 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
 BARE_YEAR = re.compile(rf"(?:the\s+)?{YEAR_RX}", re.I)
 THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 DAY_FIRST = re.compile(rf"(?:{'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|{MONTH_NAME}\.?\s+\d)\b", re.I)
+PART_AFTER_YEAR = re.compile(r"\s*[-\s]?(?:Q[1-4]|H[12])\b")
 YEAR_AT_END = re.compile(rf"(?<![\d,.$])\b{YEAR_RX}$")
 YEAR_AFTER_CONNECTOR = re.compile(rf"\s+(?:to|through|until|till)\s+{YEAR_RX}\b(?![\d,.]\d|\s*%)", re.I)
 THE_UNIT = re.compile(r"the\s+(?:day|week|month|year)", re.I)
