@@ -198,6 +198,9 @@ def test_not_dates(text):
     ("sales in the June quarter", "the June quarter", "the June quarter"),  # `the` of a period is the date's
     # a count before an offset is the count's (`up from seven a year ago`); `two years ago` is one date
     ("up from seven a year ago", "seven a year ago", "a year ago"),
+    # a bound of more than a word is a signal too (noted in fuzzy)
+    ("could come as early as next week", "as early as next week", "next week"),
+    ("no later than Jan. 10", "no later than Jan. 10", "Jan. 10"),
     ("up from 1,250 a year earlier", "1,250 a year earlier", "a year earlier"),
     ("left two years ago", "two years ago", "two years ago"),
 ])
@@ -213,7 +216,8 @@ def test_trim_span(text, span, expected):
     ("a quantum computer by around 2039", "around 2039", "by", "by around"),
     ("available since 2007", "2007", "since", "since"),
     ("postponed until Tuesday", "Tuesday", "until", "until"),
-    ("could come as early as Tuesday", "Tuesday", "as early as", None),
+    ("could come as early as Tuesday", "Tuesday", "as early as", "as early as"),
+    ("must be filed no later than Jan. 10", "Jan. 10", "no later than", "no later than"),
     ("extended the offer to Nov. 20", "Nov. 20", "to", None),
     ("signed in December 2019", "December 2019", "in", None),
     ("the reports Wednesday", "Wednesday", None, None),

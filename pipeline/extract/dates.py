@@ -126,7 +126,8 @@ HALF = re.compile(rf"(?:the\s+)?(?:H([12])\s*|(first|second|last)\s+half\s+of\s+
 ABBREVIATED_MONTH_END = re.compile(rf"\b{MONTH_NAME}\.$", re.I)
 # Words before a date that are not part of it (TimeML's extent): prepositions and signals, and `just`.
 LEADING_WORD = re.compile(r"^(?:(?:in|on|during|at|by|before|after|until|till|since|through|thru|from|of|for|to"
-                          r"|throughout|just|both|either)\s+)+(?=\S)", re.I)  # `both 1990 and 1991`: a list's
+                          r"|throughout|just|both|either|as\s+(?:early|soon|late)\s+as|no\s+later\s+than)\s+)+(?=\S)",
+                          re.I)  # `both 1990 and 1991`: a list's
 # `the` before an explicit date is the noun phrase's, not the date's (`the Aug. 7, 1998, bombings`);
 # before a decade, a quarter, a year that qualifies a period or a relative phrase it is the date's own
 # (`the 1990s`, `the third quarter`, `the 1988 quarter`, `the June quarter`).
@@ -199,7 +200,7 @@ def parse_date(text: str, anchor: Optional[str] = None, prefer: Optional[str] = 
         core = f"this {unit[1].lower()}"  # `by the end of the month`: the document's own, as `the year` is
     first = (fuzzy or "").split(" ")[0]
     prefer = _direction(prefer, first if first in SIGNALS else signal, fuzzy)
-    if signal in BOUND_WORDS and first not in BOUND_WORDS:
+    if (signal in BOUND_WORDS or signal in PHRASE_BOUNDS) and first not in BOUND_WORDS:
         fuzzy = f"{signal} {fuzzy}" if fuzzy else signal  # `by Wednesday`: the bound is noted, not spanned
     found = _parse_range(core, anchor, prefer) or _parse_point(core, anchor, prefer, reference)
     if found and fuzzy:
@@ -230,7 +231,7 @@ SIGNALS = AFTER_SIGNALS | ENDPOINT_SIGNALS | SINCE_SIGNALS | {"from", "before", 
 def _direction(tense: Optional[str], signal: Optional[str], fuzzy: Optional[str] = None) -> Optional[str]:
     """The way to look from the document's date: the governing verb's tense, bent by a signal word
     (`since`, `until`, `by`) or a bound (`as early as Tuesday`)."""
-    signal = (signal or "").lower()
+    signal = "by" if (signal or "").lower() == "no later than" else (signal or "").lower()
     if signal in SINCE_SIGNALS:
         return "past"
     if signal in AFTER_SIGNALS or re.match(r"as (early|soon) as\b", signal or fuzzy or ""):
@@ -245,7 +246,7 @@ def _direction(tense: Optional[str], signal: Optional[str], fuzzy: Optional[str]
 def signal_before(text: str, start: int) -> Optional[str]:
     """The signal word just before a date (`until`, `since`, `by`, `to`, `from`), lower-cased, if any."""
     before = text[max(0, start - 16):start]
-    if m := re.search(r"\bas\s+(?:early|soon)\s+as\s+$", before, re.I):
+    if m := PHRASE_SIGNAL_BEFORE.search(before):
         return re.sub(r"\s+", " ", m[0].strip().lower())
     m = re.search(r"\b([A-Za-z]+)\s+$", before)
     if m and m[1].lower() == "to" and STRETCH_BEFORE_TO.search(text, max(0, start - 24), start):
@@ -253,6 +254,9 @@ def signal_before(text: str, start: int) -> Optional[str]:
     return m[1].lower() if m and m[1].lower() in SIGNALS else None
 
 
+# Bounds of more than a word: noted in `fuzzy` like `by`, and left out of the span (TimeML's signals).
+PHRASE_BOUNDS = {"as early as", "as soon as", "as late as", "no later than"}
+PHRASE_SIGNAL_BEFORE = re.compile(r"\b(?:as\s+(?:early|soon|late)\s+as|no\s+later\s+than)\s+$", re.I)
 STRETCH_BEFORE_TO = re.compile(r"\b(?:months|weeks|quarters|days|years|year|quarter|half)\s+to\s+$", re.I)
 
 
