@@ -396,6 +396,19 @@ def test_earlier_or_later_in_the_day(nlp, published, text, date, expected):
     # a month quarter is what the document reports: `a year earlier` is that quarter, a year back
     (FRIDAY, "Profit in the June quarter rose 5%. A year earlier, it fell.",
      {"the June quarter": "2019-04", "A year earlier": "2018-04"}),
+    # a quarter named by the day it ended is the three months to that day, and the one reported after
+    (FRIDAY, "In the quarter ended July 31, sales rose.", {"the quarter": "2019-05", "July 31": "2019-07-31"}),
+    (FRIDAY, "For the quarter ended Sept. 30, profit rose. During the quarter, it hired.",
+     {"the quarter": "2019-07", "Sept. 30": "2019-09-30"}),
+    # one the report named before stays the quarter it reports (its number is the company's)
+    (FRIDAY, "Sales rose in the fiscal first quarter. For the quarter ended Sept. 30, profit rose. A year "
+             "earlier, it fell.",
+     {"the fiscal first quarter": "2019-01", "the quarter": "2019-07", "Sept. 30": "2019-09-30",
+      "A year earlier": "2018-01"}),
+    ("February 10, 2020", "The retailer earned $5 million in the quarter ended Jan. 2.",
+     {"the quarter": "2019-10", "Jan. 2": "2020-01-02"}),
+    # a numbered one keeps the company's number
+    (FRIDAY, "Profit rose in the fourth quarter ended Sept. 30.", {"the fourth quarter": "2019-10", "Sept. 30": "2019-09-30"}),
 ])
 def test_periods_reports_name(nlp, published, text, expected):
     assert _dates_in(nlp, published, text) == expected

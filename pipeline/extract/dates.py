@@ -722,6 +722,23 @@ TIME_WITH_DATE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + rf"|today|yesterday|
 # Inside one spaCy span, a period and the date it ends on (`the quarter ended Sept. 30`, `its fourth
 # quarter ended yesterday`) or a stretch and the year it is part of (`the first nine months of 1997`).
 PERIOD_ENDED = re.compile(r"\s+(?:ended|ending|ends|that\s+ended)\s+", re.I)
+# A period named by nothing but its end (`the quarter ended Sept. 30`, not `the third quarter ended ...`,
+# whose number is the company's fiscal one and stays what the text says).
+ENDED_BY = re.compile(r"\s+(?:ended|ending|that\s+ended)\s+$", re.I)
+UNNUMBERED_PART = re.compile(r"(?:the|its|their|that)\s+(?:(?:fiscal|latest|most\s+recent|latest\s+fiscal)\s+)?"
+                             r"(?:quarter|half|three\s+months|six\s+months)", re.I)
+
+
+def ended_part(part_text: str, granularity: Optional[str], between: str, end: DateValue) -> Optional[tuple[str, str]]:
+    """The first and last month of a quarter or half (`part_text`) read from the day it ended on (`end`,
+    after the words `between`): `the quarter ended July 31` is May to July. None when `between` is not
+    `ended` or the part carries its own number."""
+    if granularity not in periods.PART_SIZE or end.granularity != "day" or not end.value \
+            or not ENDED_BY.fullmatch(between) or not UNNUMBERED_PART.fullmatch(part_text.strip()):
+        return None
+    return periods.part_ending(granularity, end.value)
+
+
 STRETCH_OF = re.compile(rf"^(?:the\s+)?(?:first|last|past|next|final|latest)\s+(?:[\w-]+\s+)?"
                         rf"(?:months|weeks|quarters|days|years)\s+of\s+"
                         rf"(?=(?:the\s+)?{YEAR_RX}\b|(?:this|last|next|the)\s+year\b)",

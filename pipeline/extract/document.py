@@ -174,6 +174,7 @@ def _extract_dates(result: DocResult, doc, doc_text: str, base: int, sentence_of
                     signal = None  # `had not called him a suspect until Thursday`: the verb's tense decides
         return dates.parse_date(doc_text[start:end], anchor, when, signal, reference)
 
+    previous = None  # the row before, for `the quarter ended Sept. 30`
     for start, end in dates.iter_date_spans(doc):
         start, end = dates.trim_span(doc_text, start, end)
         found = [(start, end, read(start, end))]
@@ -185,9 +186,17 @@ def _extract_dates(result: DocResult, doc, doc_text: str, base: int, sentence_of
                     found = parsed
                     break
         for start, end, parsed in found:
-            if parsed is not None:
-                reference.note(doc_text[start:end], parsed.granularity, parsed.value)
-                result.dates.append(_date_row(parsed, sentence_of(start), base + start, base + end, doc_text[start:end]))
+            if parsed is None:
+                continue
+            if previous is not None and (months := dates.ended_part(
+                    previous.text, previous.granularity, doc_text[previous.end - base:start], parsed)):
+                # `the quarter ended Sept. 30`: the quarter is the one that day ends, not the latest before
+                previous.value, previous.value_end = months
+                if reference.part is None:  # a quarter already named (`the fiscal first quarter`) stays the one reported
+                    reference.note_part(previous.granularity, previous.value)
+            reference.note(doc_text[start:end], parsed.granularity, parsed.value)
+            previous = _date_row(parsed, sentence_of(start), base + start, base + end, doc_text[start:end])
+            result.dates.append(previous)
 
 
 # Paragraph kinds that spaCy does not see but whose dates users may want (marked, to filter out).

@@ -85,6 +85,10 @@ class Reference:
     month: Optional[str] = None
     day: Optional[str] = None
 
+    def note_part(self, granularity: str, value: str) -> None:
+        """Remember the quarter or half starting in `value`'s month as the one the document reports."""
+        self.part = (granularity, int(value[:4]), (int(value[5:7]) - 1) // PART_SIZE[granularity] + 1)
+
     def note(self, text: str, granularity: Optional[str], value: Optional[str]) -> None:
         """Remember a quarter or half the text names (`the third quarter`, `Q3 2022`, `the latest
         quarter`), not one it points back to (`a year earlier`, `the quarter`); and the year, month
@@ -92,8 +96,7 @@ class Reference:
         if not value or THAT_RX.fullmatch(text.strip()):
             return
         if granularity in PART_SIZE and re.fullmatch(r"\d{4}-\d\d", value) and NAMES_PART.search(text):
-            size = PART_SIZE[granularity]
-            self.part = (granularity, int(value[:4]), (int(value[5:7]) - 1) // size + 1)
+            self.note_part(granularity, value)
         if re.match(r"\d{4}\b", value):
             self.year = value[:4]
             self.month = value[:7] if re.match(r"\d{4}-\d\d(?:-|$)", value) else None
@@ -198,6 +201,16 @@ def _shift_part(unit: str, year: int, n: int, steps: int) -> tuple[int, int]:
     per_year = 12 // PART_SIZE[unit]
     index = year * per_year + (n - 1) + steps
     return index // per_year, index % per_year + 1
+
+
+def part_ending(unit: str, day: str) -> tuple[str, str]:
+    """The first and last month of a quarter or half that ends on `day` (`the quarter ended Sept. 30`:
+    1989-07 to 1989-09, `the quarter ended July 31`: May to July). One that ends early in a month ends
+    with the month before (`the quarter ended Jan. 2`, a retailer's: October to December)."""
+    year, month, date = (int(x) for x in day[:10].split("-"))
+    last = year * 12 + month - 1 - (1 if date < 15 else 0)
+    first = last - PART_SIZE[unit] + 1
+    return f"{first // 12:04d}-{first % 12 + 1:02d}", f"{last // 12:04d}-{last % 12 + 1:02d}"
 
 
 # A quarter named by the month it ends in, as reports name it: `the June quarter` (April to June),
