@@ -234,6 +234,10 @@ def test_the_signal_before_a_date_is_noted_not_spanned(text, span, signal, fuzzy
     ("a 100-qubit machine over the next decade", "next decade", True),
     ("in the next five years we will", "the next five years", True),
     ("today's internet traffic", "today", True),
+    ("in today's world", "today", True),
+    # `today's` before what happens or appears on one day is that day
+    ("The offer, advertised in today's editions of the Journal, expires.", "today", False),
+    ("Tomorrow they count the votes from today's special election.", "today", False),
     ("already strong today.", "today", False),
     ("Next year the law takes effect", "Next year", False),
     # `of tomorrow` after a noun is the future in general

@@ -846,6 +846,12 @@ DURATION_BEFORE = re.compile(r"\b(?:over|within|in|during|for|throughout|across|
 
 BARE_NUMBERS = re.compile(r"(?:about\s+|some\s+)?\d{4}(?:\s*[-–/]\s*\d{2,4})?")
 GENERIC_OF_BEFORE = re.compile(r"\b[a-z]+\s+of\s+$")
+# What happens or appears on one day, so that `today's` before it is that day: `today's vote`, `today's editions`.
+DATED_THING_AFTER = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+)?(?:editions?|papers?|newspapers?|issue|meeting|session|vote|election|hearing|talks"
+    r"|summit|game|match|race|show|broadcast|program(?:me)?|quiz|announcement|decision|ruling|statement|speech"
+    r"|trading|sale|auction|deadline|visit|rally|march|protest|debate|briefing|conference|ceremony|funeral"
+    r"|service|attack|strike|raid|launch|news|headlines|report|close|opening)\b", re.I)
 MONTH_ALONE = re.compile(rf"{MONTH_NAME}", re.I)
 # `the annual March for Life`: a month after an article, before `for`/`of`/`on` and a name (`in March for
 # London` is a date)
@@ -879,8 +885,8 @@ def is_not_a_date_here(text: str, start: int, end: int) -> bool:
     if re.match(r"(?:the\s+)?(?:next|past|coming|last|following)\s", span) and \
             re.search(r"\b(?:decade|years|months|weeks)\b", span) and DURATION_BEFORE.search(text[max(0, start - 25):start]):
         return True
-    if span == "today" and re.match(r"['’]s\b", text[end:end + 3]):
-        return True
+    if span == "today" and re.match(r"['’]s\b", text[end:end + 3]) and not DATED_THING_AFTER.match(text, end):
+        return True  # `today's world`, `today's youth`: the present; `today's vote`, `today's editions`: the day
     if BARE_NUMBERS.fullmatch(span) and COUNT_NOUNS.match(text[end:end + 24]):
         return True  # `1500-2000 words`, `1900 people`: a count, not years
     if span in ("today", "tomorrow") and GENERIC_OF_BEFORE.search(text[max(0, start - 24):start]):
