@@ -13,8 +13,13 @@ from pipeline.extract.durations import is_duration, iter_durations
      [("the last twenty four hours", "PT24H", False)]),
     ("Profit rose in the first nine months of 1997.", [("the first nine months", "P9M", False)]),
     ("Wages stagnated over the past decade.", [("the past decade", "P10Y", False)]),
-    ("He served a six-year term.", [("a six-year term", "P6Y", False)]),
-    ("The program runs for a three-year period.", [("a three-year period", "P3Y", False)]),
+    ("He served a six-year term.", [("six-year term", "P6Y", False)]),
+    ("The program runs for a three-year period.", [("three-year period", "P3Y", False)]),
+    # a length that modifies a noun leaves the noun's determiner out; one that is the noun keeps it
+    ("The stock hit its 52-week high.", [("52-week", "P52W", False)]),
+    ("Delegates left the two day meeting.", [("two day", "P2D", False)]),
+    ("Delegates left after the two days.", [("the two days", "P2D", False)]),
+    ("The rebels held the town for a year.", [("a year", "P1Y", False)]),
     ("Talks lasted 16 hours.", [("16 hours", "PT16H", False)]),
     ("The flight took 5 1/2 hours.", [("5 1/2 hours", "PT5H30M", False)]),
     ("The strike lasted a year and a half.", [("a year and a half", "P1Y6M", False)]),
@@ -28,6 +33,7 @@ from pipeline.extract.durations import is_duration, iter_durations
     ("The mine will close over the next year or so.", [("the next year or so", "P1Y", True)]),
     ("Prices have risen for several years.", [("several years", "PXY", True)]),
     ("Sales slowed in recent months.", [("recent months", "PXM", True)]),
+    ("Talks will resume in the weeks ahead.", [("the weeks ahead", "PXW", True)]),
     ("The feud is decades-long.", [("decades-long", "PXY", True)]),
     ("The banks must wait at least 30 days before closing.", [("at least 30 days", "P30D", True)]),
     # a length told with its signal is still a length

@@ -48,7 +48,7 @@ DURATION_RX = re.compile(
     rf"|(?P<ended>year|fiscal\s+year)(?=\s+(?:ended|ending)\b)"
     rf"|(?P<single>year|decade|century|millennium|month|week|fortnight|day|hour|minute)(?P<half2>\s+and\s+a\s+half)?"
     rf"|(?P<this>this|the\s+current)\s+(?P<age>century|millennium))"
-    rf"(?P<tail>-long|\s+or\s+so|\s+(?:period|term|span|stretch))?(?!\w|-(?!old\b))", re.I)
+    rf"(?P<tail>-long|\s+or\s+so|\s+(?:period|term|span|stretch|ahead))?(?!\w|-(?!old\b))", re.I)
 # After a duration: an offset that makes it a date (`two years ago`), a frequency (`a year` in `twice a
 # year`), an age (`old`).
 # (`three days later`, `30 days before closing` stay durations: TimeML's length and its signal.)
@@ -189,9 +189,20 @@ def _keep(m: re.Match, before: str, after: str) -> Optional[int]:
     if m["ended"] and det not in ("the", "its", "their", "his", "her", "our"):
         return None
     start = m.start()
-    if det in ("a", "an") and m["unit"] and re.search(r"\w-" + UNIT_RX + r"$", m.group(0).split(" ")[-1], re.I):
-        start += len(m["det"])  # `a 10-year plan`: the article is the noun's, the length is `10-year`
+    if det and not m["which"] and not m["lead"] and _is_adjectival(m):
+        start += len(m["det"])  # `a 10-year plan`, `the two day talks`: the article is the noun's, the length `10-year`
     return start
+
+
+def _is_adjectival(m: re.Match) -> bool:
+    """Whether the length is a modifier of a noun (`10-year`, `30-day`, `six year`): a unit joined by a
+    hyphen, or a unit left singular after a count above one."""
+    if not m["unit"]:
+        return False
+    if m.string[m.start("unit") - 1] == "-":
+        return True
+    count = _count(m["count"])
+    return count is not None and count > 1 and not m["unit"].lower().endswith("s")
 
 
 def iter_durations(text: str, taken: list[tuple[int, int]]) -> Iterator[tuple[int, int, DurationValue]]:
