@@ -395,6 +395,8 @@ def test_earlier_or_later_in_the_day(nlp, published, text, date, expected):
     (FRIDAY, "The company posted a loss for the three months to September.", {"September": "2019-09"}),
     (FRIDAY, "Revenue in the six months to June 30, 2019, rose.", {"June 30, 2019": "2019-06-30"}),
     (FRIDAY, "Profit for the year to March rose.", {"March": "2019-03"}),
+    # a stretch of a year keeps the year, whatever comes before the stretch
+    (FRIDAY, "Losses will last through at least the first two quarters of 2020.", {"2020": "2020"}),
     # a range is not a stretch
     (FRIDAY, "He worked there from 1990 to 1995.", {"1990 to 1995": "1990"}),
     # a month quarter is what the document reports: `a year earlier` is that quarter, a year back

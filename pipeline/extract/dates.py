@@ -739,7 +739,8 @@ def ended_part(part_text: str, granularity: Optional[str], between: str, end: Da
     return periods.part_ending(granularity, end.value)
 
 
-STRETCH_OF = re.compile(rf"^(?:the\s+)?(?:first|last|past|next|final|latest)\s+(?:[\w-]+\s+)?"
+STRETCH_OF = re.compile(rf"^(?:(?:at\s+least|about|nearly|almost|more\s+than|less\s+than|only|just)\s+)?"
+                        rf"(?:the\s+)?(?:first|last|past|next|final|latest)\s+(?:[\w-]+\s+)?"
                         rf"(?:months|weeks|quarters|days|years)\s+of\s+"
                         rf"(?=(?:the\s+)?{YEAR_RX}\b|(?:this|last|next|the)\s+year\b)",
                         re.I)
