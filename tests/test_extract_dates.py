@@ -421,6 +421,21 @@ def test_periods_reports_name(nlp, published, text, expected):
 
 
 @pytest.mark.parametrize("text,expected", [
+    # a day of the month alone is in the story's month, or the one before or after that the verb points to
+    ("Ministers meet again on the 20th.", {"the 20th": "2019-12-20"}),
+    ("Ministers met on the 28th.", {"the 28th": "2019-11-28"}),
+    ("The vote is set for the 3rd.", {"the 3rd": "2020-01-03"}),
+    ("She lives on the 3rd floor and came for the 3rd time.", {}),
+    # a date and a phrase about it that the model made one span
+    ("Shares closed at a record on December 10, the day before the report.", {"December 10": "2019-12-10"}),
+    # a stretch through a month is a length (durations) and its end
+    ("In the 12 months through November, prices rose 2.1%.", {"November": "2019-11"}),
+])
+def test_days_of_the_month_and_stretches(nlp, text, expected):
+    assert _dates_in(nlp, FRIDAY, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
     # what the model leaves untagged or takes for a number, in a policy report's words
     ("Spending rose in FY2023 and will rise again in FY 2024-25.", {"FY2023": "2023", "FY 2024-25": "2024"}),
     ("Revenue grew in Q3 FY24.", {"Q3 FY24": "2024"}),

@@ -342,7 +342,7 @@ def _parse_point(core: str, anchor, prefer, reference: Optional["Reference"] = N
         day = (m["day"] or {"last": "yesterday"}.get((m["which"] or "").lower(), "today")).lower()
         found = _read_with_dateparser(day, anchor, prefer)
         return found and DateValue(found.value, found.granularity, True, fuzzy=(m["part"] or m["part2"] or "night").lower())
-    for relative_rule in (_rule_weekday, _rule_month_day, _rule_time_of_day):
+    for relative_rule in (_rule_weekday, _rule_month_day, _rule_day_of_month, _rule_time_of_day):
         if (found := relative_rule(core, anchor, prefer)) is not None:
             return found
     if m := YEAR_AND_PART.fullmatch(core):  # `the 1988 period` with no quarter to point at: its year
@@ -568,6 +568,31 @@ def _rule_month_day(core: str, anchor: Optional[str], prefer: Optional[str]) -> 
     return DateValue(f"{year:04d}-{month:02d}", "month", is_relative=True)
 
 
+DAY_OF_MONTH = re.compile(r"(?:the\s+)?([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)")
+
+
+def _rule_day_of_month(core: str, anchor: Optional[str], prefer: Optional[str]) -> Optional[DateValue]:
+    """A day of the month alone (`on the 20th`): in the document's month, or the month before or after
+    it that the tense points to (`met on the 28th` written on the 3rd is last month's)."""
+    if not (m := DAY_OF_MONTH.fullmatch(core)):
+        return None
+    parts = periods.anchor_parts(anchor)
+    if len(parts) < 3:
+        return DateValue(None, None, is_relative=True)
+    here, day = dt.date(*parts), int(m[1])
+    candidates = {}
+    for step in (-1, 0, 1):
+        index = parts[0] * 12 + parts[1] - 1 + step
+        try:
+            candidates[index] = dt.date(index // 12, index % 12 + 1, day)
+        except ValueError:
+            continue  # `the 31st` in a 30-day month
+    if not candidates:
+        return None
+    when = candidates[periods.choose({k: (d - here).days for k, d in candidates.items()}, prefer)]
+    return DateValue(when.isoformat(), "day", is_relative=True)
+
+
 @functools.lru_cache(maxsize=None)
 def _parser(base: dt.datetime, prefer: str):
     from dateparser.date import DateDataParser  # imported here: loading its language data takes a moment
@@ -648,7 +673,7 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     # report's `latest period`
     for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD, DEICTIC_DAY, ORDINAL_QUARTER,
                ORDINAL_CENTURY, POINTED_HOLIDAY, NEXT_PART_OF_DAY, PREFIXED_YEAR, LATER_IN_THE_UNIT, FISCAL_TOKEN,
-               PROSE_YEAR_RANGE):
+               PROSE_YEAR_RANGE, DAY_OF_MONTH_AFTER_PREPOSITION):
         for match in rx.finditer(text):
             if not any(s < match.end() and match.start() < e for s, e in spans):
                 spans.append((match.start(), match.end()))
@@ -680,6 +705,13 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
 
 
 BARE_YEAR = re.compile(rf"(?:the\s+)?{YEAR_RX}", re.I)
+# A day of the month the model takes for an ordinal (`set for the 3rd`): after a preposition of time and
+# before no noun (`on the 3rd floor`, `for the 3rd time` are ordinals).
+DAY_OF_MONTH_AFTER_PREPOSITION = re.compile(
+    r"(?:" + "|".join(rf"(?<=\b{word} )" for word in ("on", "by", "until", "till", "since", "before", "after", "from",
+                                                        "for", "to")) + r")"
+    r"the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
+    r"(?!\s+(?:of\s+)?[a-z]|[\w-])", re.I)
 THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 DAY_FIRST = re.compile(rf"(?:{'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|{MONTH_NAME}\.?\s+\d)\b", re.I)
 PART_AFTER_YEAR = re.compile(r"\s*[-\s]?(?:Q[1-4]|H[12])\b")
@@ -748,7 +780,7 @@ STRETCH_OF = re.compile(rf"^(?:(?:at\s+least|about|nearly|almost|more\s+than|les
 
 # A stretch up to a date, as reports write it (`the three months to September`, `the year to March 31`):
 # the date it ends on; the stretch is a length (durations.py).
-STRETCH_TO = re.compile(rf"^(?:the\s+)?(?:[\w-]+\s+)?(?:months|weeks|quarters|days|years|year|quarter|half)\s+to\s+"
+STRETCH_TO = re.compile(rf"^(?:the\s+)?(?:[\w-]+\s+)?(?:months|weeks|quarters|days|years|year|quarter|half)\s+(?:to|through)\s+"
                         rf"(?=(?:{MONTH_NAME})\b|{YEAR_RX}\b)", re.I)
 YEAR_NOUN = re.compile(r"(?:the\s+|its\s+)?(?:fiscal\s+)?year", re.I)
 
@@ -766,11 +798,14 @@ def _split_period(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(start + m.end(), end)]
     if (m := LENGTH_FROM.match(piece)) and durations.is_duration(m[1]):
         return [(start + m.end(), end)]  # `three years from 2024`: a length (durations.py) and when it starts
+    if m := APPOSED_UNIT.search(piece):  # `March 10, the day before the report`: the date, and a phrase about it
+        return [(start, start + m.start()), (start + m.end(), end)]
     if m := YEAR_THEN_DEICTIC.fullmatch(piece):  # `since 1994 this week`: two dates the model made one
         return [(start + m.start(1), start + m.end(1)), (start + m.start(2), end)]
     return [(start, end)]
 
 
+APPOSED_UNIT = re.compile(r",\s+(?=(?:the|a|that)\s+(?:day|week|month|year|night|morning|evening|date)\b)", re.I)
 LENGTH_FROM = re.compile(rf"(.+?)\s+(?:from|starting|beginning)\s+(?:in\s+)?(?=(?:{MONTH_NAME})\b|{YEAR_RX}\b)", re.I)
 YEAR_THEN_DEICTIC = re.compile(rf"({YEAR_RX})\s+((?:this|last|next)\s+(?:week|month|year|quarter)|today|yesterday"
                                r"|tomorrow)", re.I)
