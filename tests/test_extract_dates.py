@@ -581,6 +581,15 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
                      "The previous day": "2000-03-08", "June 1999": "1999-06", "the following month": "1999-07"}, found
 
 
+def test_the_year_before_steps_back_from_the_latest_named(nlp):
+    """`the year before` at a clause's end is one year back from the latest year named; `the day before
+    the vote` is next to the vote, which names no date."""
+    found = _dates_in(nlp, "September 7, 1998", (
+        "Revenue dropped to $300 million last year, down from $450 million the year before. "
+        "He was last seen Nov. 3, the day before authorities issued a warrant."))
+    assert found == {"last year": "1997", "the year before": "1996", "Nov. 3": "1997-11-03"}, found
+
+
 @pytest.mark.parametrize("published,text,expected", [
     # `the year` nothing names is the story's year; `this year's` keeps its `this` though spaCy drops it
     ("October 3, 2005", "For the year, the chain expects sales to rise 4%.", {"the year": "2005"}),

@@ -880,6 +880,8 @@ STRETCH_BEFORE = re.compile(r"\b(?:throughout|across|all)\s+$", re.I)
 DURATION_BEFORE = re.compile(r"\b(?:over|within|in|during|for|throughout|across|into)\s+(?:the\s+)?$", re.I)
 
 
+UNIT_BEFORE_AFTER = re.compile(r"the\s+(?:year|month|day|night)\s+(?:before|after)", re.I)
+CLAUSE_END = re.compile(r"\s*(?:[.,;:!?)\"”’'—–]|-- |$)")
 BARE_NUMBERS = re.compile(r"(?:about\s+|some\s+)?\d{4}(?:\s*[-–/]\s*\d{2,4})?")
 GENERIC_OF_BEFORE = re.compile(r"\b[a-z]+\s+of\s+$")
 # What happens or appears on one day, so that `today's` before it is that day: `today's vote`, `today's editions`.
@@ -923,6 +925,8 @@ def is_not_a_date_here(text: str, start: int, end: int) -> bool:
         return True
     if span == "today" and re.match(r"['’]s\b", text[end:end + 3]) and not DATED_THING_AFTER.match(text, end):
         return True  # `today's world`, `today's youth`: the present; `today's vote`, `today's editions`: the day
+    if UNIT_BEFORE_AFTER.fullmatch(span) and not CLAUSE_END.match(text, end):
+        return True  # `the day before the vote`: a day next to an event, not to the latest date named
     if BARE_NUMBERS.fullmatch(span) and COUNT_NOUNS.match(text[end:end + 24]):
         return True  # `1500-2000 words`, `1900 people`: a count, not years
     if span in ("today", "tomorrow") and GENERIC_OF_BEFORE.search(text[max(0, start - 24):start]):

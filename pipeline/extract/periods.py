@@ -109,9 +109,11 @@ THAT_RX = re.compile(r"(?:(?:earlier|later)\s+)?(?:that|the\s+same|that\s+same)\
 
 # `the following year`, `the previous day`: one step on from (back from) the latest the document named
 # (`the next day`, `the next morning`: the day after; a part of the day is noted, as in `Friday night`)
+# (`the year before`, `the day after`, at the end of a clause: dates.is_not_a_date_here leaves the ones
+# before an event, `the day before the vote`, to it)
 NEXT_TO_RX = re.compile(r"(?:the\s+)?(?P<step>following|previous|preceding)\s+(?P<unit>year|month|day|morning|afternoon"
-                        r"|evening|night)|(?:the\s+)?(?P<next>next)\s+(?P<unit2>day|morning|afternoon|evening|night)",
-                        re.I)
+                        r"|evening|night)|(?:the\s+)?(?P<next>next)\s+(?P<unit2>day|morning|afternoon|evening|night)"
+                        r"|(?:the\s+)?(?P<unit3>year|month|day|night)\s+(?P<step3>before|after)", re.I)
 
 
 def _step(value: str, unit: str, steps: int) -> Optional[str]:
@@ -151,17 +153,20 @@ def _read_weekday_next_to(core: str, parts: list[int], reference: Optional[Refer
     return (day.isoformat(), "day", True, None, None)
 
 
-def _read_that(core: str, reference: Optional[Reference]):
+def _read_that(core: str, reference: Optional[Reference], parts: Optional[list[int]] = None):
     if m := THAT_RX.fullmatch(core):
         unit, steps = m[1].lower(), 0
     elif m := NEXT_TO_RX.fullmatch(core):
-        unit = (m["unit"] or m["unit2"]).lower()
-        steps = 1 if (m["step"] or m["next"]).lower() in ("following", "next") else -1
+        unit = (m["unit"] or m["unit2"] or m["unit3"]).lower()
+        steps = 1 if (m["step"] or m["next"] or m["step3"]).lower() in ("following", "next", "after") else -1
     else:
         return None
     part = unit if unit not in ("year", "month", "day") else None
     unit = "day" if part else unit
     value = getattr(reference, unit, None) if reference is not None else None
+    if value is None and m.re is NEXT_TO_RX and m["unit3"] and len(parts or ()) >= ("year", "month", "day").index(unit) + 1:
+        # `the year before` with no year named yet: the one before the document's
+        value = "-".join(f"{p:02d}" for p in parts[:("year", "month", "day").index(unit) + 1])
     value = value and _step(value, unit, steps)
     return (value, unit if value else None, True, None, part)
 
@@ -523,6 +528,8 @@ def read_period(core: str, anchor: Optional[str], prefer: Optional[str] = None,
                 reference: Optional[Reference] = None):
     """The value of a relative period (see the module's docstring); None when `core` is not one."""
     parts = anchor_parts(anchor)
+    if (m := NEXT_TO_RX.fullmatch(core)) and m["unit3"]:  # `the year before`, not the modifier `year-before`
+        return _read_that(core, reference, parts)
     for found in (_read_part(core, parts, prefer, reference), _read_month_quarter(core, parts, prefer),
                   _read_season(core, parts, prefer),
                   _read_weekend(core, parts, prefer), _read_named_month(core, parts), _read_fiscal(core, parts),
