@@ -36,6 +36,7 @@ PUB = "2019-12-20"  # a Friday: the publication date documents give as their anc
     ("June–August 2023", None, ("2023-06", "month", False, "2023-08", None)),
     ("April–June 2009", None, ("2009-04", "month", False, "2009-06", None)),
     ("19–21 December 2019", None, ("2019-12-19", "day", False, "2019-12-21", None)),
+    ("3 to 14 April", PUB, ("2019-04-03", "day", True, "2019-04-14", None)),
     ("December 19–21, 2019", None, ("2019-12-19", "day", False, "2019-12-21", None)),
     ("December 2019 to March 2020", None, ("2019-12", "month", False, "2020-03", None)),
     ("the 1980s through the mid-2010s", None, ("198", "decade", False, "201", "mid")),
@@ -413,6 +414,12 @@ def test_earlier_or_later_in_the_day(nlp, published, text, date, expected):
       "A year earlier": "2018-01"}),
     ("February 10, 2020", "The retailer earned $5 million in the quarter ended Jan. 2.",
      {"the quarter": "2019-10", "Jan. 2": "2020-01-02"}),
+    # the same quarter of a year named: the quarter reported, in that year (or the year, none reported)
+    (FRIDAY, "Data for Q1 2019 show a 2.3% rise on the same quarter of 2018.",
+     {"Q1 2019": "2019-01", "the same quarter of 2018": "2018-01"}),
+    ("June 5, 2023", "Profit in the third quarter of 2022 rose, and in the same period of 2021 it fell.",
+     {"the third quarter of 2022": "2022-07", "the same period of 2021": "2021-07"}),
+    (FRIDAY, "The same quarter of 2018 was weak.", {"The same quarter of 2018": "2018"}),
     # a numbered one keeps the company's number
     (FRIDAY, "Profit rose in the fourth quarter ended Sept. 30.", {"the fourth quarter": "2019-10", "Sept. 30": "2019-09-30"}),
 ])

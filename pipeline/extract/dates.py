@@ -312,6 +312,9 @@ def _parse_range(core: str, anchor, prefer) -> Optional[DateValue]:
     end = _parse_point(right, anchor, prefer)
     if end is None or end.value is None or end.value_end:
         return None
+    if re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?", left) and not re.search(YEAR_RX, right) \
+            and (month := re.search(MONTH_RX, right, re.I)):
+        left = f"{left} {month[0]}"  # `3 to 14 April`: the days of one month
     if not re.search(YEAR_RX, left) and (year := re.search(YEAR_RX, right)):
         left = f"{left} {year[0]}"  # June–August 2023, 19–21 December 2019
         if re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)? \d{4}", left) and (month := re.search(MONTH_RX, right, re.I)):
@@ -691,6 +694,10 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
         elif WEEKDAY_ALONE.fullmatch(text, start, end) \
                 and (before := STEP_BEFORE.search(text, max(0, start - 24), start)):
             spans[i] = (before.start(), end)  # `The following Monday`: spaCy leaves the pointer out
+        elif PART_END.search(text, start, end) and (after := OF_YEAR_AFTER.match(text, end)):
+            # `the third quarter of 2022`, `the same period of 2021`: spaCy stops before (or at) `of`, or
+            # takes the year for a number
+            spans[i] = (start, after.end())
         elif YEAR_AT_END.search(text, start, end) and (after := PART_AFTER_YEAR.match(text, end)):
             spans[i] = (start, after.end())  # `2022 Q4`: spaCy's DATE is `2022`
         elif YEAR_AT_END.search(text, start, end) and (after := YEAR_AFTER_CONNECTOR.match(text, end)) \
@@ -701,9 +708,16 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
         elif (BARE_UNIT.fullmatch(text, start, end) or periods.HOLIDAY_RX.fullmatch(text, start, end)) \
                 and (before := DEICTIC_BEFORE.search(text, max(0, start - 8), start)):
             spans[i] = (before.start(), end)  # `this year's election`, `last Thanksgiving`: spaCy leaves `this` out
-    return sorted(spans)
+    return _drop_covered(sorted(spans))
 
 
+def _drop_covered(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans, less those inside another (a year a span was extended over: `of 2021`)."""
+    return [(s, e) for s, e in spans if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2 in spans)]
+
+
+PART_END = re.compile(r"\b(?:quarter|half|period)(?:\s+of)?$", re.I)
+OF_YEAR_AFTER = re.compile(rf"(?:\s+of)?\s+{YEAR_RX}\b(?![\d,.]\d|\s*%)", re.I)
 BARE_YEAR = re.compile(rf"(?:the\s+)?{YEAR_RX}", re.I)
 # A day of the month the model takes for an ordinal (`set for the 3rd`): after a preposition of time and
 # before no noun (`on the 3rd floor`, `for the 3rd time` are ordinals).

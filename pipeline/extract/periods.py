@@ -71,6 +71,7 @@ YEAR_BACK_AFTER = re.compile(r"\s+(?:a\s+year\s+(?:ago|earlier|before)|(?:of\s+)
 # The year a part is of, named from the document's date: `the first quarter of this year`, `of next year`,
 # `of the year` (nothing names another: the document's own, as `the year` is: dates.THE_YEAR_END).
 YEAR_OF_AFTER = re.compile(r"\s+of\s+(this|next|the|the\s+current)\s+year$", re.I)
+OF_NAMED_YEAR = re.compile(rf"\s+of\s+({YEAR_RX})$")
 STEP = {"this": 0, "current": 0, "last": -1, "past": -1, "previous": -1, "prior": -1, "latest": -1, "next": 1,
         "coming": 1}
 
@@ -245,13 +246,16 @@ def _read_part(core: str, parts: list[int], prefer, reference: Optional[Referenc
     core = FISCAL_JOINED.sub("fiscal ", core)  # `the fiscal-first quarter`
     after = YEAR_BACK_AFTER.search(core)
     of_year = None if after else YEAR_OF_AFTER.search(core)  # `the first quarter of the year`
-    m = PART_RX.fullmatch(core[:(after or of_year).start()] if after or of_year else core)
+    of_named = None if after or of_year else OF_NAMED_YEAR.search(core)  # `the same quarter of 2022`
+    cut = after or of_year or of_named
+    m = PART_RX.fullmatch(core[:cut.start()] if cut else core)
     if not m:
         return None
     unit, ordinal = m["unit"].lower(), (m["n"] or "").lower()
     pre = re.sub(r"\s+", " ", m["pre"].lower()).strip()
     words = pre.split()
-    year = next((int(w[:4]) for w in words if re.fullmatch(rf"{YEAR_RX}(?:['’]s)?", w)), None)
+    year = int(of_named[1]) if of_named else \
+        next((int(w[:4]) for w in words if re.fullmatch(rf"{YEAR_RX}(?:['’]s)?", w)), None)
     owner = re.search(r"\b(this|next|last) year['’]s\b", pre)  # `this year's third quarter`
     if of_year and not ordinal:
         return None  # `the quarter of the year` names no quarter
@@ -291,6 +295,8 @@ def _read_part(core: str, parts: list[int], prefer, reference: Optional[Referenc
         here = parts[0] * per_year + (parts[1] - 1) // PART_SIZE[unit]
         offsets = {y: (y * per_year + n - 1) - here for y in (parts[0] - 1, parts[0], parts[0] + 1)}
         return _part_value(unit, choose(offsets, prefer, PART_WEIGHT), n)
+    if of_named and not (reference and reference.part):
+        return (f"{year:04d}", "year", False, None, None)  # `the same quarter of 2022`, none named: its year
     if year is not None and not (reference and reference.part):
         return None  # `the 1988 period` with no quarter to point at: the year rule reads `1988`
     if reference is not None and reference.part is not None and reference.part[0] == unit and not steps:
