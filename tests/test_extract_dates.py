@@ -433,6 +433,9 @@ def test_periods_reports_name(nlp, published, text, expected):
     ("Ministers met on the 28th.", {"the 28th": "2019-11-28"}),
     ("The vote is set for the 3rd.", {"the 3rd": "2020-01-03"}),
     ("She lives on the 3rd floor and came for the 3rd time.", {}),
+    # a season the model leaves untagged; a fall of something is no season
+    ("The talks broke down in the fall.", {"the fall": "2019"}),
+    ("After the fall of the Berlin Wall, analysts blamed the fall in oil prices.", {}),
     # a date and a phrase about it that the model made one span
     ("Shares closed at a record on December 10, the day before the report.", {"December 10": "2019-12-10"}),
     # a stretch through a month is a length (durations) and its end

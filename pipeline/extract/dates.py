@@ -676,7 +676,7 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     # report's `latest period`
     for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD, DEICTIC_DAY, ORDINAL_QUARTER,
                ORDINAL_CENTURY, POINTED_HOLIDAY, NEXT_PART_OF_DAY, PREFIXED_YEAR, LATER_IN_THE_UNIT, FISCAL_TOKEN,
-               PROSE_YEAR_RANGE, DAY_OF_MONTH_AFTER_PREPOSITION):
+               PROSE_YEAR_RANGE, DAY_OF_MONTH_AFTER_PREPOSITION, SEASON_AFTER_PREPOSITION):
         for match in rx.finditer(text):
             if not any(s < match.end() and match.start() < e for s, e in spans):
                 spans.append((match.start(), match.end()))
@@ -721,11 +721,20 @@ OF_YEAR_AFTER = re.compile(rf"(?:\s+of)?\s+{YEAR_RX}\b(?![\d,.]\d|\s*%)", re.I)
 BARE_YEAR = re.compile(rf"(?:the\s+)?{YEAR_RX}", re.I)
 # A day of the month the model takes for an ordinal (`set for the 3rd`): after a preposition of time and
 # before no noun (`on the 3rd floor`, `for the 3rd time` are ordinals).
+def _after_one_of(*words: str) -> str:
+    """A look-behind for any of `words` and a space (Python's look-behinds are fixed-width: one each)."""
+    return "(?:" + "|".join(rf"(?<=\b{word} )" for word in words) + ")"
+
+
 DAY_OF_MONTH_AFTER_PREPOSITION = re.compile(
-    r"(?:" + "|".join(rf"(?<=\b{word} )" for word in ("on", "by", "until", "till", "since", "before", "after", "from",
-                                                        "for", "to")) + r")"
-    r"the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b"
-    r"(?!\s+(?:of\s+)?[a-z]|[\w-])", re.I)
+    _after_one_of("on", "by", "until", "till", "since", "before", "after", "from", "for", "to")
+    + r"the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z]|[\w-])", re.I)
+# A season the model leaves untagged (`broke down in the fall`), not a fall or a spring of something
+# (`the fall of the Wall`, `the fall in prices`; `the fall of 1998` is the season).
+SEASON_AFTER_PREPOSITION = re.compile(
+    _after_one_of("in", "during", "by", "until", "since", "through", "over")  # `after the fall`: an event
+    + rf"the\s+(?:spring|summer|autumn|fall|winter)\b(?![-\w]|\s+(?:in|to|from)\b|\s+of\s+(?!{YEAR_RX}\b))",
+    re.I)
 THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 DAY_FIRST = re.compile(rf"(?:{'|'.join(WEEKDAYS)}|today|tomorrow|yesterday|{MONTH_NAME}\.?\s+\d)\b", re.I)
 PART_AFTER_YEAR = re.compile(r"\s*[-\s]?(?:Q[1-4]|H[12])\b")
