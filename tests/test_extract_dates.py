@@ -259,6 +259,10 @@ def test_the_signal_before_a_date_is_noted_not_spanned(text, span, signal, fuzzy
     ("He said Tuesday. Today he left.", "Today", False),
     ('"Today, we vote," he said.', "Today", False),
     ("Officials met this week.", "this week", False),
+    # a number after a label is the label's
+    ("See Figure 2020-3 for details.", "2020-3", True),
+    ("Section 1983 of the act applies.", "1983", True),
+    ("Regulation (EU) 2016/679 applies.", "2016/679", True),
 ])
 def test_context_decides(text, span, expected):
     """What the span alone cannot tell: a duration after `over the`, `today's` meaning the present."""
@@ -433,6 +437,8 @@ def test_periods_reports_name(nlp, published, text, expected):
     ("Ministers met on the 28th.", {"the 28th": "2019-11-28"}),
     ("The vote is set for the 3rd.", {"the 3rd": "2020-01-03"}),
     ("She lives on the 3rd floor and came for the 3rd time.", {}),
+    # a quarter written short after a preposition
+    ("Interest was 5.25% in Q3 and the 10-year yield hit 4%.", {"Q3": "2019-07"}),
     # a season the model leaves untagged; a fall of something is no season
     ("The talks broke down in the fall.", {"the fall": "2019"}),
     ("After the fall of the Berlin Wall, analysts blamed the fall in oil prices.", {}),

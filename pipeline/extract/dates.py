@@ -676,7 +676,8 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
     # report's `latest period`
     for rx in (EXPLICIT_DATE, MONTH_DAY_RX, CAPITALISED_WEEKDAY, LATEST_PERIOD, DEICTIC_DAY, ORDINAL_QUARTER,
                ORDINAL_CENTURY, POINTED_HOLIDAY, NEXT_PART_OF_DAY, PREFIXED_YEAR, LATER_IN_THE_UNIT, FISCAL_TOKEN,
-               PROSE_YEAR_RANGE, DAY_OF_MONTH_AFTER_PREPOSITION, SEASON_AFTER_PREPOSITION):
+               PROSE_YEAR_RANGE, DAY_OF_MONTH_AFTER_PREPOSITION, SEASON_AFTER_PREPOSITION,
+               BARE_PART_AFTER_PREPOSITION):
         for match in rx.finditer(text):
             if not any(s < match.end() and match.start() < e for s, e in spans):
                 spans.append((match.start(), match.end()))
@@ -729,6 +730,10 @@ def _after_one_of(*words: str) -> str:
 DAY_OF_MONTH_AFTER_PREPOSITION = re.compile(
     _after_one_of("on", "by", "until", "till", "since", "before", "after", "from", "for", "to")
     + r"the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z]|[\w-])", re.I)
+# A quarter or half written short that the model leaves untagged (`5.25% in Q4`), after a preposition of time.
+BARE_PART_AFTER_PREPOSITION = re.compile(
+    _after_one_of("in", "during", "by", "until", "since", "through", "for", "from", "to")
+    + r"(?-i:[QH])(?:[1-4](?<!H[34]))(?![\w-])", re.I)
 # A season the model leaves untagged (`broke down in the fall`), not a fall or a spring of something
 # (`the fall of the Wall`, `the fall in prices`; `the fall of 1998` is the season).
 SEASON_AFTER_PREPOSITION = re.compile(
@@ -903,6 +908,8 @@ STRETCH_BEFORE = re.compile(r"\b(?:throughout|across|all)\s+$", re.I)
 DURATION_BEFORE = re.compile(r"\b(?:over|within|in|during|for|throughout|across|into)\s+(?:the\s+)?$", re.I)
 
 
+LABEL_BEFORE = re.compile(r"\b(?:Figure|Fig\.|Table|Section|Chapter|Annex|Appendix|Box|Article|Art\.|No\.|Nos\."
+                          r"|Number|Regulation(?:\s+\(\w+\))?|Directive(?:\s+\(\w+\))?|Resolution|Case|Docket)\s+$")
 UNIT_BEFORE_AFTER = re.compile(r"the\s+(?:year|month|day|night)\s+(?:before|after)", re.I)
 CLAUSE_END = re.compile(r"\s*(?:[.,;:!?)\"”’'—–]|-- |$)")
 BARE_NUMBERS = re.compile(r"(?:about\s+|some\s+)?\d{4}(?:\s*[-–/]\s*\d{2,4})?")
@@ -950,6 +957,8 @@ def is_not_a_date_here(text: str, start: int, end: int) -> bool:
         return True  # `today's world`, `today's youth`: the present; `today's vote`, `today's editions`: the day
     if UNIT_BEFORE_AFTER.fullmatch(span) and not CLAUSE_END.match(text, end):
         return True  # `the day before the vote`: a day next to an event, not to the latest date named
+    if LABEL_BEFORE.search(text, max(0, start - 24), start):
+        return True  # `Figure 2020-3`, `Section 1983`, `Regulation (EU) 2016/679`: a label, not a date
     if BARE_NUMBERS.fullmatch(span) and COUNT_NOUNS.match(text[end:end + 24]):
         return True  # `1500-2000 words`, `1900 people`: a count, not years
     if span in ("today", "tomorrow") and GENERIC_OF_BEFORE.search(text[max(0, start - 24):start]):
