@@ -597,6 +597,13 @@ def test_the_following_year_steps_on_from_the_latest_named(nlp):
                      "The previous day": "2000-03-08", "June 1999": "1999-06", "the following month": "1999-07"}, found
 
 
+def test_earlier_counts_from_the_day_named_and_ago_from_the_story(nlp):
+    found = _dates_in(nlp, "Monday, October 30, 1989", (
+        "The index closed at 2645.08 on Oct. 27, down from 2659.22 a week earlier. "
+        "It had peaked three weeks ago."))
+    assert found == {"Oct. 27": "1989-10-27", "a week earlier": "1989-W42", "three weeks ago": "1989-W41"}, found
+
+
 def test_the_year_before_steps_back_from_the_latest_named(nlp):
     """`the year before` at a clause's end is one year back from the latest year named; `the day before
     the vote` is next to the vote, which names no date."""

@@ -411,6 +411,12 @@ def _read_offset(core: str, parts: list[int], reference: Optional[Reference]):
         kind, year, part = reference.part
         return _part_value(kind, year - 1, part)  # a quarterly report's `a year earlier`: that quarter
     need = {"year": 1, "decade": 1, "quarter": 2, "month": 2, "week": 3, "day": 3}[unit]
+    if m and m["dir"].lower() != "ago" and reference is not None and unit in ("month", "week", "day"):
+        # `earlier` and `before` count from the time the text speaks of (`closed at 2645 on Oct. 27, down from
+        # 2659 a week earlier`: the week before Oct. 27); `ago` from the document's date
+        named = reference.day if unit in ("week", "day") else reference.month or reference.day
+        if named:
+            parts = [int(p) for p in named.split("-")]
     if len(parts) < need:
         return (None, None, True, None, None)
     if unit in ("year", "decade"):
