@@ -437,6 +437,13 @@ def test_periods_reports_name(nlp, published, text, expected):
     ("Ministers met on the 28th.", {"the 28th": "2019-11-28"}),
     ("The vote is set for the 3rd.", {"the 3rd": "2020-01-03"}),
     ("She lives on the 3rd floor and came for the 3rd time.", {}),
+    # days of one month the model leaves out of the month's span; a stretch to a day; a length from today
+    ("Submissions are open 1–30 November 2019.", {"1–30 November 2019": "2019-11-01"}),
+    ("In the week to 28 May, cases rose 5%.", {"28 May": "2019-05-28"}),
+    ("Two weeks from today, the results will be published.", {"Two weeks from today": "2020-W01"}),
+    # a tax or financial year is the year, the kind noted
+    ("The law applies from the 2020/21 tax year.", {"2020/21 tax year": "2020"}),
+    ("The fund will close at the end of this financial year.", {"this financial year": "2019"}),
     # a quarter written short after a preposition
     ("Interest was 5.25% in Q3 and the 10-year yield hit 4%.", {"Q3": "2019-07"}),
     # a season the model leaves untagged; a fall of something is no season

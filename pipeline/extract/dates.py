@@ -87,7 +87,7 @@ FUZZY_RX = re.compile(r"^(?:(?:" + "|".join(re.escape(w) for w in FUZZY_WORDS if
                       r"|(?:pre|post|end|start)-(?=\d))", re.I)
 SEASON_WORD = re.compile(r"\b(?:spring|summer|autumn|fall|winter)\b", re.I)
 # Trailing words that name a kind of year (`the 2023–24 academic year`): kept as a note.
-YEAR_KIND_RX = re.compile(r"(?<=\d)\s+(academic|fiscal|financial|school|calendar|budget)\s+year$", re.I)
+YEAR_KIND_RX = re.compile(r"(?<=\d)\s+(academic|fiscal|financial|school|calendar|budget|tax)\s+year$", re.I)
 OPEN_OFFSET = re.compile(r"(?:(?:just|only|a\s+few|few|several|many|some)\s+)?(?:years|months|weeks|days|decades)"
                          r"\s+(?:ago|earlier|before|later)", re.I)
 THE_YEAR_END = re.compile(r"\bthe\s+(?:(full|whole|entire|calendar|fiscal)\s+)?year$", re.I)
@@ -257,7 +257,7 @@ def signal_before(text: str, start: int) -> Optional[str]:
 # Bounds of more than a word: noted in `fuzzy` like `by`, and left out of the span (TimeML's signals).
 PHRASE_BOUNDS = {"as early as", "as soon as", "as late as", "no later than"}
 PHRASE_SIGNAL_BEFORE = re.compile(r"\b(?:as\s+(?:early|soon|late)\s+as|no\s+later\s+than)\s+$", re.I)
-STRETCH_BEFORE_TO = re.compile(r"\b(?:months|weeks|quarters|days|years|year|quarter|half)\s+to\s+$", re.I)
+STRETCH_BEFORE_TO = re.compile(r"\b(?:months|weeks|quarters|days|years|year|quarter|half|week|month)\s+to\s+$", re.I)
 
 
 def _split_fuzzy(raw: str) -> tuple[str, Optional[str]]:
@@ -699,6 +699,10 @@ def iter_date_spans(doc: Doc) -> list[tuple[int, int]]:
             # `the third quarter of 2022`, `the same period of 2021`: spaCy stops before (or at) `of`, or
             # takes the year for a number
             spans[i] = (start, after.end())
+        elif (after := FROM_NOW_AFTER.match(text, end)) and durations.is_duration(text[start:end]):
+            spans[i] = (start, after.end())  # `two weeks from today`: spaCy makes the length and `today` two DATEs
+        elif MONTH_FIRST.match(text, start, end) and (before := DAYS_BEFORE_MONTH.search(text, max(0, start - 16), start)):
+            spans[i] = (before.start(), end)  # `1–30 September 2023`: spaCy's DATE starts at the month
         elif YEAR_AT_END.search(text, start, end) and (after := PART_AFTER_YEAR.match(text, end)):
             spans[i] = (start, after.end())  # `2022 Q4`: spaCy's DATE is `2022`
         elif YEAR_AT_END.search(text, start, end) and (after := YEAR_AFTER_CONNECTOR.match(text, end)) \
@@ -717,6 +721,10 @@ def _drop_covered(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2 in spans)]
 
 
+FROM_NOW_AFTER = re.compile(r"\s+from\s+(?:today|now)\b", re.I)
+MONTH_FIRST = re.compile(rf"{MONTH_NAME}\b", re.I)
+DAYS_BEFORE_MONTH = re.compile(r"(?<![\w.,/-])(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?:\s*[-–—]\s*|\s+(?:to|and)\s+)"
+                               r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+$")
 PART_END = re.compile(r"\b(?:quarter|half|period)(?:\s+of)?$", re.I)
 OF_YEAR_AFTER = re.compile(rf"(?:\s+of)?\s+{YEAR_RX}\b(?![\d,.]\d|\s*%)", re.I)
 BARE_YEAR = re.compile(rf"(?:the\s+)?{YEAR_RX}", re.I)
@@ -808,8 +816,8 @@ STRETCH_OF = re.compile(rf"^(?:(?:at\s+least|about|nearly|almost|more\s+than|les
 
 # A stretch up to a date, as reports write it (`the three months to September`, `the year to March 31`):
 # the date it ends on; the stretch is a length (durations.py).
-STRETCH_TO = re.compile(rf"^(?:the\s+)?(?:[\w-]+\s+)?(?:months|weeks|quarters|days|years|year|quarter|half)\s+(?:to|through)\s+"
-                        rf"(?=(?:{MONTH_NAME})\b|{YEAR_RX}\b)", re.I)
+STRETCH_TO = re.compile(rf"^(?:the\s+)?(?:[\w-]+\s+)?(?:months|weeks|quarters|days|years|year|quarter|half|week|month)"
+                        rf"\s+(?:to|through)\s+(?=(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTH_NAME})\b|{YEAR_RX}\b)", re.I)
 YEAR_NOUN = re.compile(r"(?:the\s+|its\s+)?(?:fiscal\s+)?year", re.I)
 
 

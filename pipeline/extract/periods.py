@@ -56,11 +56,12 @@ NAMED_MONTH_RX = re.compile(
     rf"(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?"
     rf"|(?P<m2>{MONTH_NAME})\.?(?:\s+of)?\s+(?P<when>this|last|next)\s+year)", re.I)
 CURRENT_YEAR_RX = re.compile(r"(?:the\s+)?current\s+year", re.I)
-FISCAL_RX = re.compile(r"(?:the\s+)?(?P<which>current|this|last|next|coming|past|previous|prior|latest)\s+fiscal(?:\s+year)?"
-                       r"|fiscal\s+(?P<which2>this|last|next)\s+year", re.I)
+FISCAL_RX = re.compile(r"(?:the\s+)?(?P<which>current|this|last|next|coming|past|previous|prior|latest)\s+(?:fiscal"
+                       r"(?:\s+year)?|financial\s+year)|(?:fiscal|financial)\s+(?P<which2>this|last|next)\s+year", re.I)
 OFFSET_RX = re.compile(
     r"(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty"
-    r"|a\s+couple\s+of|\d+)\s+(?P<unit>year|month|week|day|decade|quarter)s?(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|before)",
+    r"|a\s+couple\s+of|\d+)\s+(?P<unit>year|month|week|day|decade|quarter)s?(?:\s+or\s+so)?\s+"
+    r"(?P<dir>ago|earlier|before|from\s+(?:now|today)|hence)",
     re.I)
 YEAR_AGO_RX = re.compile(r"(?:the\s+)?(?:year[-\s]ago|year[-\s]earlier|prior[-\s]year|year[-\s]before)", re.I)
 NAMES_PART = re.compile(r"\b(?:first|second|third|fourth|final|1st|2nd|3rd|4th|Q[1-4]|H[12]|latest|current"
@@ -407,11 +408,14 @@ def _read_offset(core: str, parts: list[int], reference: Optional[Reference]):
         return None
     if n is None:
         return None
-    if unit == "year" and n == 1 and reference is not None and reference.part is not None:
+    direction = re.sub(r"\s+", " ", m["dir"].lower()) if m else "ago"
+    if direction.startswith("from") or direction == "hence":
+        n = -n  # `two weeks from today`, `a year hence`: forward from the document's date
+    elif unit == "year" and n == 1 and reference is not None and reference.part is not None:
         kind, year, part = reference.part
         return _part_value(kind, year - 1, part)  # a quarterly report's `a year earlier`: that quarter
     need = {"year": 1, "decade": 1, "quarter": 2, "month": 2, "week": 3, "day": 3}[unit]
-    if m and m["dir"].lower() != "ago" and reference is not None and unit in ("month", "week", "day"):
+    if direction in ("earlier", "before") and reference is not None and unit in ("month", "week", "day"):
         # `earlier` and `before` count from the time the text speaks of (`closed at 2645 on Oct. 27, down from
         # 2659 a week earlier`: the week before Oct. 27); `ago` from the document's date
         named = reference.day if unit in ("week", "day") else reference.month or reference.day
