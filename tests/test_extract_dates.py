@@ -4,7 +4,8 @@ Expected rows are (value, granularity, is_relative, value_end, fuzzy).
 """
 import pytest
 
-from pipeline.extract.dates import is_not_a_date_here, iter_rule_dates, parse_date, signal_before, trim_span
+from pipeline.extract.date_spans import is_not_a_date_here, iter_rule_dates, trim_span
+from pipeline.extract.dates import parse_date, signal_before
 
 PUB = "2019-12-20"  # a Friday: the publication date documents give as their anchor
 
@@ -692,7 +693,7 @@ def test_the_year_and_the_season_of_the_story(nlp, published, text, expected):
     ("the previous Friday", [["previous Friday"]]),
 ])
 def test_pieces_of_a_span_without_a_value(text, expected):
-    from pipeline.extract.dates import iter_pieces
+    from pipeline.extract.date_spans import iter_pieces
 
     assert [[text[s:e] for s, e in pieces] for pieces in iter_pieces(text, 0, len(text))] == expected
 
@@ -723,7 +724,7 @@ def test_a_quarterly_report_points_back_at_its_quarter(nlp):
 ])
 def test_deictic_days_the_model_leaves_untagged_are_found(nlp, text, expected):
     """`today`, `yesterday`, `tomorrow`, `tonight` are dates even in a parse whose entities missed them."""
-    from pipeline.extract.dates import iter_date_spans
+    from pipeline.extract.date_spans import iter_date_spans
 
     doc = nlp(text)
     doc.ents = [e for e in doc.ents if e.label_ not in ("DATE", "TIME")]  # as when the model misses them

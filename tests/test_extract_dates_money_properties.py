@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.build import run as build
-from pipeline.extract.dates import iter_rule_dates, parse_date
+from pipeline.extract.date_spans import iter_rule_dates
+from pipeline.extract.dates import parse_date
 from pipeline.extract.money import iter_money, parse_number
 from pipeline.types import Page, RawDocument
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.clean import document as clean
-from pipeline.extract import dates, money, percentages
+from pipeline.extract import date_spans, dates, money, percentages
 from pipeline.types import Page, RawDocument
 
 PIECES = ["¹", "²³", "⁴⁵", "\ufffd", "-\n", "–\n", "—", "-", "\n", "\n\n", "\f", "\t", " ", "\u00a0", "\u2009",
@@ -108,9 +108,9 @@ def test_percentage_spans_are_their_text(text):
 @SETTINGS
 @given(TEXTS)
 def test_rule_dates_and_trimmed_spans_stay_inside(text):
-    for start, end, _ in dates.iter_rule_dates(text):
+    for start, end, _ in date_spans.iter_rule_dates(text):
         assert 0 <= start < end <= len(text)
-        s, e = dates.trim_span(text, start, end)
+        s, e = date_spans.trim_span(text, start, end)
         assert start <= s <= e <= end
-        dates.is_not_a_date_here(text, s, e)
+        date_spans.is_not_a_date_here(text, s, e)
         dates.parse_date(text[s:e], "2020-05-01")

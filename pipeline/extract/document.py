@@ -15,7 +15,7 @@ import re
 from .claims import rules as claim_rules
 from .claims.checkworthy import CheckworthinessModel
 from .claims import speakers as speaker_rules
-from . import dates, durations, entities, money, notes, percentages, tense
+from . import date_spans, dates, durations, entities, money, notes, percentages, tense
 from ..types import Claim, CleanDocument, DateRow, DocResult, DurationRow, Mention, Sentence, Source
 
 # Paragraph kinds whose text goes through spaCy (the rest is classified away or parsed by rules).
@@ -163,7 +163,7 @@ def _extract_dates(result: DocResult, doc, doc_text: str, base: int, sentence_of
     """Dates in one prose paragraph; a relative one is read in the tense of the verb that governs it
     (`will meet Thursday`, `said Thursday`: tense.py) and after the signal word before it (`until`)."""
     def read(start: int, end: int):
-        if dates.is_not_a_date_here(doc_text, start, end):
+        if date_spans.is_not_a_date_here(doc_text, start, end):
             return None
         when, signal = None, dates.signal_before(doc_text, start)
         if anchor:  # the tense matters only where there is a date to resolve against
@@ -175,12 +175,12 @@ def _extract_dates(result: DocResult, doc, doc_text: str, base: int, sentence_of
         return dates.parse_date(doc_text[start:end], anchor, when, signal, reference)
 
     previous = None  # the row before, for `the quarter ended Sept. 30`
-    for start, end in dates.iter_date_spans(doc):
-        start, end = dates.trim_span(doc_text, start, end)
+    for start, end in date_spans.iter_date_spans(doc):
+        start, end = date_spans.trim_span(doc_text, start, end)
         found = [(start, end, read(start, end))]
         if anchor and found[0][2] is not None and found[0][2].value is None:
             # a date without a value (`Friday to December`, `d'etat last year`): its sides or its end may have one
-            for pieces in dates.iter_pieces(doc_text, start, end):
+            for pieces in date_spans.iter_pieces(doc_text, start, end):
                 parsed = [(s, e, read(s, e)) for s, e in pieces if e > s]
                 if parsed and all(p is not None and p.value is not None for _, _, p in parsed):
                     found = parsed
@@ -188,7 +188,7 @@ def _extract_dates(result: DocResult, doc, doc_text: str, base: int, sentence_of
         for start, end, parsed in found:
             if parsed is None:
                 continue
-            if previous is not None and (months := dates.ended_part(
+            if previous is not None and (months := date_spans.ended_part(
                     previous.text, previous.granularity, doc_text[previous.end - base:start], parsed)):
                 # `the quarter ended Sept. 30`: the quarter is the one that day ends, not the latest before
                 previous.value, previous.value_end = months
@@ -210,7 +210,7 @@ def _extract_rule_dates(result: DocResult, clean: CleanDocument, anchor) -> None
         if para.kind not in RULE_DATE_KINDS:
             continue
         heading = para.kind == "heading"
-        for start, end, text in dates.iter_rule_dates(para.text, days_without_year=heading):
+        for start, end, text in date_spans.iter_rule_dates(para.text, days_without_year=heading):
             parsed = dates.parse_date(text, anchor, None if heading else "past")
             if parsed is None:
                 continue

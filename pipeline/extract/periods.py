@@ -111,7 +111,7 @@ THAT_RX = re.compile(r"(?:(?:earlier|later)\s+)?(?:that|the\s+same|that\s+same)\
 
 # `the following year`, `the previous day`: one step on from (back from) the latest the document named
 # (`the next day`, `the next morning`: the day after; a part of the day is noted, as in `Friday night`)
-# (`the year before`, `the day after`, at the end of a clause: dates.is_not_a_date_here leaves the ones
+# (`the year before`, `the day after`, at the end of a clause: date_spans.is_not_a_date_here leaves the ones
 # before an event, `the day before the vote`, to it)
 NEXT_TO_RX = re.compile(r"(?:the\s+)?(?P<step>following|previous|preceding)\s+(?P<unit>year|month|day|morning|afternoon"
                         r"|evening|night)|(?:the\s+)?(?P<next>next)\s+(?P<unit2>day|morning|afternoon|evening|night)"
