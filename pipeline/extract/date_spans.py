@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # annotations only: the spans come from spaCy Docs made in ex
 from ..lexicon import MONTH_NAME, WEEKDAYS
 from . import durations, periods
 from .dates import (
-    CLOCK, DASH_RX, DAY_RX, DECADE_RX, DateValue, MONTH_RX, NUMBER_WORD, PART_OF_DAY, THE_YEAR_END,
+    CLOCK, DASH_RX, DAY_NUMBER, DAY_RX, DECADE_RX, DateValue, MONTH_RX, NUMBER_WORD, PART_OF_DAY, THE_YEAR_END,
     WEEKDAY_ALONE, YEAR_RX)
 
 
@@ -129,8 +129,7 @@ def _drop_covered(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 FROM_NOW_AFTER = re.compile(r"\s+from\s+(?:today|now)\b", re.I)
 MONTH_FIRST = re.compile(rf"{MONTH_NAME}\b", re.I)
-DAYS_BEFORE_MONTH = re.compile(r"(?<![\w.,/-])(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?:\s*[-–—]\s*|\s+(?:to|and)\s+)"
-                               r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+$")
+DAYS_BEFORE_MONTH = re.compile(rf"(?<![\w.,/-]){DAY_RX}(?:{DASH_RX}|\s+(?:to|and)\s+){DAY_RX}\s+$")
 PART_END = re.compile(r"\b(?:quarter|half|period)(?:\s+of)?$", re.I)
 OF_YEAR_AFTER = re.compile(rf"(?:\s+of)?\s+{YEAR_RX}\b(?![\d,.]\d|\s*%)", re.I)
 BARE_YEAR = re.compile(rf"(?:the\s+)?{YEAR_RX}", re.I)
@@ -143,7 +142,7 @@ def _after_one_of(*words: str) -> str:
 
 DAY_OF_MONTH_AFTER_PREPOSITION = re.compile(
     _after_one_of("on", "by", "until", "till", "since", "before", "after", "from", "for", "to")
-    + r"the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z]|[\w-])", re.I)
+    + rf"the\s+{DAY_NUMBER}(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?[a-z]|[\w-])", re.I)
 # A quarter or half written short that the model leaves untagged (`5.25% in Q4`), after a preposition of time.
 BARE_PART_AFTER_PREPOSITION = re.compile(
     _after_one_of("in", "during", "by", "until", "since", "through", "for", "from", "to")
@@ -198,7 +197,6 @@ TIME_WITH_DATE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + rf"|today|yesterday|
 PERIOD_ENDED = re.compile(r"\s+(?:ended|ending|ends|that\s+ended)\s+", re.I)
 # A period named by nothing but its end (`the quarter ended Sept. 30`, not `the third quarter ended ...`,
 # whose number is the company's fiscal one and stays what the text says).
-ENDED_BY = re.compile(r"\s+(?:ended|ending|that\s+ended)\s+$", re.I)
 UNNUMBERED_PART = re.compile(r"(?:the|its|their|that)\s+(?:(?:fiscal|latest|most\s+recent|latest\s+fiscal)\s+)?"
                              r"(?:quarter|half|three\s+months|six\s+months)", re.I)
 
@@ -208,7 +206,7 @@ def ended_part(part_text: str, granularity: Optional[str], between: str, end: Da
     after the words `between`): `the quarter ended July 31` is May to July. None when `between` is not
     `ended` or the part carries its own number."""
     if granularity not in periods.PART_SIZE or end.granularity != "day" or not end.value \
-            or not ENDED_BY.fullmatch(between) or not UNNUMBERED_PART.fullmatch(part_text.strip()):
+            or not PERIOD_ENDED.fullmatch(between) or not UNNUMBERED_PART.fullmatch(part_text.strip()):
         return None
     return periods.part_ending(granularity, end.value)
 

@@ -45,7 +45,8 @@ from .periods import Reference
 MONTH_RX = MONTH_NAME + r"\.?"
 YEAR_RX = r"(?:1[5-9]\d\d|20\d\d|2100)"
 DECADE_RX = r"(?:(?:early|mid|late)[-\s]?)?(?:1[5-9]\d0|20\d0)['’]?s"
-DAY_RX = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])"
+DAY_RX = rf"{DAY_NUMBER}(?:st|nd|rd|th)?"
 DASH_RX = r"\s*[-–—]\s*"
 UNIT = r"(?:years?|decades?|months?|weeks?|days?|quarters?|centur(?:y|ies)|hours?)"
 NUMBER_WORD = (r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
@@ -528,7 +529,7 @@ def _rule_month_day(core: str, anchor: Optional[str], prefer: Optional[str]) -> 
     return DateValue(f"{year:04d}-{month:02d}", "month", is_relative=True)
 
 
-DAY_OF_MONTH = re.compile(r"(?:the\s+)?([12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)")
+DAY_OF_MONTH = re.compile(rf"(?:the\s+)?({DAY_NUMBER})(?:st|nd|rd|th)")
 
 
 def _rule_day_of_month(core: str, anchor: Optional[str], prefer: Optional[str]) -> Optional[DateValue]:

@@ -63,7 +63,8 @@ OFFSET_RX = re.compile(
     r"|a\s+couple\s+of|\d+)\s+(?P<unit>year|month|week|day|decade|quarter)s?(?:\s+or\s+so)?\s+"
     r"(?P<dir>ago|earlier|before|from\s+(?:now|today)|hence)",
     re.I)
-YEAR_AGO_RX = re.compile(r"(?:the\s+)?(?:year[-\s]ago|year[-\s]earlier|prior[-\s]year|year[-\s]before)", re.I)
+# (`year-before` only hyphenated: `the year before` steps back from the latest year named, NEXT_TO_RX)
+YEAR_AGO_RX = re.compile(r"(?:the\s+)?(?:year[-\s]ago|year[-\s]earlier|prior[-\s]year|year-before)", re.I)
 NAMES_PART = re.compile(r"\b(?:first|second|third|fourth|final|1st|2nd|3rd|4th|Q[1-4]|H[12]|latest|current"
                         rf"|most\s+recent|this)\b|\b(?:{MONTH_NAME})\.?(?:\s+{YEAR_RX})?[-\s]quarter\b", re.I)
 # A year back from the quarter before it: `the quarter a year ago`, `the same period last year`.
@@ -155,7 +156,7 @@ def _read_weekday_next_to(core: str, parts: list[int], reference: Optional[Refer
     return (day.isoformat(), "day", True, None, None)
 
 
-def _read_that(core: str, reference: Optional[Reference], parts: Optional[list[int]] = None):
+def _read_that(core: str, reference: Optional[Reference], parts: list[int]):
     if m := THAT_RX.fullmatch(core):
         unit, steps = m[1].lower(), 0
     elif m := NEXT_TO_RX.fullmatch(core):
@@ -166,9 +167,9 @@ def _read_that(core: str, reference: Optional[Reference], parts: Optional[list[i
     part = unit if unit not in ("year", "month", "day") else None
     unit = "day" if part else unit
     value = getattr(reference, unit, None) if reference is not None else None
-    if value is None and m.re is NEXT_TO_RX and m["unit3"] and len(parts or ()) >= ("year", "month", "day").index(unit) + 1:
-        # `the year before` with no year named yet: the one before the document's
-        value = "-".join(f"{p:02d}" for p in parts[:("year", "month", "day").index(unit) + 1])
+    depth = ("year", "month", "day").index(unit) + 1
+    if value is None and m.re is NEXT_TO_RX and m["unit3"] and len(parts) >= depth:
+        value = "-".join(f"{p:02d}" for p in parts[:depth])  # `the year before`, no year named: the document's
     value = value and _step(value, unit, steps)
     return (value, unit if value else None, True, None, part)
 
@@ -210,14 +211,19 @@ def _shift_part(unit: str, year: int, n: int, steps: int) -> tuple[int, int]:
     return index // per_year, index % per_year + 1
 
 
+def _months_ending(last: int, size: int) -> tuple[str, str]:
+    """The first and last month (`1989-07`, `1989-09`) of `size` months ending with month index `last`
+    (year * 12 + month - 1)."""
+    first = last - size + 1
+    return f"{first // 12:04d}-{first % 12 + 1:02d}", f"{last // 12:04d}-{last % 12 + 1:02d}"
+
+
 def part_ending(unit: str, day: str) -> tuple[str, str]:
     """The first and last month of a quarter or half that ends on `day` (`the quarter ended Sept. 30`:
     1989-07 to 1989-09, `the quarter ended July 31`: May to July). One that ends early in a month ends
     with the month before (`the quarter ended Jan. 2`, a retailer's: October to December)."""
     year, month, date = (int(x) for x in day[:10].split("-"))
-    last = year * 12 + month - 1 - (1 if date < 15 else 0)
-    first = last - PART_SIZE[unit] + 1
-    return f"{first // 12:04d}-{first % 12 + 1:02d}", f"{last // 12:04d}-{last % 12 + 1:02d}"
+    return _months_ending(year * 12 + month - 1 - (1 if date < 15 else 0), PART_SIZE[unit])
 
 
 # A quarter named by the month it ends in, as reports name it: `the June quarter` (April to June),
@@ -237,10 +243,8 @@ def _read_month_quarter(core: str, parts: list[int], prefer):
         here = parts[0] * 12 + parts[1]
         offsets = {y: (y * 12 + last) - here for y in (parts[0] - 1, parts[0], parts[0] + 1)}
         year = choose(offsets, prefer, PART_WEIGHT)  # reported after it ends, as an ordinal quarter is
-    end = int(year) * 12 + last - 1
-    first = end - 2
-    return (f"{first // 12:04d}-{first % 12 + 1:02d}", "quarter", not (m["year"] or m["year2"]),
-            f"{end // 12:04d}-{end % 12 + 1:02d}", None)
+    first, end = _months_ending(int(year) * 12 + last - 1, PART_SIZE["quarter"])
+    return (first, "quarter", not (m["year"] or m["year2"]), end, None)
 
 
 def _read_part(core: str, parts: list[int], prefer, reference: Optional[Reference]):
@@ -544,13 +548,11 @@ def read_period(core: str, anchor: Optional[str], prefer: Optional[str] = None,
                 reference: Optional[Reference] = None):
     """The value of a relative period (see the module's docstring); None when `core` is not one."""
     parts = anchor_parts(anchor)
-    if (m := NEXT_TO_RX.fullmatch(core)) and m["unit3"]:  # `the year before`, not the modifier `year-before`
-        return _read_that(core, reference, parts)
     for found in (_read_part(core, parts, prefer, reference), _read_month_quarter(core, parts, prefer),
                   _read_season(core, parts, prefer),
                   _read_weekend(core, parts, prefer), _read_named_month(core, parts), _read_fiscal(core, parts),
                   _read_offset(core, parts, reference), _read_holiday(core, parts, prefer),
-                  _read_year_end(core, parts, prefer), _read_current_era(core, parts), _read_that(core, reference),
+                  _read_year_end(core, parts, prefer), _read_current_era(core, parts), _read_that(core, reference, parts),
                   _read_weekday_next_to(core, parts, reference)):
         if found is not None:
             return found
